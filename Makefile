@@ -1,0 +1,58 @@
+# Zone Timeline Explorer. Quick start: `make run` (the app) and `make test` (the suite).
+# Both create .venv/ inside the checkout and install the pinned versions of requirements.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DB     := db/events.sqlite
+SOURCES := $(wildcard db/*.toml db/*/*.toml)
+SYSDEPS := $(VENV)/.sysdeps
+
+.PHONY: run test lint bench package self-test db clean screenshots i18n
+
+$(SYSDEPS): tools/system-deps.sh
+	@bash tools/system-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==$$(sed -n 's/^pip==//p' requirements.lock)"
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,package]'
+	@touch $@
+
+$(DB): $(SOURCES) | $(STAMP)
+	$(PY) -m explorer db build --out $(DB)
+
+db: $(DB)
+
+# Open the main window. With no display, it runs on a virtual one (xvfb-run).
+run: $(SYSDEPS) $(STAMP) $(DB)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -n "$$QT_QPA_PLATFORM" ]; then \
+		$(PY) -m explorer --db $(DB); \
+	else \
+		echo "No display: running on a virtual X display (xvfb-run)."; \
+		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m explorer --db $(DB); \
+	fi
+
+test: $(SYSDEPS) $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check explorer tests tools
+	$(VENV)/bin/lint-imports
+
+bench: $(SYSDEPS) $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tests/perf/bench.py --sizes 1000,100000,1000000 --json bench.json
+
+package: $(SYSDEPS) $(STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+self-test: package
+	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin dist/zone-timeline/zone-timeline --self-test
+
+screenshots: $(STAMP) $(DB)
+	QT_QPA_PLATFORM=offscreen $(PY) -m explorer render --db $(DB) --select a000-valve-founded -o docs/screenshot.png
+
+clean:
+	rm -rf build dist $(DB) .pytest_cache .ruff_cache

@@ -1,0 +1,225 @@
+"""The ``zone-timeline`` command line.
+
+Exit codes: 0 success; 1 the work failed (problems found, file not written, self-test
+failed); 2 usage error (unknown option, unknown zone name); 3 the database is missing,
+corrupt or of another schema version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from explorer import APP_NAME, __version__
+from explorer.core import paths
+from explorer.core.filter_state import Filters
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DB = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A usage problem found after parsing (e.g. an unknown zone name)."""
+
+
+def _add_filter_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters")
+    g.add_argument("--zone", action="append", default=[], metavar="ID_OR_NAME",
+                   help="zone id, Chinese or English name, or former name; includes sub-zones (repeatable)")
+    g.add_argument("--from", dest="year_from", type=int, metavar="YEAR", help="first year")
+    g.add_argument("--to", dest="year_to", type=int, metavar="YEAR", help="last year")
+    g.add_argument("--category", action="append", default=[], metavar="C", help="category id (repeatable)")
+    g.add_argument("--storyline", action="append", default=[], metavar="S", help="storyline id (repeatable)")
+    g.add_argument("--search", default="", metavar="TEXT", help="text in titles, summaries or zone names")
+    g.add_argument("--lanes", choices=("zone", "category", "storyline"), default="zone",
+                   help="group rows into timelines by zone (default), category or storyline")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    def global_options(default):
+        # Accepted before or after the command; a subcommand's copy must not reset
+        # a value given before it, hence SUPPRESS there.
+        g = argparse.ArgumentParser(add_help=False)
+        g.add_argument("--db", metavar="PATH", default=default,
+                       help=f"event database to use (default: {paths.default_db()})")
+        g.add_argument("--lang", choices=("zh_CN", "en"), default=default,
+                       help="interface language (overrides the system locale and the saved choice)")
+        return g
+
+    p = argparse.ArgumentParser(
+        prog="zone-timeline",
+        description=f"{APP_NAME}: explore the development-zone event database. With no command, open the window.",
+        parents=[global_options(None)],
+    )
+    common = global_options(argparse.SUPPRESS)
+    p.add_argument("--version", action="version", version=f"zone-timeline {__version__}")
+    p.add_argument("--self-test", action="store_true",
+                   help="open the database, render every pane offscreen, filter, select, export; print a summary")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="build, check or synthesise event databases", parents=[common])
+    dbs = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    b = dbs.add_parser("build", help="build the SQLite database from the curated files", parents=[common])
+    b.add_argument("--source", type=Path, default=None, help="curated folder (default: the bundled db/)")
+    b.add_argument("--out", type=Path, default=None, help=f"database to write (default: {paths.default_build_target()})")
+    b.add_argument("--corpus", type=Path, default=None,
+                   help="folder of article files; stores cited passages (default: ../shared/seeds if present)")
+    b.add_argument("--no-corpus", action="store_true", help="do not store passages even if the corpus is present")
+    c = dbs.add_parser("check", help="validate the curated files; report every problem", parents=[common])
+    c.add_argument("--source", type=Path, default=None)
+    c.add_argument("--corpus", type=Path, default=None, help="also check spans and coverage against the articles")
+    cv = dbs.add_parser("coverage", help="list date mentions in the articles not cited by any event", parents=[common])
+    cv.add_argument("--source", type=Path, default=None)
+    cv.add_argument("--corpus", type=Path, default=None)
+    s = dbs.add_parser("synth", help="write a synthetic database for benchmarks", parents=[common])
+    s.add_argument("--events", type=int, required=True, metavar="N")
+    s.add_argument("-o", "--out", type=Path, required=True, metavar="PATH")
+    s.add_argument("--seed", type=int, default=1)
+
+    e = sub.add_parser("export", help="export timelines to CSV", parents=[common])
+    _add_filter_flags(e)
+    e.add_argument("--encoding", choices=("utf-8-sig", "utf-8", "gb18030"), default="utf-8-sig",
+                   help="utf-8-sig (default, with BOM for Excel), utf-8 or gb18030")
+    e.add_argument("--all", action="store_true", help="ignore every filter and export all events")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help="CSV file, or - for standard output")
+
+    r = sub.add_parser("render", help="render the main window to a PNG", parents=[common])
+    _add_filter_flags(r)
+    r.add_argument("--select", metavar="EVENT_ID", help="event to select and show in the detail pane")
+    r.add_argument("--size", default="1600x1000", metavar="WxH")
+    r.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    return p
+
+
+def filters_from_args(args, store) -> Filters:
+    """Filters from the command-line flags, resolving zone names (exit 2 on unknown)."""
+    zones = []
+    for name in args.zone:
+        zid = store.resolve_zone(name)
+        if zid is None:
+            close = difflib.get_close_matches(name, store.zone_name_candidates(), n=5, cutoff=0.3)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise UsageError(f"unknown zone {name!r}{hint}")
+        zones.append(zid)
+    for c in args.category:
+        if c not in store.category_index:
+            raise UsageError(f"unknown category {c!r}; one of {', '.join(store.category_index)}")
+    for s in args.storyline:
+        if s not in store.storyline_index:
+            raise UsageError(f"unknown storyline {s!r}; one of {', '.join(store.storyline_index)}")
+    years = None
+    if args.year_from is not None or args.year_to is not None:
+        years = (args.year_from if args.year_from is not None else -9999, args.year_to if args.year_to is not None else 9999)
+    return Filters(frozenset(zones), tuple(sorted(years)) if years else None, frozenset(args.category),
+                   frozenset(args.storyline), args.search)
+
+
+def open_store(db_path: str | None):
+    from explorer.core.database import open_database  # noqa: PLC0415 (keeps `--help` fast)
+    from explorer.core.store import EventStore  # noqa: PLC0415
+
+    return EventStore(open_database(db_path or paths.default_db()))
+
+
+def _err(msg: str) -> None:
+    print(f"zone-timeline: {msg}", file=sys.stderr)
+
+
+def cmd_db(args) -> int:
+    from explorer.core.build import BuildError, build_database  # noqa: PLC0415
+    from explorer.core.coverage import citation_problems, uncovered_mentions  # noqa: PLC0415
+    from explorer.core.curated import load_curated  # noqa: PLC0415
+
+    source = args.source or paths.curated_dir()
+    if args.db_command == "build":
+        corpus = None if args.no_corpus else (args.corpus or paths.default_corpus())
+        out = args.out or (Path(args.db) if args.db else paths.default_build_target())
+        try:
+            cur = build_database(source, out, corpus)
+        except BuildError as exc:
+            for p in exc.problems:
+                _err(str(p))
+            _err(f"{len(exc.problems)} problem(s); {out} was not changed")
+            return EXIT_FAIL
+        except OSError as exc:
+            _err(f"{out}: could not be written ({exc.strerror or exc}); any existing database is unchanged")
+            return EXIT_FAIL
+        note = f"passages from {corpus}" if corpus else "no passages (no article folder; pass --corpus DIR)"
+        print(f"built {out}: {len(cur.events)} events, {len(cur.zones)} zones, {len(cur.articles)} articles; {note}")
+        return EXIT_OK
+    if args.db_command in ("check", "coverage"):
+        corpus = args.corpus or paths.default_corpus()
+        cur = load_curated(source, corpus)
+        problems = list(cur.problems)
+        if corpus:
+            problems += citation_problems(cur, corpus)
+        if args.db_command == "check":
+            for p in problems:
+                print(p)
+            print(f"{len(problems)} problem(s) in {source}: {len(cur.events)} events, {len(cur.zones)} zones"
+                  + ("" if corpus else " (no article folder: spans checked against articles.toml only)"))
+            return EXIT_FAIL if problems else EXIT_OK
+        if not corpus:
+            _err("no article folder found; pass --corpus DIR")
+            return EXIT_USAGE
+        missing = uncovered_mentions(cur, corpus)
+        for m in missing:
+            print(f"uncovered: {m}")
+        print(f"{len(missing)} uncovered date mention(s)")
+        return EXIT_FAIL if missing else EXIT_OK
+    if args.db_command == "synth":
+        from explorer.core.synth import synthesise  # noqa: PLC0415
+
+        n = synthesise(args.events, args.out, seed=args.seed, source=source)
+        print(f"wrote {args.out}: {n} synthetic events")
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+def cmd_export(args) -> int:
+    from explorer.core.export import ExportError, ExportSpec, write_csv  # noqa: PLC0415
+
+    store = open_store(args.db)
+    filters = Filters() if args.all else filters_from_args(args, store)
+    lang = "en" if args.lang == "en" else "zh"
+    spec = ExportSpec(filters=filters, scope="filter", lane_mode=args.lanes, lang=lang)
+    try:
+        n = write_csv(store, spec, args.output, encoding=args.encoding)
+    except ExportError as exc:
+        _err(str(exc))
+        return EXIT_FAIL
+    if args.output != "-":
+        print(f"wrote {n} rows to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from explorer.core.database import DatabaseError  # noqa: PLC0415
+
+    try:
+        if args.command == "db":
+            return cmd_db(args)
+        if args.command == "export":
+            return cmd_export(args)
+        # The GUI is imported only when needed so the data commands never load Qt.
+        from explorer.gui import app  # noqa: PLC0415
+
+        if args.command == "render":
+            return app.render_main(args)
+        if args.self_test:
+            return app.self_test_main(args)
+        return app.run(args)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        _err(str(exc))
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        _err(f"cannot use database {exc.path}: {exc.reason}")
+        if exc.kind == "missing" and not args.db:
+            _err("build it with: zone-timeline db build")
+        return EXIT_DB
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,231 @@
+"""Build the SQLite event database from the curated sources.
+
+Deterministic (the same sources give the same content), and atomic: the database is
+written to a temporary file beside the target and moved into place only when complete,
+so a failed build never harms an existing database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import Connection
+
+from explorer import __version__
+from explorer.core.coverage import citation_problems
+from explorer.core.curated import Curated, Problem, load_curated, read_article
+from explorer.core.database import backend_for, sqlite_url
+from explorer.core.schema import (
+    SCHEMA_VERSION,
+    ArticleRow,
+    Base,
+    CategoryRow,
+    CitationRow,
+    ConflictRow,
+    EventRow,
+    EventStorylineRow,
+    FigureRow,
+    Meta,
+    PassageRow,
+    StorylineRow,
+    ZoneNameRow,
+    ZoneRow,
+)
+from explorer.core.text import normalise_for_search, passage_for_span
+
+
+class BuildError(Exception):
+    """The curated sources have problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the curated sources")
+        self.problems = problems
+
+
+def source_digest(source: Path) -> str:
+    """A digest of every curated file, recorded in the database."""
+    h = hashlib.sha256()
+    for p in sorted(Path(source).rglob("*.toml")):
+        h.update(str(p.relative_to(source)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def zone_order(cur: Curated) -> list[tuple[str, int]]:
+    """Zones depth-first in the order the curated files list them, with their depth."""
+    children: dict[str, list[str]] = {}
+    for z in cur.zones.values():
+        children.setdefault(z.parent or "", []).append(z.id)
+    out: list[tuple[str, int]] = []
+
+    def walk(pid: str, depth: int) -> None:
+        for cid in children.get(pid, []):
+            out.append((cid, depth))
+            walk(cid, depth + 1)
+
+    walk("", 0)
+    return out
+
+
+def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curated:
+    """Validate ``source`` and write the database to ``out`` atomically.
+
+    Raises
+    ------
+    BuildError
+        With every problem found; ``out`` is left untouched.
+    """
+    source, out = Path(source), Path(out)
+    cur = load_curated(source, corpus)
+    problems = list(cur.problems)
+    if corpus is not None:
+        problems += citation_problems(cur, corpus)
+    if problems:
+        raise BuildError(problems)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.unlink()
+        engine = create_engine(sqlite_url(tmp_path, read_only=False))
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            write_curated(conn, cur, source_digest(source), corpus)
+            backend_for(str(engine.url)).create_search_index(conn)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
+        engine.dispose()
+        os.replace(tmp_path, out)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return cur
+
+
+def _chunks(rows: Iterable[dict], n: int = 5000):
+    buf = []
+    for r in rows:
+        buf.append(r)
+        if len(buf) >= n:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def write_curated(conn: Connection, cur: Curated, digest: str, corpus: Path | None) -> None:
+    """Insert everything from ``cur`` into an empty schema."""
+    conn.execute(
+        insert(Meta),
+        [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "app_version", "value": __version__},
+            {"key": "source_digest", "value": digest},
+            {"key": "passages", "value": "yes" if corpus is not None else "no"},
+        ],
+    )
+    conn.execute(
+        insert(ArticleRow),
+        [
+            {
+                "id": a.id, "outlet_zh": a.outlet_zh, "outlet_en": a.outlet_en,
+                "title_zh": a.title_zh, "title_en": a.title_en,
+                "authors": json.dumps(a.authors, ensure_ascii=False),
+                "published": a.published.iso(), "published_precision": a.published.precision.label,
+                "published_basis": a.published_basis, "published_confidence": a.published_confidence,
+                "script": a.script, "defects": json.dumps(a.defects, ensure_ascii=False),
+            }
+            for a in sorted(cur.articles.values(), key=lambda a: a.id)
+        ],
+    )
+    order = zone_order(cur)
+    conn.execute(
+        insert(ZoneRow),
+        [
+            {
+                "id": zid, "seq": i, "name_zh": cur.zones[zid].name_zh, "name_en": cur.zones[zid].name_en,
+                "kind": cur.zones[zid].kind, "parent_id": cur.zones[zid].parent or None, "depth": depth,
+                "lat": cur.zones[zid].lat, "lon": cur.zones[zid].lon, "approximate": cur.zones[zid].approximate,
+            }
+            for i, (zid, depth) in enumerate(order)
+        ],
+    )
+    names = [
+        {"zone_id": zid, "name": n, "kind": kind}
+        for zid, _ in order
+        for kind, lst in (("former", cur.zones[zid].former_names), ("alias", cur.zones[zid].aliases))
+        for n in lst
+    ]
+    if names:
+        conn.execute(insert(ZoneNameRow), names)
+    conn.execute(insert(CategoryRow), [
+        {"id": t.id, "seq": i, "zh": t.zh, "en": t.en, "description": t.description}
+        for i, t in enumerate(cur.categories.values())
+    ])
+    conn.execute(insert(StorylineRow), [
+        {"id": t.id, "seq": i, "zh": t.zh, "en": t.en} for i, t in enumerate(cur.storylines.values())
+    ])
+    if cur.conflicts:
+        conn.execute(insert(ConflictRow), [
+            {"id": c.id, "note_zh": c.note_zh, "note_en": c.note_en} for c in cur.conflicts.values()
+        ])
+
+    zone_seq = {zid: i for i, (zid, _) in enumerate(order)}
+    zone_text = {
+        z.id: " ".join([z.name_zh, z.name_en, *z.aliases, *z.former_names]) for z in cur.zones.values()
+    }
+    events = sorted(cur.events, key=lambda e: (e.date.span()[0], e.date.sort_key(), zone_seq[e.zone], e.id))
+    rows = []
+    for seq, e in enumerate(events):
+        t0 = e.date.span()[0]
+        t1 = (e.date_end or e.date).span()[1]
+        rows.append({
+            "id": e.id, "seq": seq, "date": e.date.iso(), "date_precision": e.date.precision.label,
+            "date_end": e.date_end.iso() if e.date_end else None,
+            "date_end_precision": e.date_end.precision.label if e.date_end else None,
+            "year": e.date.year, "year_end": (e.date_end or e.date).year, "t_start": t0, "t_end": t1,
+            "inferred": e.inferred, "inference": e.inference, "status": e.status, "zone_id": e.zone,
+            "category_id": e.category, "importance": e.importance,
+            "title_zh": e.title_zh, "title_en": e.title_en, "summary_zh": e.summary_zh, "summary_en": e.summary_en,
+            "conflict_id": e.conflict or None,
+            "search_text": normalise_for_search(
+                " ".join([e.title_zh, e.title_en, e.summary_zh, e.summary_en, zone_text[e.zone]])
+            ),
+        })
+    for chunk in _chunks(rows):
+        conn.execute(insert(EventRow), chunk)
+    links = [{"event_id": e.id, "storyline_id": s} for e in events for s in dict.fromkeys(e.storylines)]
+    if links:
+        conn.execute(insert(EventStorylineRow), links)
+    figs = [
+        {"event_id": e.id, "seq": j, "value": f.value, "value_to": f.value_to, "unit": f.unit,
+         "label_zh": f.label_zh, "label_en": f.label_en}
+        for e in events for j, f in enumerate(e.figures)
+    ]
+    if figs:
+        conn.execute(insert(FigureRow), figs)
+    cites = []
+    passages = []
+    texts: dict[str, str] = {}
+    cid = 0
+    for e in events:
+        for j, c in enumerate(e.citations):
+            cid += 1
+            cites.append({"id": cid, "event_id": e.id, "seq": j, "article_id": c.article,
+                          "para": c.para, "start": c.start, "end": c.end})
+            if corpus is not None:
+                if c.article not in texts:
+                    texts[c.article] = read_article(corpus, c.article)
+                ptext, hs, he = passage_for_span(texts[c.article], c.para, c.start, c.end)
+                passages.append({"citation_id": cid, "text": ptext, "hl_start": hs, "hl_end": he})
+    if cites:
+        conn.execute(insert(CitationRow), cites)
+    if passages:
+        conn.execute(insert(PassageRow), passages)

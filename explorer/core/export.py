@@ -1,0 +1,221 @@
+"""CSV export of timelines: one stable format for the GUI and the command line.
+
+Columns (in order) are :data:`COLUMNS`.  Dates keep their precision; cells that a
+spreadsheet would run as a formula are neutralised (OWASP "CSV injection"); the file
+is written to a temporary file beside the target and moved into place atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from explorer.core.filter_state import Filters
+from explorer.core.store import EventStore
+
+COLUMNS = (
+    "event_id", "timeline", "date", "date_end", "date_precision", "date_inferred", "year",
+    "zone_id", "zone_zh", "zone_en", "city_zh", "category", "title_zh", "title_en",
+    "summary_zh", "summary_en", "figures", "sources", "conflict_group",
+)
+ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+SCOPES = ("filter", "lanes", "selection")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 2000
+
+
+class ExportError(Exception):
+    """The export could not be written; the message names the file and the reason."""
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass
+class ExportSpec:
+    """What to export.
+
+    Parameters
+    ----------
+    filters
+        The current filters; every scope is limited by them.
+    scope
+        ``"filter"`` (everything under the filters), ``"lanes"`` (the selected
+        timelines) or ``"selection"`` (the selected events).
+    lane_mode
+        How rows are grouped into timelines (``zone``, ``category`` or ``storyline``).
+    lanes, rows
+        Lane keys for ``"lanes"``; event rows for ``"selection"``.
+    """
+
+    filters: Filters = field(default_factory=Filters)
+    scope: str = "filter"
+    lane_mode: str = "zone"
+    lanes: tuple[str, ...] = ()
+    rows: tuple[int, ...] = ()
+    lang: str = "zh"
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would evaluate as a formula with ``'``."""
+    return "'" + cell if cell.startswith(_DANGEROUS) else cell
+
+
+def plan(store: EventStore, spec: ExportSpec) -> list[tuple[str, np.ndarray]]:
+    """The (lane key, rows) groups the export will write, in file order."""
+    mask = store.mask(spec.filters)
+    if spec.scope == "lanes":
+        return [(k, r) for k, r in store.lane_rows(spec.lane_mode, spec.lanes, mask)]
+    if spec.scope == "selection":
+        sel = np.zeros(store.n, bool)
+        rows = np.array([r for r in spec.rows if 0 <= r < store.n], dtype=np.int64)
+        sel[rows] = True
+        mask = mask & sel
+    elif spec.scope != "filter":
+        raise ValueError(f"unknown scope {spec.scope!r}")
+    rows = np.flatnonzero(mask)
+    if spec.lane_mode == "zone":
+        # Each event once, its timeline its zone: keep chronological order.
+        return [("", rows)]
+    lanes, lrows, lane_of = store.lanes(spec.lane_mode, mask)
+    order = np.lexsort((lrows, lane_of))
+    out = []
+    for i, lane in enumerate(lanes):
+        sel_rows = lrows[order][lane_of[order] == i]
+        out.append((lane.key, sel_rows))
+    return out
+
+
+def row_count(groups: list[tuple[str, np.ndarray]]) -> int:
+    return int(sum(len(r) for _, r in groups))
+
+
+def iter_rows(store: EventStore, groups: list[tuple[str, np.ndarray]], lang: str = "zh") -> Iterator[list[str]]:
+    """CSV rows (lists of cells, not yet neutralised) for the planned groups."""
+    for key, rows in groups:
+        for i in range(0, len(rows), BATCH):
+            chunk = [int(r) for r in rows[i : i + BATCH]]
+            recs = store.records(chunk)
+            figs = store.figures_for(chunk)
+            srcs = store.sources_for(chunk)
+            for rec in recs:
+                z = store.zones[rec.zone]
+                city = store.city_of(rec.zone)
+                timeline = store.lane_label(key, lang) if key else z.name(lang)
+                figures = "; ".join(f"{f.label(lang)} {f.value_text()}" for f in figs.get(rec.row, []))
+                sources = " | ".join(
+                    f"{_outlet(store, aid, lang)}, {store.articles[aid].published}, {aid}, ¶{para}"
+                    for aid, para in srcs.get(rec.row, [])
+                )
+                yield [
+                    rec.id, timeline, rec.date.iso(), rec.date_end.iso() if rec.date_end else "",
+                    rec.date.precision.label, "true" if rec.inferred else "false", str(rec.date.year),
+                    z.id, z.name_zh, z.name_en, city.name_zh if city else "",
+                    store.categories[rec.category].id, rec.title_zh, rec.title_en,
+                    rec.summary_zh, rec.summary_en, figures, sources, rec.conflict or "",
+                ]
+
+
+def _outlet(store: EventStore, aid: str, lang: str) -> str:
+    a = store.articles[aid]
+    return a.outlet_zh if lang.startswith("zh") else a.outlet_en
+
+
+def write_csv(
+    store: EventStore,
+    spec: ExportSpec,
+    target: str | Path,
+    encoding: str = "utf-8-sig",
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Write the export to ``target`` (``"-"`` for standard output); return the row count.
+
+    Raises
+    ------
+    ExportError
+        Unwritable folder, full disk, file held by another program, unknown encoding.
+        An existing file at ``target`` is untouched and no partial file remains.
+    ExportCancelled
+        ``cancel`` was set; nothing was written.
+    """
+    if encoding not in ENCODINGS:
+        raise ExportError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
+    groups = plan(store, spec)
+    total = row_count(groups)
+    if str(target) == "-":
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
+        try:
+            _write(out, store, groups, spec.lang, total, progress, cancel)
+        finally:
+            out.flush()
+            out.detach()
+        return total
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; choose a file name")
+    if not folder.is_dir():
+        raise ExportError(f"{target}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write in {folder} ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="", buffering=1 << 20) as fh:
+            _write(fh, store, groups, spec.lang, total, progress, cancel)
+        os.replace(tmp, target)
+    except ExportCancelled:
+        _discard(tmp)
+        raise
+    except UnicodeEncodeError as exc:
+        _discard(tmp)
+        raise ExportError(f"{target}: text cannot be encoded as {encoding} ({exc.reason})") from exc
+    except OSError as exc:
+        _discard(tmp)
+        reason = exc.strerror or str(exc)
+        raise ExportError(f"{target}: could not be written ({reason}); any existing file is unchanged") from exc
+    except BaseException:
+        _discard(tmp)
+        raise
+    return total
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _write(fh, store, groups, lang, total, progress, cancel) -> None:
+    w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    done = 0
+    buf = []
+    for row in iter_rows(store, groups, lang):
+        buf.append([neutralise(c) for c in row])
+        if len(buf) >= BATCH:
+            w.writerows(buf)
+            done += len(buf)
+            buf.clear()
+            if cancel is not None and cancel.is_set():
+                raise ExportCancelled()
+            if progress:
+                progress(done, total)
+    w.writerows(buf)
+    done += len(buf)
+    if cancel is not None and cancel.is_set():
+        raise ExportCancelled()
+    if progress:
+        progress(done, total)

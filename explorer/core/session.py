@@ -1,0 +1,90 @@
+"""One place that links the panes: the store, the filter state, the selection, and the
+filtered rows computed once per change.
+
+Panes read ``session.mask`` / ``session.rows`` and listen to ``session.filtered``;
+they never call each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer.core.filter_state import Filters, FilterState
+from explorer.core.selection import Selection
+from explorer.core.signals import Signal
+from explorer.core.store import LANE_MODES, EventStore
+
+
+class Session:
+    """The shared state of one opened database.
+
+    Signals
+    -------
+    filtered(session, initiator)
+        After the filters changed and ``mask``/``rows`` were recomputed.
+    lane_mode_changed(session, initiator)
+        Lanes are now by zone, category or storyline.
+    language_changed(session)
+        Event data should be shown in ``session.lang``.
+    """
+
+    def __init__(self, store: EventStore, lang: str = "zh"):
+        self.store = store
+        self.state = FilterState()
+        self.selection = Selection()
+        self.lang = lang
+        self.lane_mode = "zone"
+        self.filtered = Signal()
+        self.lane_mode_changed = Signal()
+        self.language_changed = Signal()
+        self._without_cache: dict[tuple, np.ndarray] = {}
+        self.mask = np.ones(store.n, bool)
+        self.rows = np.arange(store.n)
+        self.state.changed.connect(self._refilter)
+
+    @property
+    def filters(self) -> Filters:
+        return self.state.filters
+
+    def _refilter(self, filters: Filters, initiator: object) -> None:
+        self._without_cache.clear()
+        self.mask = self.store.mask(filters)
+        self.rows = np.flatnonzero(self.mask)
+        self.filtered.emit(self, initiator)
+
+    def mask_without(self, *fields: str) -> np.ndarray:
+        """Rows passing every filter except ``fields`` (cached until the next change)."""
+        key = tuple(sorted(fields))
+        if key not in self._without_cache:
+            self._without_cache[key] = self.store.mask(self.filters.without(*fields))
+        return self._without_cache[key]
+
+    def set_lane_mode(self, mode: str, initiator: object = None) -> None:
+        if mode not in LANE_MODES:
+            raise ValueError(f"unknown lane mode {mode!r}")
+        if mode != self.lane_mode:
+            self.lane_mode = mode
+            self.selection.set_lanes((), initiator)
+            self.lane_mode_changed.emit(self, initiator)
+
+    def set_language(self, lang: str) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.language_changed.emit(self)
+
+    def step_active(self, delta: int, initiator: object = None) -> None:
+        """Make the previous/next event in time (among the filtered rows) active."""
+        rows = self.rows
+        if not len(rows):
+            return
+        cur = self.selection.active
+        if cur is None:
+            nxt = rows[0] if delta > 0 else rows[-1]
+        else:
+            i = int(np.searchsorted(rows, cur))
+            if delta > 0:
+                i = i + 1 if i < len(rows) and rows[i] == cur else i
+            else:
+                i = i - 1
+            nxt = rows[max(0, min(len(rows) - 1, i))]
+        self.selection.select_one(int(nxt), initiator)

@@ -1,0 +1,559 @@
+"""The in-memory view of an event database: numpy columns for drawing and filtering,
+everything else fetched on demand.
+
+Filters become boolean masks that compose with ``&`` (as glue's subsets do).  Text is
+matched in SQL: the backend's index for 3+ characters, a scan for 1–2 characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from explorer.core.database import Database
+from explorer.core.dates import PartialDate
+from explorer.core.filter_state import Filters
+from explorer.core.schema import (
+    ArticleRow,
+    CategoryRow,
+    CitationRow,
+    ConflictRow,
+    EventRow,
+    EventStorylineRow,
+    FigureRow,
+    Meta,
+    PassageRow,
+    StorylineRow,
+    ZoneNameRow,
+    ZoneRow,
+)
+from explorer.core.text import normalise_for_search
+
+FLAG_INFERRED = 1
+FLAG_PLANNED = 2
+FLAG_REPORTED = 4
+FLAG_CONFLICT = 8
+PRECISIONS = ("year", "month", "day")
+LANE_MODES = ("zone", "category", "storyline")
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    """The text in the interface language, falling back to the other."""
+    return (zh or en) if lang.startswith("zh") else (en or zh)
+
+
+@dataclass
+class ZoneInfo:
+    id: str
+    index: int
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: int  # index, -1 for a root
+    depth: int
+    lat: float
+    lon: float
+    approximate: bool
+    aliases: list[str] = field(default_factory=list)
+    former_names: list[str] = field(default_factory=list)
+
+    def name(self, lang: str) -> str:
+        return pick(lang, self.name_zh, self.name_en)
+
+
+@dataclass
+class Term:
+    id: str
+    index: int
+    zh: str
+    en: str
+    description: str = ""
+
+    def name(self, lang: str) -> str:
+        return pick(lang, self.zh, self.en)
+
+
+@dataclass
+class Lane:
+    """One timeline: a zone, a category or a storyline."""
+
+    key: str  # "zone:yangquan-hitech", "category:reform", "storyline:sanhua-sanzhi"
+    label_zh: str
+    label_en: str
+    depth: int = 0
+
+    def label(self, lang: str) -> str:
+        return pick(lang, self.label_zh, self.label_en)
+
+
+@dataclass
+class EventRecord:
+    """The text fields of one event, for tables, tooltips and export."""
+
+    row: int
+    id: str
+    date: PartialDate
+    date_end: PartialDate | None
+    inferred: bool
+    inference: str
+    status: str
+    zone: int
+    category: int
+    importance: int
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    conflict: str | None
+
+    def title(self, lang: str) -> str:
+        return pick(lang, self.title_zh, self.title_en)
+
+    def summary(self, lang: str) -> str:
+        return pick(lang, self.summary_zh, self.summary_en)
+
+
+@dataclass
+class Source:
+    article_id: str
+    outlet_zh: str
+    outlet_en: str
+    title_zh: str
+    title_en: str
+    authors: list[str]
+    published: PartialDate
+    published_basis: str
+    published_confidence: str
+    para: int
+    start: int
+    end: int
+    passage: str | None = None
+    hl_start: int = 0
+    hl_end: int = 0
+
+    def outlet(self, lang: str) -> str:
+        return pick(lang, self.outlet_zh, self.outlet_en)
+
+
+@dataclass
+class FigureInfo:
+    value: float
+    value_to: float | None
+    unit: str
+    label_zh: str
+    label_en: str
+
+    def value_text(self) -> str:
+        def f(v: float) -> str:
+            return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+
+        return f(self.value) + (f"–{f(self.value_to)}" if self.value_to else "") + self.unit
+
+    def label(self, lang: str) -> str:
+        return pick(lang, self.label_zh, self.label_en)
+
+
+@dataclass
+class EventDetail:
+    """Everything the detail pane shows about one event."""
+
+    record: EventRecord
+    storylines: list[int]
+    figures: list[FigureInfo]
+    sources: list[Source]
+    conflict_note_zh: str = ""
+    conflict_note_en: str = ""
+    conflict_rows: list[int] = field(default_factory=list)  # other versions
+    storyline_rows: dict[int, list[int]] = field(default_factory=dict)  # storyline -> other events
+
+
+class EventStore:
+    """Read-only access to one opened :class:`Database`.
+
+    Attributes
+    ----------
+    n
+        Number of events; rows are ``0..n-1`` in chronological order (``events.seq``).
+    t_start, t_end, year, year_end, zone, category, flags, importance, precision
+        numpy columns of length ``n``.
+    """
+
+    def __init__(self, db: Database, cache_size: int = 20000):
+        self.db = db
+        self._cache: OrderedDict[int, EventRecord] = OrderedDict()
+        self._cache_size = cache_size
+        self._text_cache: tuple[str, np.ndarray] | None = None
+        with OrmSession(db.engine) as conn:
+            self.meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+            self._load_vocab(conn)
+            self._load_columns(conn)
+
+    # ------------------------------------------------------------------ loading
+    def _load_vocab(self, conn) -> None:
+        zrows = conn.execute(select(ZoneRow).order_by(ZoneRow.seq)).scalars().all()
+        self.zone_index = {z.id: i for i, z in enumerate(zrows)}
+        self.zones = [
+            ZoneInfo(z.id, i, z.name_zh, z.name_en, z.kind, -1, z.depth, z.lat, z.lon, z.approximate)
+            for i, z in enumerate(zrows)
+        ]
+        for z, row in zip(self.zones, zrows, strict=True):
+            z.parent = self.zone_index.get(row.parent_id, -1) if row.parent_id else -1
+        for zid, name, kind in conn.execute(select(ZoneNameRow.zone_id, ZoneNameRow.name, ZoneNameRow.kind)
+                                            .order_by(ZoneNameRow.id)):
+            z = self.zones[self.zone_index[zid]]
+            (z.former_names if kind == "former" else z.aliases).append(name)
+        self._descendants: list[np.ndarray] = []
+        children: dict[int, list[int]] = {}
+        for z in self.zones:
+            children.setdefault(z.parent, []).append(z.index)
+        for z in self.zones:
+            out, stack = [], [z.index]
+            while stack:
+                k = stack.pop()
+                out.append(k)
+                stack.extend(children.get(k, ()))
+            self._descendants.append(np.array(sorted(out), dtype=np.int32))
+        self._children = children
+        self.categories = [
+            Term(c.id, i, c.zh, c.en, c.description)
+            for i, c in enumerate(conn.execute(select(CategoryRow).order_by(CategoryRow.seq)).scalars())
+        ]
+        self.category_index = {c.id: c.index for c in self.categories}
+        self.storylines = [
+            Term(s.id, i, s.zh, s.en)
+            for i, s in enumerate(conn.execute(select(StorylineRow).order_by(StorylineRow.seq)).scalars())
+        ]
+        self.storyline_index = {s.id: s.index for s in self.storylines}
+        self.conflicts = {c.id: c for c in conn.execute(select(ConflictRow)).scalars()}
+        self.articles = {a.id: a for a in conn.execute(select(ArticleRow)).scalars()}
+
+    def _load_columns(self, conn) -> None:
+        cols = (EventRow.seq, EventRow.t_start, EventRow.t_end, EventRow.year, EventRow.year_end,
+                EventRow.zone_id, EventRow.category_id, EventRow.status, EventRow.inferred,
+                EventRow.conflict_id, EventRow.importance, EventRow.date_precision)
+        rows = conn.execute(select(*cols).order_by(EventRow.seq)).all()
+        n = self.n = len(rows)
+        self.t_start = np.fromiter((r[1] for r in rows), np.float64, n)
+        self.t_end = np.fromiter((r[2] for r in rows), np.float64, n)
+        self.year = np.fromiter((r[3] for r in rows), np.int32, n)
+        self.year_end = np.fromiter((r[4] for r in rows), np.int32, n)
+        zi, ci = self.zone_index, self.category_index
+        self.zone = np.fromiter((zi[r[5]] for r in rows), np.int32, n)
+        self.category = np.fromiter((ci[r[6]] for r in rows), np.int16, n)
+        self.flags = np.fromiter(
+            ((FLAG_INFERRED if r[8] else 0) | (FLAG_PLANNED if r[7] == "planned" else 0)
+             | (FLAG_REPORTED if r[7] == "reported" else 0) | (FLAG_CONFLICT if r[9] else 0) for r in rows),
+            np.uint8, n,
+        )
+        self.importance = np.fromiter((r[10] for r in rows), np.int8, n)
+        self.precision = np.fromiter((PRECISIONS.index(r[11]) for r in rows), np.int8, n)
+        seq_ok = all(r[0] == i for i, r in enumerate(rows))
+        if not seq_ok:
+            raise ValueError("events.seq must be 0..n-1")
+        pairs = conn.execute(
+            select(EventRow.seq, EventStorylineRow.storyline_id)
+            .join(EventRow, EventRow.id == EventStorylineRow.event_id)
+            .order_by(EventRow.seq)
+        ).all()
+        si = self.storyline_index
+        self.story_rows = np.fromiter((p[0] for p in pairs), np.int64, len(pairs))
+        self.story_ids = np.fromiter((si[p[1]] for p in pairs), np.int32, len(pairs))
+        self.year_min = int(self.year.min()) if n else 2000
+        self.year_max = int(self.year_end.max()) if n else 2025
+        self.has_passages = self.meta.get("passages") == "yes"
+
+    # ------------------------------------------------------------------ zones
+    def zone_descendants(self, index: int) -> np.ndarray:
+        """Indices of a zone and every zone under it."""
+        return self._descendants[index]
+
+    def zone_children(self, index: int) -> list[int]:
+        return self._children.get(index, [])
+
+    def zone_path(self, index: int) -> list[ZoneInfo]:
+        """The zone and its ancestors, root first."""
+        out = []
+        while index >= 0:
+            out.append(self.zones[index])
+            index = self.zones[index].parent
+        return out[::-1]
+
+    def city_of(self, index: int) -> ZoneInfo | None:
+        """The prefecture-level city a zone lies in, if any."""
+        for z in self.zone_path(index):
+            if z.kind == "prefecture-city":
+                return z
+        return None
+
+    # ------------------------------------------------------------------ masks
+    def zone_mask(self, zone_ids: Iterable[str]) -> np.ndarray:
+        allowed = [self._descendants[self.zone_index[z]] for z in zone_ids if z in self.zone_index]
+        if not allowed:
+            return np.zeros(self.n, bool)
+        return np.isin(self.zone, np.concatenate(allowed))
+
+    def year_mask(self, years: tuple[int, int]) -> np.ndarray:
+        lo, hi = years
+        return (self.year <= hi) & (self.year_end >= lo)
+
+    def category_mask(self, cats: Iterable[str]) -> np.ndarray:
+        idx = [self.category_index[c] for c in cats if c in self.category_index]
+        return np.isin(self.category, np.array(idx, dtype=np.int16))
+
+    def storyline_mask(self, stories: Iterable[str]) -> np.ndarray:
+        idx = [self.storyline_index[s] for s in stories if s in self.storyline_index]
+        m = np.zeros(self.n, bool)
+        m[self.story_rows[np.isin(self.story_ids, np.array(idx, dtype=np.int32))]] = True
+        return m
+
+    def text_mask(self, query: str) -> np.ndarray:
+        """Rows whose titles, summaries or zone names contain ``query``.
+
+        Insensitive to Traditional/Simplified, case and full-width forms; several words
+        must all match.  Any text is accepted: quotes, ``%``, ``*`` and the like are
+        matched literally.
+        """
+        words = normalise_for_search(query).split()
+        m = np.ones(self.n, bool)
+        for w in words:
+            m &= self._word_mask(w)
+        return m
+
+    def _word_mask(self, word: str) -> np.ndarray:
+        if self._text_cache and self._text_cache[0] == word:
+            return self._text_cache[1]
+        m = np.zeros(self.n, bool)
+        with self.db.engine.connect() as conn:
+            rows = self.db.backend.search_rows(conn, word)
+            if rows is None:
+                rows = conn.execute(
+                    select(EventRow.seq).where(EventRow.search_text.contains(word, autoescape=True))
+                ).scalars().all()
+        if rows:
+            m[np.fromiter(rows, np.int64, len(rows))] = True
+        self._text_cache = (word, m)
+        return m
+
+    def mask(self, f: Filters) -> np.ndarray:
+        """Rows passing every filter in ``f`` (masks composed with ``&``)."""
+        m = np.ones(self.n, bool)
+        if f.zones:
+            m &= self.zone_mask(f.zones)
+        if f.years:
+            m &= self.year_mask(f.years)
+        if f.categories:
+            m &= self.category_mask(f.categories)
+        if f.storylines:
+            m &= self.storyline_mask(f.storylines)
+        if f.text.strip():
+            m &= self.text_mask(f.text)
+        return m
+
+    def zone_counts(self, mask: np.ndarray) -> np.ndarray:
+        """Events per zone (own events only) among ``mask``."""
+        return np.bincount(self.zone[mask], minlength=len(self.zones))
+
+    def zone_counts_inclusive(self, mask: np.ndarray) -> np.ndarray:
+        """Events per zone including every zone below it."""
+        own = self.zone_counts(mask)
+        out = own.copy()
+        for z in reversed(self.zones):  # children come after parents in seq order
+            if z.parent >= 0:
+                out[z.parent] += out[z.index]
+        return out
+
+    # ------------------------------------------------------------------ lanes
+    def lanes(self, mode: str, mask: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
+        """Lanes of a mode and the (row, lane) pairs placing events in them.
+
+        Only lanes holding at least one row of ``mask`` are returned.  In storyline mode
+        an event with two storylines sits in both lanes; events with none go to a
+        final "no storyline" lane.
+        """
+        if mode not in LANE_MODES:
+            raise ValueError(f"unknown lane mode {mode!r}; one of {', '.join(LANE_MODES)}")
+        if mask is None:
+            mask = np.ones(self.n, bool)
+        if mode == "zone":
+            keys = np.arange(len(self.zones))
+            rows = np.flatnonzero(mask)
+            lane_of = self.zone[rows]
+            lanes_all = [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in self.zones]
+        elif mode == "category":
+            keys = np.arange(len(self.categories))
+            rows = np.flatnonzero(mask)
+            lane_of = self.category[rows].astype(np.int32)
+            lanes_all = [Lane(f"category:{c.id}", c.zh, c.en) for c in self.categories]
+        else:
+            keys = np.arange(len(self.storylines) + 1)
+            sel = mask[self.story_rows]
+            has = np.zeros(self.n, bool)
+            has[self.story_rows] = True
+            none_rows = np.flatnonzero(mask & ~has)
+            rows = np.concatenate([self.story_rows[sel], none_rows])
+            lane_of = np.concatenate([self.story_ids[sel], np.full(len(none_rows), len(self.storylines), np.int32)])
+            lanes_all = [Lane(f"storyline:{s.id}", s.zh, s.en) for s in self.storylines]
+            lanes_all.append(Lane("storyline:", "（无故事线）", "(no storyline)"))
+        used = np.zeros(len(keys), bool)
+        used[lane_of] = True
+        remap = np.cumsum(used) - 1
+        lanes = [lane for lane, u in zip(lanes_all, used, strict=True) if u]
+        return lanes, rows, remap[lane_of].astype(np.int32)
+
+    def lane_rows(self, mode: str, lane_keys: Sequence[str], mask: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
+        """For each lane key, its rows (chronological) among ``mask``."""
+        out = []
+        for key in lane_keys:
+            kind, _, ident = key.partition(":")
+            m = np.ones(self.n, bool) if mask is None else mask
+            if kind == "zone":
+                if ident not in self.zone_index:
+                    continue
+                sel = m & (self.zone == self.zone_index[ident])
+            elif kind == "category":
+                if ident not in self.category_index:
+                    continue
+                sel = m & (self.category == self.category_index[ident])
+            elif kind == "storyline":
+                if ident == "":
+                    has = np.zeros(self.n, bool)
+                    has[self.story_rows] = True
+                    sel = m & ~has
+                elif ident in self.storyline_index:
+                    sel = m & self.storyline_mask([ident])
+                else:
+                    continue
+            else:
+                continue
+            out.append((key, np.flatnonzero(sel)))
+        return out
+
+    def lane_label(self, key: str, lang: str) -> str:
+        kind, _, ident = key.partition(":")
+        if kind == "zone" and ident in self.zone_index:
+            return self.zones[self.zone_index[ident]].name(lang)
+        if kind == "category" and ident in self.category_index:
+            return self.categories[self.category_index[ident]].name(lang)
+        if kind == "storyline":
+            if ident in self.storyline_index:
+                return self.storylines[self.storyline_index[ident]].name(lang)
+            return pick(lang, "（无故事线）", "(no storyline)")
+        return key
+
+    # ------------------------------------------------------------------ records
+    def records(self, rows: Sequence[int]) -> list[EventRecord]:
+        """Text fields of the given rows (cached; fetched in batches)."""
+        want = [int(r) for r in rows if int(r) not in self._cache]
+        for i in range(0, len(want), 900):
+            chunk = want[i : i + 900]
+            with OrmSession(self.db.engine) as conn:
+                for e in conn.execute(select(EventRow).where(EventRow.seq.in_(chunk))).scalars():
+                    self._remember(self._record(e))
+        out = []
+        for r in rows:
+            rec = self._cache.get(int(r))
+            if rec is not None:
+                self._cache.move_to_end(int(r))
+                out.append(rec)
+        return out
+
+    def record(self, row: int) -> EventRecord:
+        return self.records([row])[0]
+
+    def _remember(self, rec: EventRecord) -> None:
+        self._cache[rec.row] = rec
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _record(self, e: EventRow) -> EventRecord:
+        return EventRecord(
+            e.seq, e.id, PartialDate.parse(e.date), PartialDate.parse(e.date_end) if e.date_end else None,
+            bool(e.inferred), e.inference, e.status, self.zone_index[e.zone_id], self.category_index[e.category_id],
+            e.importance, e.title_zh, e.title_en, e.summary_zh, e.summary_en, e.conflict_id,
+        )
+
+    def row_of(self, event_id: str) -> int | None:
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(EventRow.seq).where(EventRow.id == event_id)).scalar()
+
+    def detail(self, row: int) -> EventDetail:
+        """Everything about one event: figures, sources with passages, conflicts, storyline."""
+        rec = self.record(row)
+        stories = sorted(int(s) for s in self.story_ids[self.story_rows == row])
+        with OrmSession(self.db.engine) as conn:
+            figs = [
+                FigureInfo(f.value, f.value_to, f.unit, f.label_zh, f.label_en)
+                for f in conn.execute(select(FigureRow).where(FigureRow.event_id == rec.id).order_by(FigureRow.seq)).scalars()
+            ]
+            sources = []
+            q = (select(CitationRow, PassageRow)
+                 .outerjoin(PassageRow, PassageRow.citation_id == CitationRow.id)
+                 .where(CitationRow.event_id == rec.id).order_by(CitationRow.seq))
+            for c, p in conn.execute(q).all():
+                a = self.articles[c.article_id]
+                sources.append(Source(
+                    a.id, a.outlet_zh, a.outlet_en, a.title_zh, a.title_en, json.loads(a.authors),
+                    PartialDate.parse(a.published), a.published_basis, a.published_confidence,
+                    c.para, c.start, c.end,
+                    p.text if p else None, p.hl_start if p else 0, p.hl_end if p else 0,
+                ))
+            conflict_rows = []
+            if rec.conflict:
+                conflict_rows = list(conn.execute(
+                    select(EventRow.seq).where(EventRow.conflict_id == rec.conflict, EventRow.seq != row)
+                    .order_by(EventRow.seq)).scalars())
+        d = EventDetail(rec, stories, figs, sources, conflict_rows=conflict_rows)
+        if rec.conflict and rec.conflict in self.conflicts:
+            d.conflict_note_zh = self.conflicts[rec.conflict].note_zh
+            d.conflict_note_en = self.conflicts[rec.conflict].note_en
+        for s in stories:
+            others = self.story_rows[(self.story_ids == s) & (self.story_rows != row)]
+            d.storyline_rows[s] = [int(x) for x in others[:50]]
+        return d
+
+    def sources_for(self, rows: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+        """``row -> [(article_id, para), …]`` for many rows at once (export)."""
+        out: dict[int, list[tuple[str, int]]] = {}
+        ids = {rec.id: rec.row for rec in self.records(rows)}
+        keys = list(ids)
+        with self.db.engine.connect() as conn:
+            for i in range(0, len(keys), 900):
+                q = (select(CitationRow.event_id, CitationRow.article_id, CitationRow.para)
+                     .where(CitationRow.event_id.in_(keys[i : i + 900])).order_by(CitationRow.event_id, CitationRow.seq))
+                for eid, aid, para in conn.execute(q):
+                    out.setdefault(ids[eid], []).append((aid, para))
+        return out
+
+    def figures_for(self, rows: Sequence[int]) -> dict[int, list[FigureInfo]]:
+        """``row -> [FigureInfo, …]`` for many rows at once (export)."""
+        out: dict[int, list[FigureInfo]] = {}
+        ids = {rec.id: rec.row for rec in self.records(rows)}
+        keys = list(ids)
+        with OrmSession(self.db.engine) as conn:
+            for i in range(0, len(keys), 900):
+                q = select(FigureRow).where(FigureRow.event_id.in_(keys[i : i + 900])).order_by(FigureRow.event_id, FigureRow.seq)
+                for f in conn.execute(q).scalars():
+                    out.setdefault(ids[f.event_id], []).append(
+                        FigureInfo(f.value, f.value_to, f.unit, f.label_zh, f.label_en))
+        return out
+
+    # ------------------------------------------------------------------ names
+    def resolve_zone(self, name: str) -> str | None:
+        """A zone id from its id, Chinese or English name, alias or former name."""
+        key = normalise_for_search(name)
+        for z in self.zones:
+            if key in (normalise_for_search(x) for x in (z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names)):
+                return z.id
+        return None
+
+    def zone_name_candidates(self) -> list[str]:
+        out = []
+        for z in self.zones:
+            out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
+        return out

@@ -1,0 +1,177 @@
+"""Text normalisation for Chinese sources: pinyin glosses, script folding, page debris.
+
+Article 000 carries pinyin glosses inside words (``經(jīng)濟(jì)``); article 001 has
+picture captions between the halves of a broken sentence.  Search folds Traditional to
+Simplified with OpenCC, so ``閥門`` finds ``阀门`` and the reverse.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_TONE_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
+# A gloss is a parenthesised run of pinyin letters right after a Han character.
+_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\([{_TONE_LETTERS}]+\)")
+_SENTENCE_END = tuple("。！？!?”」』：:；;）)…")
+_CAPTION = re.compile(r"资料图片|資料圖片|摄$|攝$")
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """Text derived from a source string, with each character's offset in the source."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` back to the source string."""
+        if start >= len(self.offsets):
+            return (self.offsets[-1] + 1, self.offsets[-1] + 1) if self.offsets else (0, 0)
+        s = self.offsets[start]
+        e = self.offsets[end - 1] + 1 if end > start else s
+        return s, e
+
+    def find_span(self, src_start: int, src_end: int) -> tuple[int, int]:
+        """Map a half-open source span into ``text`` (characters removed are skipped)."""
+        a = bisect.bisect_left(self.offsets, src_start)
+        b = bisect.bisect_left(self.offsets, src_end)
+        return a, b
+
+
+def strip_glosses(text: str) -> str:
+    """Remove inline pinyin glosses: ``經(jīng)濟(jì)`` → ``經濟``."""
+    return _GLOSS.sub("", text)
+
+
+def strip_glosses_mapped(text: str, base: int = 0) -> Mapped:
+    """Like :func:`strip_glosses`, keeping each kept character's offset (plus ``base``)."""
+    out: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for m in _GLOSS.finditer(text):
+        out.append(text[pos : m.start()])
+        offs.extend(range(base + pos, base + m.start()))
+        pos = m.end()
+    out.append(text[pos:])
+    offs.extend(range(base + pos, base + len(text)))
+    return Mapped("".join(out), tuple(offs))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Fold Traditional characters to Simplified (OpenCC ``t2s``)."""
+    return _t2s().convert(text) if text else text
+
+
+def normalise_for_search(text: str) -> str:
+    """The form both the haystack and the query take before matching.
+
+    Glosses stripped, Traditional folded to Simplified, NFKC (full-width → ASCII),
+    case folded and white space collapsed.
+    """
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", strip_glosses(text))
+    t = to_simplified(t).casefold()
+    return " ".join(t.split())
+
+
+def is_caption(line: str) -> bool:
+    """A picture caption or credit line left between the halves of a broken sentence."""
+    s = line.strip()
+    return bool(s) and bool(_CAPTION.search(s)) and len(s) <= 40
+
+
+def _is_broken(lines: list[str], i: int) -> bool:
+    """Line ``i`` stops mid-sentence: the page or column broke inside it.
+
+    Either it is long and lacks closing punctuation, or it lacks closing punctuation
+    and picture captions follow it (a headline never has captions right after it).
+    """
+    s = lines[i].rstrip()
+    if not s or s.endswith(_SENTENCE_END):
+        return False
+    if len(s) >= 30:
+        return True
+    for nxt in lines[i + 1 :]:
+        if nxt.strip():
+            return is_caption(nxt)
+    return False
+
+
+def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """The logical paragraph containing 1-based line ``line_no``, repaired.
+
+    Returns ``(first_line, last_line, pieces)`` where ``pieces`` are the source spans
+    ``(start, end)`` that make up the paragraph once caption debris and line breaks
+    inside sentences are removed.
+    """
+    lines = text.split("\n")
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+
+    def content(i: int) -> bool:
+        return bool(lines[i].strip()) and not is_caption(lines[i])
+
+    idx = line_no - 1
+    first = idx
+    # Walk back over blanks and captions while the previous content line is broken.
+    j = idx - 1
+    while j >= 0:
+        if not content(j):
+            j -= 1
+            continue
+        if _is_broken(lines, j):
+            first = j
+            j -= 1
+            continue
+        break
+    last = idx
+    j = idx + 1
+    cur = idx
+    while _is_broken(lines, cur) and j < len(lines):
+        if not content(j):
+            j += 1
+            continue
+        last = cur = j
+        j += 1
+    pieces = [(starts[i], starts[i] + len(lines[i])) for i in range(first, last + 1) if content(i)]
+    return first + 1, last + 1, pieces
+
+
+def passage_for_span(text: str, line_no: int, start: int, end: int) -> tuple[str, int, int]:
+    """The repaired, gloss-free paragraph around a citation and the span's place in it.
+
+    Parameters
+    ----------
+    text
+        The whole article file.
+    line_no, start, end
+        The citation locator (1-based line, half-open character span in ``text``).
+
+    Returns
+    -------
+    passage, hl_start, hl_end
+        The passage text and the half-open highlight inside it.
+    """
+    _, _, pieces = paragraph_around(text, line_no)
+    chars: list[str] = []
+    offs: list[int] = []
+    for a, b in pieces:
+        m = strip_glosses_mapped(text[a:b].strip("\r"), base=a)
+        chars.append(m.text)
+        offs.extend(m.offsets)
+    mapped = Mapped("".join(chars), tuple(offs))
+    hs, he = mapped.find_span(start, end)
+    return mapped.text, hs, he

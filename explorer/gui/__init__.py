@@ -1,0 +1,1 @@
+"""The Qt layer: thin views over :mod:`explorer.core`."""

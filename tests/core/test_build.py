@@ -1,0 +1,130 @@
+"""Building the database: round trip, determinism, atomicity, and refusing bad files."""
+
+import shutil
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from explorer.core.build import BuildError, build_database
+from explorer.core.curated import load_curated
+from explorer.core.database import DatabaseError, open_database
+from explorer.core.schema import SCHEMA_VERSION
+from explorer.core.store import EventStore
+
+
+def _dump(path):
+    con = sqlite3.connect(path)
+    try:
+        return [line for line in con.iterdump() if "sqlite_sequence" not in line]
+    finally:
+        con.close()
+
+
+def test_round_trip_matches_curated(db_path, curated_dir):
+    cur = load_curated(curated_dir)
+    store = EventStore(open_database(db_path))
+    assert store.n == len(cur.events)
+    by_id = {e.id: e for e in cur.events}
+    recs = store.records(range(store.n))
+    for rec in recs:
+        e = by_id[rec.id]
+        assert rec.date == e.date and rec.date_end == e.date_end
+        assert rec.title_zh == e.title_zh and rec.summary_en == e.summary_en
+        assert store.zones[rec.zone].id == e.zone
+        assert store.categories[rec.category].id == e.category
+        assert (rec.conflict or "") == e.conflict
+    # chronological row order
+    assert all(store.t_start[i] <= store.t_start[i + 1] for i in range(store.n - 1))
+    # precision survives storage: a year-only event is not 1 January
+    founded = next(r for r in recs if r.date.iso() == "1924")
+    assert founded.date.month is None
+    d = store.detail(founded.row)
+    assert d.sources and d.sources[0].article_id.startswith("000_")
+
+
+def test_figures_and_multi_citations_round_trip(store, curated_dir):
+    cur = load_curated(curated_dir)
+    multi = [e for e in cur.events if len({c.article for c in e.citations}) > 1]
+    assert multi, "one happening reported by several articles should be one event with several citations"
+    e = multi[0]
+    d = store.detail(store.row_of(e.id))
+    assert [(s.article_id, s.para, s.start, s.end) for s in d.sources] == [
+        (c.article, c.para, c.start, c.end) for c in e.citations
+    ]
+    fig_event = next(ev for ev in cur.events if ev.figures)
+    d = store.detail(store.row_of(fig_event.id))
+    assert [(f.value, f.unit) for f in d.figures] == [(f.value, f.unit) for f in fig_event.figures]
+
+
+def test_build_is_deterministic(tmp_path, curated_dir):
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    build_database(curated_dir, a, None)
+    build_database(curated_dir, b, None)
+    assert _dump(a) == _dump(b)
+
+
+def test_failed_build_leaves_existing_database_untouched(tmp_path, curated_dir):
+    out = tmp_path / "events.sqlite"
+    build_database(curated_dir, out, None)
+    before = out.read_bytes()
+    bad = tmp_path / "bad"
+    shutil.copytree(curated_dir, bad, ignore=shutil.ignore_patterns("*.sqlite*"))
+    (bad / "zones" / "broken.toml").write_text("[[zone]\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build_database(bad, out, None)
+    assert any("broken.toml" in str(p) for p in info.value.problems)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "events.sqlite"]  # no temp file left
+
+
+def test_schema_version_and_indexes(db_path):
+    db = open_database(db_path)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key='schema_version'")).scalar() == str(SCHEMA_VERSION)
+        idx = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='index'"))}
+    assert {"ix_events_zone_year", "ix_events_year"} <= idx
+
+
+def test_not_sqlite_is_refused(tmp_path):
+    p = tmp_path / "notes.sqlite"
+    p.write_text("hello", encoding="utf-8")
+    with pytest.raises(DatabaseError) as info:
+        open_database(p)
+    assert info.value.kind == "not-sqlite" and "notes.sqlite" in str(info.value)
+    assert p.read_text(encoding="utf-8") == "hello"
+
+
+def test_wrong_shape_and_wrong_version(tmp_path, db_path):
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError) as info:
+        open_database(other)
+    assert info.value.kind == "wrong-shape"
+    old = tmp_path / "old.sqlite"
+    shutil.copy(db_path, old)
+    con = sqlite3.connect(old)
+    con.execute("UPDATE meta SET value='0' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    before = old.read_bytes()
+    with pytest.raises(DatabaseError) as info:
+        open_database(old)
+    assert info.value.kind == "wrong-version" and "rebuild" in info.value.reason
+    assert old.read_bytes() == before
+
+
+def test_truncated_database_is_refused(tmp_path, db_path):
+    bad = tmp_path / "cut.sqlite"
+    bad.write_bytes(db_path.read_bytes()[:4096])
+    with pytest.raises(DatabaseError):
+        EventStore(open_database(bad))
+
+
+def test_missing_database(tmp_path):
+    with pytest.raises(DatabaseError) as info:
+        open_database(tmp_path / "none.sqlite")
+    assert info.value.kind == "missing"

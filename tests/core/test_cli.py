@@ -1,0 +1,55 @@
+"""The command line: version, help, usage errors, database errors, build."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from explorer import __version__
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_version():
+    r = _cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"zone-timeline {__version__}"
+
+
+def test_help_lists_subcommands():
+    r = _cli("--help")
+    assert r.returncode == 0
+    for word in ("db", "export", "render", "--db", "--lang", "--self-test"):
+        assert word in r.stdout
+
+
+def test_unknown_argument_is_usage_error():
+    r = _cli("--frobnicate")
+    assert r.returncode == 2 and "unrecognized arguments" in r.stderr
+
+
+def test_bad_database_named_exit_3(tmp_path):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    r = _cli("--db", str(bad), "export", "--all", "-o", "-")
+    assert r.returncode == 3
+    assert "bad.sqlite" in r.stderr and "not an SQLite database" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_db_build_and_default_message(tmp_path):
+    out = tmp_path / "e.sqlite"
+    r = _cli("db", "build", "--out", str(out), "--no-corpus")
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and "events" in r.stdout and "no passages" in r.stdout
+
+
+def test_db_build_failure_keeps_old_file(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    out = tmp_path / "e.sqlite"
+    out.write_bytes(b"old")
+    r = _cli("db", "build", "--source", str(src), "--out", str(out))
+    assert r.returncode == 1 and "was not changed" in r.stderr
+    assert out.read_bytes() == b"old"

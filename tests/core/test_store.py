@@ -1,0 +1,139 @@
+"""Filters as composable masks, search across scripts, zones with sub-zones, lanes, selection."""
+
+import numpy as np
+import pytest
+
+from explorer.core.filter_state import Filters, FilterState
+from explorer.core.selection import Selection
+from explorer.core.session import Session
+
+
+def _titles(store, mask):
+    return [r.title_zh + r.summary_zh for r in store.records(np.flatnonzero(mask))]
+
+
+def test_traditional_and_simplified_find_each_other(store):
+    simp = store.mask(Filters(text="阀门"))
+    trad = store.mask(Filters(text="閥門"))
+    assert simp.sum() >= 3
+    assert np.array_equal(simp, trad)
+    assert all("阀门" in t for t in _titles(store, simp))
+
+
+@pytest.mark.parametrize("query", ["阀", "高新", "三化三制", "VALVE", "valve", "ＶＡＬＶＥ"])
+def test_short_and_long_queries_match_substrings(store, query):
+    m = store.mask(Filters(text=query))
+    assert m.sum() > 0
+    from explorer.core.text import normalise_for_search
+
+    q = normalise_for_search(query)
+    recs = store.records(np.flatnonzero(m))
+    for r in recs:
+        z = store.zones[r.zone]
+        hay = normalise_for_search(" ".join([r.title_zh, r.title_en, r.summary_zh, r.summary_en, z.name_zh,
+                                              z.name_en, *z.aliases, *z.former_names]))
+        assert q in hay
+
+
+@pytest.mark.parametrize("odd", ['"', "'", "%", "_", "*", "阀门\"OR\"", "NEAR(", "a" * 500, "😀", "\\", "   "])
+def test_odd_search_text_is_harmless(store, odd):
+    m = store.mask(Filters(text=odd))
+    assert m.dtype == bool and len(m) == store.n
+    if not odd.strip():
+        assert m.all()
+
+
+def test_former_zone_names_are_searchable_and_resolvable(store):
+    assert store.resolve_zone("阳泉经济开发区") == "yangquan-hitech"
+    assert store.resolve_zone("陽泉高新區") == "yangquan-hitech"
+    assert store.resolve_zone("Yangquan High-tech Industrial Development Zone") == "yangquan-hitech"
+    assert store.resolve_zone("nowhere") is None
+    m = store.mask(Filters(text="阳泉经济技术开发区"))
+    assert m.sum() > 0
+
+
+def test_zone_filter_includes_sub_zones(store):
+    hitech = store.mask(Filters(zones=frozenset({"yangquan-hitech"})))
+    valve = store.mask(Filters(zones=frozenset({"yangquan-valve"})))
+    assert valve.sum() > 0
+    assert not (valve & ~hitech).any(), "the valve plant lies in the high-tech zone"
+    city = store.mask(Filters(zones=frozenset({"yangquan"})))
+    assert (hitech & ~city).sum() == 0 and city.sum() > hitech.sum()
+
+
+def test_masks_compose_with_and(store):
+    f = Filters(zones=frozenset({"yangquan-hitech"}), years=(2019, 2021), categories=frozenset({"reform"}))
+    expect = (store.zone_mask(f.zones) & store.year_mask(f.years) & store.category_mask(f.categories))
+    assert np.array_equal(store.mask(f), expect)
+    for r in store.records(np.flatnonzero(expect)):
+        end = r.date_end or r.date
+        assert r.date.year <= 2021 and end.year >= 2019
+
+
+def test_year_filter_keeps_ranges_that_overlap(store):
+    m = store.mask(Filters(years=(2000, 2000)))
+    ids = {r.id for r in store.records(np.flatnonzero(m))}
+    assert any(store.record(store.row_of(i)).date_end is not None for i in ids), "1993–2023 spans 2000"
+
+
+def test_lanes_by_mode(store):
+    lanes, rows, lane_of = store.lanes("zone")
+    assert len(rows) == store.n and len(lanes) == len(set(lane_of.tolist()))
+    labels = [lane.label_zh for lane in lanes]
+    assert "阳泉高新技术产业开发区" in labels
+    clanes, crows, _ = store.lanes("category")
+    assert len(crows) == store.n and {lane.key for lane in clanes} <= {f"category:{c.id}" for c in store.categories}
+    slanes, srows, _ = store.lanes("storyline")
+    assert "storyline:yangquan-valve" in {lane.key for lane in slanes}
+    with pytest.raises(ValueError):
+        store.lanes("colour")
+
+
+def test_filter_state_emits_once_with_initiator():
+    fs = FilterState()
+    seen = []
+    fs.changed.connect(lambda f, who: seen.append((f, who)))
+    fs.update("me", zones={"a"}, years=(2021, 2019), text="x")
+    assert len(seen) == 1 and seen[0][1] == "me" and seen[0][0].years == (2019, 2021)
+    fs.update("me", zones={"a"})
+    assert len(seen) == 1, "no-op changes do not emit"
+    fs.clear("you")
+    assert fs.filters.is_empty() and seen[-1][1] == "you"
+    with pytest.raises(TypeError):
+        fs.update(colour="red")
+
+
+def test_filters_round_trip_through_plain_settings():
+    f = Filters(frozenset({"a"}), (2019, 2021), frozenset({"reform"}), frozenset({"s"}), "阀门")
+    assert Filters.from_dict(f.to_dict()) == f
+    assert Filters.from_dict({"years": "bad", "zones": 3, "text": None}) == Filters()
+
+
+def test_selection_toggle_and_active():
+    s = Selection()
+    events = []
+    s.changed.connect(lambda sel, who: events.append(who))
+    s.select_one(5, "t")
+    s.toggle(7, "t")
+    assert s.rows == {5, 7} and s.active == 7
+    s.toggle(7, "t")
+    assert s.rows == {5} and s.active == 5
+    s.clear("t")
+    assert s.rows == frozenset() and s.active is None and len(events) == 4
+
+
+def test_session_refilters_once_and_steps_in_time(store):
+    sess = Session(store)
+    hits = []
+    sess.filtered.connect(lambda s, who: hits.append(who))
+    sess.state.update("test", zones={"yangquan-valve"})
+    assert hits == ["test"] and len(sess.rows) == int(store.zone_mask({"yangquan-valve"}).sum())
+    sess.step_active(+1)
+    first = sess.selection.active
+    assert first == sess.rows[0]
+    sess.step_active(+1)
+    assert sess.selection.active == sess.rows[1]
+    sess.step_active(-1)
+    assert sess.selection.active == first
+    counts = store.zone_counts(sess.mask_without("zones"))
+    assert counts.sum() == store.n
