@@ -8,19 +8,15 @@ corrupt or of another schema version.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
 from explorer import APP_NAME, __version__
 from explorer.core import paths
 from explorer.core.filter_state import Filters
+from explorer.core.options import UsageError, filters_from_args
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DB = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A usage problem found after parsing (e.g. an unknown zone name)."""
 
 
 def _add_filter_flags(p: argparse.ArgumentParser) -> None:
@@ -92,29 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def filters_from_args(args, store) -> Filters:
-    """Filters from the command-line flags, resolving zone names (exit 2 on unknown)."""
-    zones = []
-    for name in args.zone:
-        zid = store.resolve_zone(name)
-        if zid is None:
-            close = difflib.get_close_matches(name, store.zone_name_candidates(), n=5, cutoff=0.3)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise UsageError(f"unknown zone {name!r}{hint}")
-        zones.append(zid)
-    for c in args.category:
-        if c not in store.category_index:
-            raise UsageError(f"unknown category {c!r}; one of {', '.join(store.category_index)}")
-    for s in args.storyline:
-        if s not in store.storyline_index:
-            raise UsageError(f"unknown storyline {s!r}; one of {', '.join(store.storyline_index)}")
-    years = None
-    if args.year_from is not None or args.year_to is not None:
-        years = (args.year_from if args.year_from is not None else -9999, args.year_to if args.year_to is not None else 9999)
-    return Filters(frozenset(zones), tuple(sorted(years)) if years else None, frozenset(args.category),
-                   frozenset(args.storyline), args.search)
-
-
 def open_store(db_path: str | None):
     from explorer.core.database import open_database  # noqa: PLC0415 (keeps `--help` fast)
     from explorer.core.store import EventStore  # noqa: PLC0415
@@ -131,7 +104,7 @@ def cmd_db(args) -> int:
     from explorer.core.coverage import citation_problems, uncovered_mentions  # noqa: PLC0415
     from explorer.core.curated import load_curated  # noqa: PLC0415
 
-    source = args.source or paths.curated_dir()
+    source = getattr(args, "source", None) or paths.curated_dir()
     if args.db_command == "build":
         corpus = None if args.no_corpus else (args.corpus or paths.default_corpus())
         out = args.out or (Path(args.db) if args.db else paths.default_build_target())

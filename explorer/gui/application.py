@@ -1,0 +1,97 @@
+"""Application set-up shared by every entry point: QApplication, fonts, translations, settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from explorer import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
+from explorer.core import paths
+
+SETTINGS_VERSION = 1
+LANGUAGES = ("zh_CN", "en")
+_translators: list[QTranslator] = []
+
+
+def settings() -> QSettings:
+    """The app's settings (INI under the per-user folder when ZONE_TIMELINE_HOME is set)."""
+    override = os.environ.get(paths.ENV_HOME)
+    if override:
+        return QSettings(str(Path(override) / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings()
+
+
+def migrate_settings(s: QSettings) -> None:
+    """Bring settings written by older versions up to :data:`SETTINGS_VERSION`."""
+    version = int(s.value("settings_version", 0) or 0)
+    if version < 1:
+        # Version 0 had no versioning; nothing it stored is kept.
+        s.remove("window")
+    s.setValue("settings_version", SETTINGS_VERSION)
+
+
+def register_fonts() -> str | None:
+    """Load the bundled CJK font so Chinese renders on machines without one."""
+    font_file = paths.resource("fonts", "wqy-microhei.ttc")
+    fid = QFontDatabase.addApplicationFont(str(font_file)) if font_file.exists() else -1
+    if fid < 0:
+        return None
+    families = QFontDatabase.applicationFontFamilies(fid)
+    return families[0] if families else None
+
+
+def resolve_language(cli_lang: str | None, s: QSettings) -> str:
+    """``--lang`` beats the saved choice, which beats the system locale."""
+    if cli_lang in LANGUAGES:
+        return cli_lang
+    saved = s.value("language", "")
+    if saved in LANGUAGES:
+        return saved
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def install_translators(app: QCoreApplication, lang: str) -> None:
+    """Replace the installed translators with those of ``lang`` (English is the source)."""
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    if lang == "en":
+        return
+    ours = QTranslator(app)
+    if ours.load(str(paths.resource("i18n", f"zone_timeline_{lang}.qm"))):
+        app.installTranslator(ours)
+        _translators.append(ours)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _translators.append(qt)
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names, icon and the bundled font set once."""
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(ORG_NAME)
+        QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(argv or [sys.argv[0]])
+    family = register_fonts()
+    if family:
+        f = QFont(app.font())
+        f.setFamilies([f.family(), family])
+        app.setFont(f)
+    icon = paths.resource("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def data_lang(lang: str) -> str:
+    """The event-data language for an interface language."""
+    return "zh" if lang.startswith("zh") else "en"

@@ -1,0 +1,164 @@
+"""The detail pane: everything about the active event, its sources and conflicting versions."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from explorer.core.dates import format_range
+from explorer.core.session import Session
+from explorer.core.store import EventDetail, Source, pick
+from explorer.gui.palette import category_colour
+
+CSS = """
+body { font-size: 10pt; }
+h2 { margin: 0 0 2px 0; font-size: 14pt; }
+.other { color: #666; margin-bottom: 6px; }
+table.facts td { padding: 1px 8px 1px 0; vertical-align: top; }
+td.k { color: #555; white-space: nowrap; }
+.note { color: #8D6E00; }
+.warn { background: #FFEBEE; border: 1px solid #E57373; padding: 4px; }
+.src { margin: 6px 0 2px 0; }
+.passage { background: #FAFAFA; border-left: 3px solid #90A4AE; padding: 4px 6px; color: #333; }
+mark { background: #FFF176; }
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { border: 1px solid #CFD8DC; padding: 2px 6px; vertical-align: top; }
+.muted { color: #777; }
+"""
+
+
+class DetailView(QWidget):
+    """Shows ``session.selection.active``; links to other events select them."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.document().setDefaultStyleSheet(CSS)
+        self.browser.anchorClicked.connect(self._on_link)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.browser)
+        session.selection.changed.connect(lambda *_: self.refresh())
+        session.language_changed.connect(lambda *_: self.refresh())
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.refresh()
+
+    def html(self) -> str:
+        return self.browser.toHtml()
+
+    def plain_text(self) -> str:
+        return self.browser.toPlainText()
+
+    def refresh(self) -> None:
+        row = self.session.selection.active
+        if row is None:
+            n = len(self.session.selection.rows)
+            msg = self.tr("Select an event on the timeline, the map or the table to see its details and sources.")
+            if n:
+                msg = self.tr("%n events selected.", "", n)
+            self.browser.setHtml(f"<p class='muted'>{escape(msg)}</p>")
+            return
+        self.browser.setHtml(self._render(self.session.store.detail(row)))
+
+    # ----------------------------------------------------------------- html
+    def _render(self, d: EventDetail) -> str:
+        s, lang = self.session.store, self.session.lang
+        other = "en" if lang == "zh" else "zh"
+        r = d.record
+        t = self.tr
+        parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other'>{escape(r.title(other))}</div>"]
+        date = format_range(r.date, r.date_end, lang)
+        prec = {"year": t("year"), "month": t("month"), "day": t("day")}[r.date.precision.label]
+        date_html = f"{escape(date)} <span class='muted'>({escape(t('precision: %1').replace('%1', prec))})</span>"
+        if r.inferred:
+            date_html += f"<br><span class='note'>{escape(t('Inferred date:'))} {escape(r.inference)}</span>"
+        status = {"occurred": t("occurred"), "planned": t("planned"), "reported": t("reported as of publication")}
+        path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
+        cat = s.categories[r.category]
+        swatch = f"<span style='color:{category_colour(r.category)}'>■</span>"
+        stories = ", ".join(escape(s.storylines[i].name(lang)) for i in d.storylines) or "—"
+        rows = [
+            (t("Date"), date_html),
+            (t("Status"), escape(status.get(r.status, r.status))),
+            (t("Zone"), path),
+            (t("Category"), f"{swatch} {escape(cat.name(lang))}"),
+            (t("Storylines"), stories),
+            (t("Importance"), "★" * r.importance + "☆" * (3 - r.importance)),
+            (t("Event id"), f"<code>{escape(r.id)}</code>"),
+        ]
+        parts.append("<table class='facts'>" + "".join(
+            f"<tr><td class='k'>{escape(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>")
+        parts.append(f"<p>{escape(r.summary(lang))}</p><p class='other'>{escape(r.summary(other))}</p>")
+        if d.figures:
+            parts.append(f"<h3>{escape(t('Figures'))}</h3><table class='grid'>" + "".join(
+                f"<tr><td>{escape(f.label(lang))}</td><td align='right'><b>{escape(f.value_text())}</b></td></tr>"
+                for f in d.figures) + "</table>")
+        if r.conflict:
+            parts.append(self._conflict_html(d))
+        parts.append(f"<h3>{escape(t('Sources'))}</h3>")
+        for src in d.sources:
+            parts.append(self._source_html(src))
+        if d.sources and d.sources[0].passage is None:
+            parts.append("<p class='muted'>" + escape(t(
+                "Cited passages are not stored in this database. Rebuild it with "
+                "“zone-timeline db build --corpus DIR”, where DIR holds the article files "
+                "(../shared/seeds beside the project).")) + "</p>")
+        for sid, rows_ in d.storyline_rows.items():
+            if not rows_:
+                continue
+            parts.append(f"<h3>{escape(t('Same storyline: %1').replace('%1', s.storylines[sid].name(lang)))}</h3><ul>")
+            for rec in s.records(rows_):
+                parts.append(f"<li><a href='event:{rec.row}'>{escape(rec.date.format(lang))} · "
+                             f"{escape(rec.title(lang))}</a></li>")
+            parts.append("</ul>")
+        return "".join(parts)
+
+    def _source_html(self, src: Source) -> str:
+        lang, t = self.session.lang, self.tr
+        authors = "、".join(src.authors) if lang == "zh" else ", ".join(src.authors)
+        conf = {"high": t("high"), "medium": t("medium"), "low": t("low")}.get(src.published_confidence, "")
+        head = (f"<div class='src'><b>{escape(src.outlet(lang))}</b> · {escape(pick(lang, src.title_zh, src.title_en))}"
+                + (f" · {escape(authors)}" if authors else "")
+                + f"<br><span class='muted'>{escape(t('Published'))} {escape(src.published.format(lang))} "
+                f"({escape(t('confidence'))}: {escape(conf)}) · {escape(src.article_id)} · "
+                f"{escape(t('paragraph %1, characters %2–%3').replace('%1', str(src.para)).replace('%2', str(src.start)).replace('%3', str(src.end)))}"
+                "</span></div>")
+        if src.passage is None:
+            return head
+        p = src.passage
+        a, b = src.hl_start, src.hl_end
+        body = escape(p[:a]) + "<mark>" + escape(p[a:b]) + "</mark>" + escape(p[b:])
+        return head + f"<div class='passage'>{body}</div>"
+
+    def _conflict_html(self, d: EventDetail) -> str:
+        s, lang, t = self.session.store, self.session.lang, self.tr
+        note = pick(lang, d.conflict_note_zh, d.conflict_note_en)
+        versions = [d] + [s.detail(r) for r in d.conflict_rows]
+        cells = []
+        for v in versions:
+            rec = v.record
+            figs = "<br>".join(escape(f"{f.label(lang)} {f.value_text()}") for f in v.figures)
+            srcs = "<br>".join(escape(f"{x.outlet(lang)} ({x.published.format(lang)}) ¶{x.para}") for x in v.sources)
+            title = escape(rec.title(lang))
+            if rec.row != d.record.row:
+                title = f"<a href='event:{rec.row}'>{title}</a>"
+            cells.append(f"<td><b>{escape(format_range(rec.date, rec.date_end, lang))}</b><br>{title}"
+                         f"<br>{figs}<br><span class='muted'>{srcs}</span></td>")
+        return (f"<h3>⚠ {escape(t('Sources disagree'))}</h3><div class='warn'>{escape(note)}</div>"
+                f"<table class='grid'><tr>{''.join(cells)}</tr></table>")
+
+    def _on_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("event:"):
+            try:
+                row = int(text.split(":", 1)[1])
+            except ValueError:
+                return
+            self.session.selection.select_one(row, self)

@@ -1,0 +1,229 @@
+"""The event table: a lazy Qt model over the session's filtered rows, multi-select synced
+with the shared selection."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from explorer.core.session import Session
+from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
+from explorer.gui.palette import category_colour
+
+COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
+
+
+class EventTableModel(QAbstractTableModel):
+    """Rows are event rows of the store in the current sort order; text is fetched on demand.
+
+    Only the rows Qt asks to paint are read from the database, so the cost of a reset
+    does not grow with the number of events.
+    """
+
+    order_changed = Signal()
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.rows = session.rows
+        self.sort_column = COL_DATE
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
+
+    def retranslate(self) -> None:
+        self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+
+    # ----------------------------------------------------------------- Qt API
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = int(self.rows[index.row()])
+        store, lang = self.session.store, self.session.lang
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            rec = self._record(index.row())
+            if col == COL_DATE:
+                text = rec.date.format(lang)
+                if rec.date_end:
+                    text += ("—" if lang == "zh" else " – ") + rec.date_end.format(lang)
+                return text + (" *" if rec.inferred else "")
+            if col == COL_ZONE:
+                return store.zones[rec.zone].name(lang)
+            if col == COL_CATEGORY:
+                return store.categories[rec.category].name(lang)
+            return ("⚠ " if rec.conflict else "") + rec.title(lang)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            rec = self._record(index.row())
+            other = "en" if lang == "zh" else "zh"
+            tip = f"{rec.title(lang)}\n{rec.title(other)}"
+            if rec.inferred:
+                tip += "\n" + self.tr("Date inferred: %s") % rec.inference
+            if rec.conflict:
+                tip += "\n" + self.tr("Sources disagree (conflict group %s)") % rec.conflict
+            return tip
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_CATEGORY:
+            return QColor(category_colour(int(store.category[row])))
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_TITLE and store.flags[row] & FLAG_CONFLICT:
+            return QBrush(QColor("#B71C1C"))
+        if role == Qt.ItemDataRole.FontRole and col == COL_DATE and store.flags[row] & FLAG_INFERRED:
+            f = QFont()
+            f.setItalic(True)
+            return f
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+    def _record(self, i: int):
+        """The record for view row ``i``; prefetch its neighbours in one query."""
+        store = self.session.store
+        row = int(self.rows[i])
+        recs = store.records([row])
+        if recs:
+            return recs[0]
+        lo = max(0, i - 100)
+        store.records([int(r) for r in self.rows[lo : lo + 300]])
+        return store.record(row)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._sorted(self.session.rows)
+        self.layoutChanged.emit()
+        self.order_changed.emit()
+
+    def _sorted(self, rows: np.ndarray) -> np.ndarray:
+        store = self.session.store
+        if self.sort_column == COL_DATE:
+            out = rows  # rows are chronological already
+        elif self.sort_column == COL_ZONE:
+            out = rows[np.lexsort((rows, store.zone[rows]))]
+        elif self.sort_column == COL_CATEGORY:
+            out = rows[np.lexsort((rows, store.category[rows]))]
+        else:
+            recs = store.records([int(r) for r in rows])
+            titles = np.array([r.title(self.session.lang) for r in recs], dtype=object)
+            keys = np.argsort(titles, kind="stable")
+            out = rows[keys]
+        if self.sort_order == Qt.SortOrder.DescendingOrder:
+            out = out[::-1]
+        return np.ascontiguousarray(out)
+
+    def reset_rows(self) -> None:
+        self.beginResetModel()
+        self.rows = self._sorted(self.session.rows)
+        self.endResetModel()
+
+    def view_row_of(self, row: int) -> int | None:
+        hits = np.flatnonzero(self.rows == row)
+        return int(hits[0]) if len(hits) else None
+
+
+class EventTable(QWidget):
+    """Table pane with an "N of M events" caption; selection follows the shared one."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.caption = QLabel()
+        self.caption.setObjectName("eventCountCaption")
+        self.model = EventTableModel(session, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        hh.resizeSection(COL_DATE, 120)
+        hh.resizeSection(COL_ZONE, 170)
+        hh.resizeSection(COL_CATEGORY, 110)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.view)
+        self._syncing = False
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.model.order_changed.connect(self._show_selection)
+        session.filtered.connect(self._on_filtered)
+        session.selection.changed.connect(self._on_selection)
+        session.language_changed.connect(self._on_language)
+        self._update_caption()
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        n, m = len(self.session.rows), self.session.store.n
+        self.caption.setText(self.tr("%1 of %2 events").replace("%1", f"{n:,}").replace("%2", f"{m:,}"))
+
+    def _on_filtered(self, session, initiator) -> None:
+        self.model.reset_rows()
+        self._update_caption()
+        self._show_selection()
+
+    def _on_language(self, session) -> None:
+        self.model.reset_rows()
+        self._show_selection()
+
+    def _on_selection(self, selection, initiator) -> None:
+        if initiator is not self:
+            self._show_selection()
+
+    def _show_selection(self) -> None:
+        """Mirror the shared selection in the view without echoing it back."""
+        sel = self.session.selection
+        qsel = QItemSelection()
+        for row in sel.rows:
+            vr = self.model.view_row_of(row)
+            if vr is not None:
+                qsel.select(self.model.index(vr, 0), self.model.index(vr, 3))
+        self._syncing = True
+        try:
+            sm = self.view.selectionModel()
+            sm.select(qsel, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            if sel.active is not None:
+                vr = self.model.view_row_of(sel.active)
+                if vr is not None:
+                    idx = self.model.index(vr, 0)
+                    sm.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.NoUpdate)
+                    self.view.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._syncing = False
+
+    def _on_view_selection(self, *_):
+        if self._syncing:
+            return
+        rows = {int(self.model.rows[i.row()]) for i in self.view.selectionModel().selectedRows()}
+        cur = self.view.selectionModel().currentIndex()
+        active = int(self.model.rows[cur.row()]) if cur.isValid() and int(self.model.rows[cur.row()]) in rows else None
+        self.session.selection.set(rows, active, self)
+
+    def _on_current(self, current, _previous):
+        if self._syncing or not current.isValid():
+            return
+        row = int(self.model.rows[current.row()])
+        sel = self.session.selection
+        if row in sel.rows and row != sel.active:
+            sel.set(sel.rows, row, self)

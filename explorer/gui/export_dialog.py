@@ -1,0 +1,218 @@
+"""Export dialogs: CSV of timelines (in the background, cancellable) and pane images."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.export import ExportCancelled, ExportError, ExportSpec, plan, row_count, write_csv
+from explorer.core.session import Session
+
+BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
+
+
+class ExportWorker(QObject):
+    """Runs :func:`write_csv` off the GUI thread."""
+
+    progress = Signal(int, int)
+    finished = Signal(int)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, session: Session, spec: ExportSpec, path: str, encoding: str):
+        super().__init__()
+        self.session, self.spec, self.path, self.encoding = session, spec, path, encoding
+        self.cancel_event = threading.Event()
+
+    def run(self) -> None:
+        try:
+            n = write_csv(self.session.store, self.spec, self.path, self.encoding,
+                          progress=lambda d, t: self.progress.emit(d, t), cancel=self.cancel_event)
+        except ExportCancelled:
+            self.cancelled.emit()
+        except ExportError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
+            self.failed.emit(f"{self.path}: {exc}")
+        else:
+            self.finished.emit(n)
+
+
+class ExportDialog(QDialog):
+    """Choose scope, grouping, encoding and file; shows the row count before writing."""
+
+    def __init__(self, session: Session, default_dir: str = "", parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(self.tr("Export timelines to CSV"))
+        self.scope_group = QButtonGroup(self)
+        self.scope_buttons: dict[str, QRadioButton] = {}
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("What to export (always within the current filters):")))
+        for key, label in (("lanes", self.tr("Selected timelines")),
+                           ("selection", self.tr("Selected events")),
+                           ("filter", self.tr("All events under the current filters"))):
+            b = QRadioButton(label)
+            self.scope_group.addButton(b)
+            self.scope_buttons[key] = b
+            lay.addWidget(b)
+        form = QFormLayout()
+        self.lane_combo = QComboBox()
+        for mode, label in (("zone", self.tr("Zone")), ("category", self.tr("Category")),
+                            ("storyline", self.tr("Storyline"))):
+            self.lane_combo.addItem(label, mode)
+        self.lane_combo.setCurrentIndex(self.lane_combo.findData(session.lane_mode))
+        form.addRow(self.tr("Timelines by:"), self.lane_combo)
+        self.encoding_combo = QComboBox()
+        for enc, label in (("utf-8-sig", self.tr("UTF-8 with BOM (Excel)")), ("utf-8", self.tr("UTF-8")),
+                           ("gb18030", self.tr("GB18030"))):
+            self.encoding_combo.addItem(label, enc)
+        form.addRow(self.tr("Encoding:"), self.encoding_combo)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.csv"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path_edit)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("File:"), holder)
+        lay.addLayout(form)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("exportRowCount")
+        lay.addWidget(self.count_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        sel = session.selection
+        default = "lanes" if sel.lanes else ("selection" if sel.rows else "filter")
+        self.scope_buttons["lanes"].setEnabled(bool(sel.lanes))
+        self.scope_buttons["selection"].setEnabled(bool(sel.rows))
+        self.scope_buttons[default].setChecked(True)
+        self.scope_group.buttonToggled.connect(lambda *_: self._update_count())
+        self.lane_combo.currentIndexChanged.connect(lambda *_: self._update_count())
+        self._update_count()
+
+    def scope(self) -> str:
+        return next(k for k, b in self.scope_buttons.items() if b.isChecked())
+
+    def spec(self) -> ExportSpec:
+        sel = self.session.selection
+        lane_mode = self.lane_combo.currentData()
+        lanes = tuple(k for k in sel.lanes if k.startswith(lane_mode + ":"))
+        return ExportSpec(filters=self.session.filters, scope=self.scope(), lane_mode=lane_mode,
+                          lanes=lanes, rows=tuple(sorted(sel.rows)), lang=self.session.lang)
+
+    def encoding(self) -> str:
+        return self.encoding_combo.currentData()
+
+    def path(self) -> str:
+        return self.path_edit.text().strip()
+
+    def row_count(self) -> int:
+        return row_count(plan(self.session.store, self.spec()))
+
+    def _update_count(self) -> None:
+        n = self.row_count()
+        self.count_label.setText(self.tr("%n row(s) will be written.", "", n))
+        self.export_button.setEnabled(n > 0)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path(), self.tr("CSV files (*.csv)"))
+        if path:
+            self.path_edit.setText(path if path.lower().endswith(".csv") else path + ".csv")
+
+
+def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, encoding: str) -> bool:
+    """Write the export; large ones in a worker with progress and Cancel. Returns success."""
+    n = row_count(plan(session.store, spec))
+    if n < BACKGROUND_ROWS:
+        try:
+            write_csv(session.store, spec, path, encoding)
+        except ExportError as exc:
+            QMessageBox.critical(parent, parent.tr("Export failed"), str(exc))
+            return False
+        return True
+    progress = QProgressDialog(parent.tr("Exporting %n rows…", "", n), parent.tr("Cancel"), 0, n, parent)
+    progress.setWindowTitle(parent.tr("Export"))
+    progress.setMinimumDuration(0)
+    worker = ExportWorker(session, spec, path, encoding)
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    result = {"ok": False}
+    thread.started.connect(worker.run)
+    worker.progress.connect(lambda d, _t: progress.setValue(d))
+    progress.canceled.connect(worker.cancel_event.set)
+
+    def done(ok: bool, msg: str = "") -> None:
+        result["ok"] = ok
+        thread.quit()
+        progress.reset()
+        if msg:
+            QMessageBox.critical(parent, parent.tr("Export failed"), msg)
+
+    worker.finished.connect(lambda _n: done(True))
+    worker.failed.connect(lambda m: done(False, m))
+    worker.cancelled.connect(lambda: done(False))
+    thread.start()
+    progress.exec()
+    thread.wait()
+    return result["ok"]
+
+
+class ImageExportDialog(QDialog):
+    """Pick a pane, a size and a PNG or SVG file."""
+
+    def __init__(self, default_dir: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export image"))
+        form = QFormLayout(self)
+        self.pane_combo = QComboBox()
+        self.pane_combo.addItem(self.tr("Timeline"), "timeline")
+        self.pane_combo.addItem(self.tr("Map"), "map")
+        form.addRow(self.tr("Pane:"), self.pane_combo)
+        self.width_spin = QSpinBox()
+        self.width_spin.setRange(200, 10000)
+        self.width_spin.setValue(2000)
+        self.width_spin.setSuffix(" px")
+        form.addRow(self.tr("Width:"), self.width_spin)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.png"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path_edit)
+        row.addWidget(browse)
+        form.addRow(self.tr("File (.png or .svg):"), row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export image"), self.path_edit.text(),
+                                              self.tr("Images (*.png *.svg)"))
+        if path:
+            self.path_edit.setText(path)

@@ -1,0 +1,574 @@
+"""The filter panel: search, active-filter chips, zone tree, year range, categories, storylines.
+
+A thin view over :class:`explorer.core.session.Session`.  Every user action becomes one
+``session.state.update(self, ...)``; every change of the filters, from here or from
+another pane (a map click, a timeline brush), comes back through ``session.filtered``
+and is only *reflected* here.  Typing and spinning are debounced, and a widget whose
+debounce timer is still running is not overwritten, so the echo never fights the user.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.session import Session
+from explorer.gui.palette import category_colour
+
+SEARCH_DEBOUNCE_MS = 250
+YEAR_DEBOUNCE_MS = 300
+CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
+ID_ROLE = Qt.ItemDataRole.UserRole
+REMOVE_MARK = "✕"
+
+
+class FlowLayout(QLayout):
+    """Widgets left to right, wrapping onto new lines (after Qt's flow-layout example)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and line > 0:
+                x, y, line = area.x(), y + line + self._gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(min(hint.width(), area.width()), hint.height())))
+            x += hint.width() + self._gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + m.bottom()
+
+
+def _check_tree(flat: bool) -> QTreeWidget:
+    """A two-column (name | count) list of checkable rows, header hidden."""
+    tree = QTreeWidget()
+    tree.setColumnCount(2)
+    tree.setHeaderHidden(True)
+    tree.setRootIsDecorated(not flat)
+    tree.setUniformRowHeights(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    if flat:
+        # Short lists: as tall as their rows, so only the panel itself scrolls.
+        tree.setIndentation(0)
+        tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        tree.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        tree.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return tree
+
+
+def _checkable_item(parent, ident: str) -> QTreeWidgetItem:
+    item = QTreeWidgetItem(parent)
+    item.setData(0, ID_ROLE, ident)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _swatch(colour: str, size: int = 12) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    with QPainter(pix) as p:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QColor(colour).darker(130))
+        p.setBrush(QColor(colour))
+        p.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 2, 2)
+    return QIcon(pix)
+
+
+def _section_label() -> QLabel:
+    label = QLabel()
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class FilterPanel(QWidget):
+    """Every filter of the shared :class:`FilterState`, for a narrow dock.
+
+    Parameters
+    ----------
+    session
+        The shared session.  The panel only changes ``session.state`` (with itself
+        as the initiator) and reacts to ``session.filtered`` and
+        ``session.language_changed``.
+    parent
+        The usual Qt parent.
+
+    Attributes
+    ----------
+    search_edit, clear_all_button, zone_tree, year_from, year_to, all_years_button,
+    category_list, storyline_list
+        The widgets, for tests and for the main window's shortcuts.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self._zone_items: dict[str, QTreeWidgetItem] = {}
+        self._category_items: dict[str, QTreeWidgetItem] = {}
+        self._storyline_items: dict[str, QTreeWidgetItem] = {}
+        self._chips: list[QToolButton] = []
+        self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
+        self._dimmed: dict[int, bool] = {}  # id(row item) -> drawn greyed out
+        self._shown_zones: frozenset[str] = frozenset()
+        self._build()
+        self._populate()
+        self.retranslate_ui()
+        self._apply_names()
+        self._refresh(initiator=self)
+        session.filtered.connect(self._on_filtered)
+        session.language_changed.connect(self._on_language_changed)
+        # The session may outlive the panel: drop our callbacks when Qt deletes us.
+        self.destroyed.connect(partial(_disconnect, session, self._on_filtered, self._on_language_changed))
+
+    # ------------------------------------------------------------------ public
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected (bound to Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def zone_item(self, zone_id: str) -> QTreeWidgetItem | None:
+        """The tree row of a zone (``None`` for zones without any event)."""
+        return self._zone_items.get(zone_id)
+
+    def category_item(self, category_id: str) -> QTreeWidgetItem | None:
+        return self._category_items.get(category_id)
+
+    def storyline_item(self, storyline_id: str) -> QTreeWidgetItem | None:
+        return self._storyline_items.get(storyline_id)
+
+    def chip_buttons(self) -> list[QToolButton]:
+        """The removable chips of the active filters, in display order."""
+        return list(self._chips)
+
+    def chip_texts(self) -> list[str]:
+        """The chips' labels as the user reads them, e.g. ``"2019–2021 ✕"``."""
+        return [chip.text().replace("&&", "&") for chip in self._chips]
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        # The search box stays pinned above the scrolling part: always one key away.
+        self.search_edit = QLineEdit()
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_text_changed)
+        self.search_edit.returnPressed.connect(self._apply_text)
+        search_row = QHBoxLayout()
+        search_row.setContentsMargins(8, 8, 8, 4)
+        search_row.addWidget(self.search_edit)
+        outer.addLayout(search_row)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._apply_text)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self._scroll)
+        content = QWidget()
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(8, 4, 8, 8)
+        lay.setSpacing(6)
+        self._scroll.setWidget(content)
+
+        # Active filters: a count, "Clear all", then one chip per item.
+        self._summary_label = QLabel()
+        self._summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.clear_all_button = QToolButton()
+        self.clear_all_button.clicked.connect(self._clear_all)
+        row = QHBoxLayout()
+        row.addWidget(self._summary_label, 1)
+        row.addWidget(self.clear_all_button)
+        lay.addLayout(row)
+        self._chip_box = QWidget()
+        self._chip_layout = FlowLayout(self._chip_box)
+        lay.addWidget(self._chip_box)
+
+        self._zones_label = _section_label()
+        lay.addWidget(self._zones_label)
+        self.zone_tree = _check_tree(flat=False)
+        self.zone_tree.setIndentation(14)
+        self.zone_tree.setMinimumHeight(180)
+        self.zone_tree.itemChanged.connect(self._on_zone_checked)
+        lay.addWidget(self.zone_tree, 1)
+
+        self._years_label = _section_label()
+        self.all_years_button = QToolButton()
+        self.all_years_button.clicked.connect(lambda: self._set_state(years=None))
+        row = QHBoxLayout()
+        row.addWidget(self._years_label, 1)
+        row.addWidget(self.all_years_button)
+        lay.addLayout(row)
+        self._from_label, self._to_label = QLabel(), QLabel()
+        self.year_from, self.year_to = QSpinBox(), QSpinBox()
+        self._year_timer = QTimer(self, singleShot=True, interval=YEAR_DEBOUNCE_MS)
+        self._year_timer.timeout.connect(self._apply_years)
+        row = QHBoxLayout()
+        for label, spin in ((self._from_label, self.year_from), (self._to_label, self.year_to)):
+            spin.setRange(self.store.year_min, self.store.year_max)
+            spin.setKeyboardTracking(False)  # typing "2019" must not filter by 2, 20, 201
+            spin.valueChanged.connect(self._on_year_changed)
+            label.setBuddy(spin)
+            row.addWidget(label)
+            row.addWidget(spin, 1)
+        lay.addLayout(row)
+
+        self._categories_label = _section_label()
+        lay.addWidget(self._categories_label)
+        self.category_list = _check_tree(flat=True)
+        self.category_list.itemChanged.connect(partial(self._on_term_checked, "categories"))
+        lay.addWidget(self.category_list)
+
+        self._storylines_label = _section_label()
+        lay.addWidget(self._storylines_label)
+        self.storyline_list = _check_tree(flat=True)
+        self.storyline_list.itemChanged.connect(partial(self._on_term_checked, "storylines"))
+        lay.addWidget(self.storyline_list)
+
+    def _populate(self) -> None:
+        """Rows for every zone, category and storyline with at least one event."""
+        store = self.store
+        everything = np.ones(store.n, bool)
+        totals = store.zone_counts_inclusive(everything)
+        for z in store.zones:  # parents come before their children
+            if totals[z.index] == 0:
+                continue
+            parent = self._zone_items.get(store.zones[z.parent].id) if z.parent >= 0 else None
+            self._zone_items[z.id] = _checkable_item(parent or self.zone_tree, z.id)
+        self.zone_tree.expandToDepth(0)  # the province and its cities
+
+        cat_totals = np.bincount(store.category, minlength=len(store.categories))
+        for c in store.categories:
+            if cat_totals[c.index]:
+                item = _checkable_item(self.category_list, c.id)
+                item.setIcon(0, _swatch(category_colour(c.index)))
+                self._category_items[c.id] = item
+        story_totals = np.bincount(store.story_ids, minlength=len(store.storylines))
+        for s in store.storylines:
+            if story_totals[s.index]:
+                self._storyline_items[s.id] = _checkable_item(self.storyline_list, s.id)
+
+    # ------------------------------------------------------------------ texts
+    def retranslate_ui(self) -> None:
+        """Interface strings (called again on a ``QEvent.LanguageChange``)."""
+        self.search_edit.setPlaceholderText(self.tr("Search titles, summaries, zones…"))
+        self.search_edit.setToolTip(self.tr("Every word must match; Traditional and Simplified both work (Ctrl+F)"))
+        self.clear_all_button.setText(self.tr("Clear all"))
+        self.clear_all_button.setToolTip(self.tr("Remove every filter"))
+        self._zones_label.setText(self.tr("Zones"))
+        self._years_label.setText(self.tr("Years"))
+        self.all_years_button.setText(self.tr("All years"))
+        self.all_years_button.setToolTip(self.tr("Remove the year range"))
+        self._from_label.setText(self.tr("From"))
+        self._to_label.setText(self.tr("To"))
+        self._categories_label.setText(self.tr("Categories"))
+        self._storylines_label.setText(self.tr("Storylines"))
+        self._update_summary()
+        self._chip_key = None  # tooltips are translated too
+        self._rebuild_chips()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _apply_names(self) -> None:
+        """Data names and tooltips in ``session.lang``."""
+        lang, store = self.session.lang, self.store
+        for zid, item in self._zone_items.items():
+            z = store.zones[store.zone_index[zid]]
+            item.setText(0, z.name(lang))
+            item.setToolTip(0, self._zone_tooltip(zid))
+        for terms, items in ((store.categories, self._category_items), (store.storylines, self._storyline_items)):
+            for t in terms:
+                if t.id in items:
+                    tip = "\n".join(x for x in dict.fromkeys((t.zh, t.en, t.description)) if x)
+                    items[t.id].setText(0, t.name(lang))
+                    items[t.id].setToolTip(0, tip)
+
+    def _zone_tooltip(self, zone_id: str) -> str:
+        z = self.store.zones[self.store.zone_index[zone_id]]
+        lines = list(dict.fromkeys(x for x in (z.name_zh, z.name_en) if x))
+        if z.former_names:
+            chain = " → ".join([*z.former_names, z.name_zh])
+            lines.append(self.tr("Formerly: {names}").format(names=chain))
+        if z.aliases:
+            lines.append(self.tr("Also: {names}").format(names=", ".join(z.aliases)))
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ user -> state
+    def _set_state(self, **fields) -> None:
+        self.session.state.update(self, **fields)
+
+    def _on_text_changed(self, text: str) -> None:
+        if text:
+            self._search_timer.start()
+        else:  # the clear button: no reason to wait
+            self._apply_text()
+
+    def _apply_text(self) -> None:
+        self._search_timer.stop()
+        self._set_state(text=self.search_edit.text())
+
+    def _on_year_changed(self, _value: int) -> None:
+        self._year_timer.start()  # not connected directly: start(int) would take the year as interval
+
+    def _apply_years(self) -> None:
+        a, b = self.year_from.value(), self.year_to.value()
+        whole = (min(a, b), max(a, b)) == (self.store.year_min, self.store.year_max)
+        self._set_state(years=None if whole else (a, b))
+
+    def _on_zone_checked(self, item: QTreeWidgetItem, column: int) -> None:
+        if column != 0:
+            return
+        checked = {zid for zid, it in self._zone_items.items() if it.checkState(0) == Qt.CheckState.Checked}
+        # Zones outside the tree (no events) may still be in the filter, e.g. from the map.
+        kept = {z for z in self.session.filters.zones if z not in self._zone_items}
+        self._set_state(zones=checked | kept)
+
+    def _on_term_checked(self, field: str, item: QTreeWidgetItem, column: int) -> None:
+        if column != 0:
+            return
+        items = self._category_items if field == "categories" else self._storyline_items
+        checked = {k for k, it in items.items() if it.checkState(0) == Qt.CheckState.Checked}
+        kept = {k for k in getattr(self.session.filters, field) if k not in items}
+        self._set_state(**{field: checked | kept})
+
+    def _remove_filter(self, field: str, value: object = None) -> None:
+        """A chip's click: drop one item of one filter."""
+        f = self.session.filters
+        if field in ("zones", "categories", "storylines"):
+            self._set_state(**{field: getattr(f, field) - {value}})
+            return
+        (self._search_timer if field == "text" else self._year_timer).stop()
+        self.session.state.clear(self, field)
+        self._refresh(self)  # also when the state was already clear but a widget was not
+
+    def _clear_all(self) -> None:
+        self._search_timer.stop()
+        self._year_timer.stop()
+        self.session.state.clear(self)
+        self._refresh(self)
+
+    # ------------------------------------------------------------------ state -> view
+    def _on_filtered(self, session: Session, initiator: object) -> None:
+        self._refresh(initiator)
+
+    def _on_language_changed(self, session: Session) -> None:
+        self._apply_names()
+        self._refresh(self)
+
+    def _refresh(self, initiator: object) -> None:
+        f = self.session.filters
+        if not self._search_timer.isActive() and self.search_edit.text() != f.text:
+            with QSignalBlocker(self.search_edit):
+                self.search_edit.setText(f.text)
+        if not self._year_timer.isActive():
+            a, b = f.years or (self.store.year_min, self.store.year_max)
+            for spin, v in ((self.year_from, a), (self.year_to, b)):
+                if spin.value() != v:
+                    with QSignalBlocker(spin):
+                        spin.setValue(v)
+        self.all_years_button.setEnabled(f.years is not None)
+        self._update_zone_rows(initiator)
+        self._update_term_rows(self.category_list, self._category_items, f.categories,
+                               np.bincount(self.store.category[self.session.mask_without("categories")],
+                                           minlength=len(self.store.categories)),
+                               self.store.category_index)
+        mask = self.session.mask_without("storylines")
+        self._update_term_rows(self.storyline_list, self._storyline_items, f.storylines,
+                               np.bincount(self.store.story_ids[mask[self.store.story_rows]],
+                                           minlength=len(self.store.storylines)),
+                               self.store.storyline_index)
+        self._update_summary()
+        self._rebuild_chips()
+
+    def _update_zone_rows(self, initiator: object) -> None:
+        store, zones = self.store, self.session.filters.zones
+        counts = store.zone_counts_inclusive(self.session.mask_without("zones"))
+        with QSignalBlocker(self.zone_tree):
+            for zid, item in self._zone_items.items():
+                self._set_row(item, int(counts[store.zone_index[zid]]), zid in zones)
+        if initiator is not self:  # e.g. a map click: show the newly checked zones
+            for zid in zones - self._shown_zones:
+                item = self._zone_items.get(zid)
+                parent = item.parent() if item else None
+                while parent is not None:
+                    parent.setExpanded(True)
+                    parent = parent.parent()
+                if item is not None:
+                    self.zone_tree.scrollToItem(item)
+        self._shown_zones = zones
+
+    def _update_term_rows(self, tree: QTreeWidget, items: dict, active: frozenset, counts, index: dict) -> None:
+        with QSignalBlocker(tree):
+            for key, item in items.items():
+                self._set_row(item, int(counts[index[key]]), key in active)
+
+    def _set_row(self, item: QTreeWidgetItem, count: int, checked: bool) -> None:
+        """Count, check mark and colour of one row, touching only what changed."""
+        text = str(count)
+        if item.text(1) != text:
+            item.setText(1, text)
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if item.checkState(0) != state:
+            item.setCheckState(0, state)
+        # Rows with nothing left under the other filters stay checkable but recede.
+        if self._dimmed.get(id(item)) != (count == 0):
+            self._dimmed[id(item)] = count == 0
+            dim = self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) if count == 0 else None
+            for col in (0, 1):
+                item.setData(col, Qt.ItemDataRole.ForegroundRole, dim)
+
+    def _update_summary(self) -> None:
+        total, shown = self.store.n, len(self.session.rows)
+        if self.session.filters.is_empty():
+            text = self.tr("All {total} events").format(total=total)
+        else:
+            text = self.tr("{shown} of {total} events").format(shown=shown, total=total)
+        if self._summary_label.text() != text:
+            self._summary_label.setText(text)
+        self.clear_all_button.setEnabled(not self.session.filters.is_empty())
+
+    # ------------------------------------------------------------------ chips
+    def _chip_specs(self) -> list[tuple[str, str, object, QIcon | None]]:
+        """(label, field, value, icon) for every active filter item, in panel order."""
+        f, store, lang = self.session.filters, self.store, self.session.lang
+        specs: list[tuple[str, str, object, QIcon | None]] = []
+        for zid in sorted(f.zones, key=lambda z: store.zone_index.get(z, len(store.zones))):
+            name = store.zones[store.zone_index[zid]].name(lang) if zid in store.zone_index else zid
+            specs.append((name, "zones", zid, None))
+        if f.years:
+            a, b = f.years
+            specs.append((str(a) if a == b else f"{a}–{b}", "years", None, None))
+        for c in store.categories:
+            if c.id in f.categories:
+                specs.append((c.name(lang), "categories", c.id, _swatch(category_colour(c.index))))
+        specs += [(k, "categories", k, None) for k in sorted(f.categories - store.category_index.keys())]
+        for s in store.storylines:
+            if s.id in f.storylines:
+                specs.append((s.name(lang), "storylines", s.id, None))
+        specs += [(k, "storylines", k, None) for k in sorted(f.storylines - store.storyline_index.keys())]
+        if f.text.strip():
+            specs.append((f"“{f.text.strip()}”", "text", None, None))
+        return specs
+
+    def _rebuild_chips(self) -> None:
+        specs = self._chip_specs()
+        key = tuple((label, field, value) for label, field, value, _icon in specs)
+        if key == self._chip_key:
+            return
+        self._chip_key = key
+        for chip in self._chips:
+            # deleteLater: the clicked chip may be the one running this code.
+            self._chip_layout.removeWidget(chip)
+            chip.hide()
+            chip.deleteLater()
+        self._chips = []
+        metrics = self.fontMetrics()
+        for label, field, value, icon in specs:
+            chip = QToolButton(self._chip_box)
+            chip.setObjectName("filterChip")
+            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
+            chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
+            chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
+            chip.setAccessibleName(chip.toolTip())
+            chip.setCursor(Qt.CursorShape.PointingHandCursor)
+            if icon is not None:
+                chip.setIcon(icon)
+                chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                chip.setIconSize(QSize(10, 10))
+            chip.setStyleSheet(
+                "QToolButton#filterChip { border: 1px solid palette(mid); border-radius: 10px;"
+                " padding: 1px 7px; background: palette(alternate-base); }"
+                "QToolButton#filterChip:hover { background: palette(midlight); }"
+            )
+            chip.clicked.connect(partial(self._remove_filter, field, value))
+            self._chip_layout.addWidget(chip)
+            self._chips.append(chip)
+        self._chip_box.setVisible(bool(self._chips))
+        self._chip_box.updateGeometry()
+
+
+def _disconnect(session: Session, on_filtered, on_language, *_args) -> None:
+    session.filtered.disconnect(on_filtered)
+    session.language_changed.disconnect(on_language)
+

@@ -1,0 +1,47 @@
+"""Pane images through pyqtgraph's exporters, written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyqtgraph as pg
+import pyqtgraph.exporters as pg_exporters
+
+
+class ImageExportError(Exception):
+    """The image could not be written; the message names the file and why."""
+
+
+def export_plot(plot: pg.PlotWidget, path: str | Path, width: int = 2000) -> Path:
+    """Save a plot as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in (".png", ".svg"):
+        raise ImageExportError(f"{path}: use a .png or .svg file name")
+    if not path.parent.is_dir():
+        raise ImageExportError(f"{path}: folder {path.parent} does not exist")
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot.scene()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=ext, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise ImageExportError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc})") from exc
+    try:
+        if ext == ".png":
+            exporter = pg_exporters.ImageExporter(item)
+            exporter.parameters()["width"] = int(width)
+        else:
+            exporter = pg_exporters.SVGExporter(item)
+        exporter.export(tmp)
+        if os.path.getsize(tmp) == 0:
+            raise ImageExportError(f"{path}: the exporter wrote nothing")
+        os.replace(tmp, path)
+    except ImageExportError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyqtgraph/Qt errors become a clear message
+        Path(tmp).unlink(missing_ok=True)
+        raise ImageExportError(f"{path}: could not be written ({exc})") from exc
+    return path

@@ -1,0 +1,317 @@
+"""The filter panel: change the state through the widgets, and the state from outside,
+and check both sides agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QWidget
+
+from explorer.core.filter_state import Filters
+from explorer.gui.filter_panel import SEARCH_DEBOUNCE_MS, YEAR_DEBOUNCE_MS, FilterPanel
+
+HITECH = "yangquan-hitech"
+VALVE = "yangquan-valve"  # a company site under HITECH, and a storyline of the same id
+
+
+@pytest.fixture
+def panel(qtbot, session):
+    p = FilterPanel(session)
+    qtbot.addWidget(p)
+    p.resize(320, 900)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def zone_name(store, zone_id, lang="zh"):
+    return store.zones[store.zone_index[zone_id]].name(lang)
+
+
+def ime_commit(widget, text: str) -> None:
+    """Type Chinese as an input method does (``keyClicks`` only handles Latin-1)."""
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(widget, event)
+
+
+def checked(item) -> bool:
+    return item.checkState(0) == Qt.CheckState.Checked
+
+
+# ---------------------------------------------------------------------- search
+def test_typing_updates_text_after_the_debounce(qtbot, panel, session):
+    qtbot.keyClicks(panel.search_edit, "valve")
+    assert session.filters.text == ""  # nothing yet: keyClicks never runs the event loop
+    qtbot.waitUntil(lambda: session.filters.text == "valve", timeout=SEARCH_DEBOUNCE_MS * 8)
+    assert panel.search_edit.text() == "valve"
+
+
+def test_traditional_query_finds_simplified_events(qtbot, panel, session, store):
+    ime_commit(panel.search_edit, "閥")
+    ime_commit(panel.search_edit, "門")
+    qtbot.waitUntil(lambda: session.filters.text == "閥門", timeout=SEARCH_DEBOUNCE_MS * 8)
+    expected = np.flatnonzero(store.mask(Filters(text="阀门")))
+    assert len(expected) > 0
+    assert len(session.rows) > 0
+    np.testing.assert_array_equal(session.rows, expected)
+    assert panel.chip_texts() == ["“閥門” ✕"]
+
+
+@pytest.mark.parametrize("text", ['"', "'", "%", "*", "_", '"%*_\\', "😀", "阀门 😀 %", "x" * 500, "閥" * 500])
+def test_odd_text_is_harmless(qtbot, panel, session, text):
+    panel.search_edit.setText(text)
+    qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)  # Enter applies at once
+    assert session.filters.text == text
+    assert session.rows.dtype.kind == "i"
+    (chip,) = panel.chip_buttons()
+    assert chip.sizeHint().width() < 300  # long queries are elided, not a 5000 px chip
+
+
+def test_clear_button_applies_at_once(qtbot, panel, session):
+    ime_commit(panel.search_edit, "阀门")
+    qtbot.waitUntil(lambda: session.filters.text == "阀门", timeout=SEARCH_DEBOUNCE_MS * 8)
+    panel.search_edit.clear()
+    assert session.filters.text == ""
+
+
+def test_outside_changes_do_not_overwrite_text_being_typed(qtbot, panel, session):
+    ime_commit(panel.search_edit, "阀")
+    session.state.update(None, years=(2010, 2020))  # e.g. a timeline brush mid-typing
+    ime_commit(panel.search_edit, "门")
+    assert panel.search_edit.text() == "阀门"
+    qtbot.waitUntil(lambda: session.filters.text == "阀门", timeout=SEARCH_DEBOUNCE_MS * 8)
+    assert session.filters.years == (2010, 2020)
+
+
+def test_outside_text_change_shows_in_the_box(panel, session):
+    session.state.update(None, text="富士康")
+    assert panel.search_edit.text() == "富士康"
+
+
+def test_focus_search_selects_the_text(qtbot, panel, session):
+    session.state.update(None, text="阀门")
+    panel.activateWindow()
+    panel.focus_search()
+    qtbot.waitUntil(panel.search_edit.hasFocus)
+    assert panel.search_edit.selectedText() == "阀门"
+
+
+# ---------------------------------------------------------------------- zones
+def test_tree_follows_the_hierarchy_and_skips_empty_zones(panel, store):
+    totals = store.zone_counts_inclusive(np.ones(store.n, bool))
+    for z in store.zones:
+        item = panel.zone_item(z.id)
+        assert (item is not None) == bool(totals[z.index]), z.id
+        if item is not None and z.parent >= 0:
+            assert item.parent() is panel.zone_item(store.zones[z.parent].id)
+    assert panel.zone_item(VALVE).parent() is panel.zone_item(HITECH)
+    assert panel.zone_item(HITECH).text(0) == zone_name(store, HITECH)
+
+
+def test_checking_a_zone_sets_the_filter_without_checking_children(qtbot, panel, session):
+    item = panel.zone_item(HITECH)
+    panel.zone_tree.scrollToItem(item)
+    panel.zone_tree.setCurrentItem(item)
+    qtbot.keyClick(panel.zone_tree, Qt.Key.Key_Space)  # as a user toggles a check box
+    assert session.filters.zones == {HITECH}
+    assert checked(item)
+    assert not checked(panel.zone_item(VALVE))  # sub-zones are implied, not ticked
+
+    panel.zone_item("jincheng").setCheckState(0, Qt.CheckState.Checked)
+    assert session.filters.zones == {HITECH, "jincheng"}
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    assert session.filters.zones == {"jincheng"}
+
+
+def test_outside_zone_change_checks_and_reveals_the_item(panel, session):
+    item = panel.zone_item(VALVE)
+    assert not item.parent().isExpanded()
+    session.state.update(None, zones={VALVE})  # e.g. a map click
+    assert checked(item)
+    assert item.parent().isExpanded() and item.parent().parent().isExpanded()
+    assert not checked(panel.zone_item(HITECH))
+    session.state.toggle_zone(VALVE)
+    assert not checked(item)
+
+
+def test_zone_filter_outside_the_tree_survives_ticking(panel, session):
+    session.state.update(None, zones={"changzhi"})  # no events, so no row
+    assert panel.zone_item("changzhi") is None
+    panel.zone_item(HITECH).setCheckState(0, Qt.CheckState.Checked)
+    assert session.filters.zones == {"changzhi", HITECH}
+
+
+def test_zone_counts_ignore_the_zone_filter_but_follow_the_others(panel, session, store):
+    def shown():
+        return {zid: int(panel.zone_item(zid).text(1)) for zid in (HITECH, "jincheng", "shanxi")}
+
+    def expected(f: Filters):
+        counts = store.zone_counts_inclusive(store.mask(f))
+        return {zid: int(counts[store.zone_index[zid]]) for zid in (HITECH, "jincheng", "shanxi")}
+
+    assert shown() == expected(Filters())
+    assert shown()["shanxi"] == store.n
+    tree_items = [panel.zone_tree.topLevelItem(0)]
+
+    session.state.update(None, zones={"jincheng"})
+    assert shown() == expected(Filters())  # the zone filter itself does not change counts
+    assert tree_items[0] is panel.zone_tree.topLevelItem(0)  # texts updated, tree not rebuilt
+
+    session.state.update(None, years=(2019, 2021))
+    assert shown() == expected(Filters(years=(2019, 2021)))
+    assert shown() != expected(Filters())
+    assert shown()[HITECH] > 0  # although the zone filter is Jincheng
+
+
+# ---------------------------------------------------------------------- chips
+def test_a_chip_for_each_item_and_clicking_one_removes_only_it(qtbot, panel, session, store):
+    assert panel.chip_texts() == []
+    assert not panel.clear_all_button.isEnabled()
+    session.state.update(None, zones={HITECH}, years=(2019, 2021), categories={"reform", "project"},
+                         storylines={VALVE}, text="阀门")
+    cat = {c.id: c.zh for c in store.categories}
+    story = {s.id: s.zh for s in store.storylines}
+    order = sorted(["reform", "project"], key=store.category_index.get)
+    assert panel.chip_texts() == [
+        f"{zone_name(store, HITECH)} ✕", "2019–2021 ✕", *(f"{cat[c]} ✕" for c in order),
+        f"{story[VALVE]} ✕", "“阀门” ✕",
+    ]
+    assert panel.clear_all_button.isEnabled()
+
+    def click(label):
+        (chip,) = [c for c in panel.chip_buttons() if c.text().startswith(label)]
+        qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+
+    click("2019–2021")
+    assert session.filters == Filters(frozenset({HITECH}), None, frozenset({"reform", "project"}),
+                                      frozenset({VALVE}), "阀门")
+    assert panel.year_from.value() == store.year_min and panel.year_to.value() == store.year_max
+    click(cat["reform"])
+    assert session.filters.categories == {"project"}
+    assert not checked(panel.category_item("reform")) and checked(panel.category_item("project"))
+    click("“阀门”")
+    assert session.filters.text == "" and panel.search_edit.text() == ""
+    click(zone_name(store, HITECH))
+    assert session.filters.zones == frozenset() and not checked(panel.zone_item(HITECH))
+    assert panel.chip_texts() == [f"{cat['project']} ✕", f"{story[VALVE]} ✕"]
+
+
+def test_clear_all(qtbot, panel, session, store):
+    session.state.update(None, zones={HITECH}, years=(2019, 2021), categories={"reform"},
+                         storylines={VALVE}, text="阀门")
+    qtbot.mouseClick(panel.clear_all_button, Qt.MouseButton.LeftButton)
+    assert session.filters.is_empty()
+    assert panel.chip_texts() == [] and panel.search_edit.text() == ""
+    assert not any(checked(panel.zone_item(z)) for z in (HITECH, "shanxi"))
+    assert (panel.year_from.value(), panel.year_to.value()) == (store.year_min, store.year_max)
+    assert not panel.clear_all_button.isEnabled()
+
+
+def test_chip_labels_keep_ampersands(panel, session, store):
+    amp = [c for c in store.categories if "&" in c.en]
+    if not amp:
+        pytest.skip("no category name with '&'")
+    session.set_language("en")
+    session.state.update(None, categories={amp[0].id})
+    assert panel.chip_texts() == [f"{amp[0].en} ✕"]
+
+
+# ---------------------------------------------------------------------- years
+def test_year_spin_boxes_set_the_range(qtbot, panel, session, store):
+    assert (panel.year_from.value(), panel.year_to.value()) == (store.year_min, store.year_max)
+    assert not panel.all_years_button.isEnabled()
+    panel.year_from.setValue(2019)
+    panel.year_to.setValue(2021)
+    assert session.filters.years is None  # debounced: arrow-key spinning is not a filter per step
+    qtbot.waitUntil(lambda: session.filters.years == (2019, 2021), timeout=YEAR_DEBOUNCE_MS * 5)
+
+    panel.year_to.lineEdit().selectAll()
+    qtbot.keyClicks(panel.year_to.lineEdit(), "2022")
+    qtbot.keyClick(panel.year_to, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.filters.years == (2019, 2022), timeout=YEAR_DEBOUNCE_MS * 5)
+
+    qtbot.mouseClick(panel.all_years_button, Qt.MouseButton.LeftButton)
+    assert session.filters.years is None
+    assert (panel.year_from.value(), panel.year_to.value()) == (store.year_min, store.year_max)
+
+
+def test_reversed_or_full_year_range(qtbot, panel, session, store):
+    panel.year_from.setValue(2021)
+    panel.year_to.setValue(2019)
+    qtbot.waitUntil(lambda: session.filters.years == (2019, 2021), timeout=YEAR_DEBOUNCE_MS * 5)
+    assert (panel.year_from.value(), panel.year_to.value()) == (2019, 2021)  # put in order
+    panel.year_from.setValue(store.year_min)
+    panel.year_to.setValue(store.year_max)
+    qtbot.waitUntil(lambda: session.filters.years is None, timeout=YEAR_DEBOUNCE_MS * 5)  # the whole span is no filter
+
+
+def test_outside_year_change_moves_the_spin_boxes(panel, session):
+    session.state.update(None, years=(2008, 2015))  # e.g. the timeline brush
+    assert (panel.year_from.value(), panel.year_to.value()) == (2008, 2015)
+    assert panel.all_years_button.isEnabled()
+    session.state.update(None, years=None)
+    assert not panel.all_years_button.isEnabled()
+
+
+# ---------------------------------------------------------------------- categories and storylines
+def test_category_checks_and_counts(panel, session, store):
+    item = panel.category_item("reform")
+    assert item.text(0) == store.categories[store.category_index["reform"]].zh
+    assert not item.icon(0).isNull()  # the colour swatch
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert session.filters.categories == {"reform"}
+    session.state.update(None, categories={"project"})
+    assert not checked(item) and checked(panel.category_item("project"))
+
+    session.state.update(None, zones={HITECH})
+    base = store.mask(Filters(zones=frozenset({HITECH})))  # ignores the category filter
+    counts = np.bincount(store.category[base], minlength=len(store.categories))
+    for c in store.categories:
+        if panel.category_item(c.id):
+            assert int(panel.category_item(c.id).text(1)) == counts[c.index], c.id
+
+
+def test_storyline_checks_and_counts(panel, session, store):
+    item = panel.storyline_item(VALVE)
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert session.filters.storylines == {VALVE}
+    session.state.update(None, storylines=set())
+    assert not checked(item)
+
+    session.state.update(None, storylines={VALVE}, years=(2019, 2021))
+    base = store.mask(Filters(years=(2019, 2021)))
+    for s in store.storylines:
+        if panel.storyline_item(s.id):
+            want = int(base[store.storyline_mask([s.id])].sum())
+            assert int(panel.storyline_item(s.id).text(1)) == want, s.id
+
+
+# ---------------------------------------------------------------------- language, tooltips, lifetime
+def test_language_change_renames_rows_and_chips(panel, session, store):
+    session.state.update(None, zones={HITECH}, categories={"reform"})
+    session.set_language("en")
+    assert panel.zone_item(HITECH).text(0) == zone_name(store, HITECH, "en")
+    assert panel.category_item("reform").text(0) == store.categories[store.category_index["reform"]].en
+    chip = panel.chip_buttons()[0]
+    assert chip.text().startswith("Yangquan") and zone_name(store, HITECH, "en") in chip.toolTip()
+    assert panel.chip_texts()[1] == f"{store.categories[store.category_index['reform']].en} ✕"
+
+
+def test_zone_tooltip_names_both_languages_and_former_names(panel, store):
+    z = store.zones[store.zone_index[HITECH]]
+    tip = panel.zone_item(HITECH).toolTip(0)
+    assert z.name_zh in tip and z.name_en in tip
+    assert z.former_names, "the curated data should record the zone's former names"
+    assert " → ".join([*z.former_names, z.name_zh]) in tip
+
+
+def test_deleted_panel_stops_listening(qtbot, session):
+    host = QWidget()
+    FilterPanel(session, host)
+    host.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    session.state.update(None, text="阀门")  # would raise if a dead panel were still connected
+    session.set_language("en")

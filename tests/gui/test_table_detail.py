@@ -1,0 +1,85 @@
+"""The event table and the detail pane follow the shared session."""
+
+import numpy as np
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from explorer.gui.detail_view import DetailView
+from explorer.gui.event_table import COL_TITLE, COL_ZONE, EventTable
+
+
+def test_table_follows_filter_and_counts(qtbot, session):
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    assert t.model.rowCount() == session.store.n
+    session.state.update("test", zones={"yangquan-valve"})
+    n = len(session.rows)
+    assert 0 < n < session.store.n
+    assert t.model.rowCount() == n
+    assert t.caption.text().startswith(f"{n} ")
+    titles = {t.model.index(i, COL_TITLE).data() for i in range(n)}
+    expected = {("⚠ " if r.conflict else "") + r.title_zh for r in session.store.records(session.rows)}
+    assert titles == expected
+
+
+def test_table_selection_drives_session_and_back(qtbot, session):
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    sm = t.view.selectionModel()
+    sm.select(t.model.index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    sm.select(t.model.index(5, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert session.selection.rows == {int(t.model.rows[2]), int(t.model.rows[5])}
+    session.selection.select_one(int(t.model.rows[7]), "elsewhere")
+    selected = [i.row() for i in sm.selectedRows()]
+    assert selected == [7]
+    assert sm.currentIndex().row() == 7
+
+
+def test_table_sorts_by_zone(qtbot, session):
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    t.view.sortByColumn(COL_ZONE, Qt.SortOrder.AscendingOrder)
+    zones = session.store.zone[t.model.rows]
+    assert np.all(np.diff(zones) >= 0)
+    t.view.sortByColumn(COL_ZONE, Qt.SortOrder.DescendingOrder)
+    assert np.all(np.diff(session.store.zone[t.model.rows]) <= 0)
+
+
+def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    row = store.row_of(next(r.id for r in store.records(range(store.n)) if r.date.iso() == "1924"))
+    session.selection.select_one(row, "test")
+    text = d.plain_text()
+    assert "1924年" in text and "1月1日" not in text
+    assert store.record(row).title_zh in text and store.record(row).title_en in text
+    assert "000_9fac87c4b1f409f3" in text
+    conflict_row = next(r.row for r in store.records(range(store.n)) if r.conflict == "hitech-rename-year")
+    session.selection.select_one(conflict_row, "test")
+    text = d.plain_text()
+    assert "2020" in text and "2021" in text  # both versions side by side
+
+
+def test_detail_storyline_link_selects_event(qtbot, session):
+    from PySide6.QtCore import QUrl
+
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    row = int(store.storyline_mask(["yangquan-valve"]).nonzero()[0][0])
+    session.selection.select_one(row, "test")
+    assert "href='event:" in d._render(store.detail(row))
+    other = store.detail(row).storyline_rows[store.storyline_index["yangquan-valve"]][0]
+    d.browser.anchorClicked.emit(QUrl(f"event:{other}"))
+    assert session.selection.active == other
+
+
+def test_detail_passage_highlight_when_corpus_present(qtbot, session, seeds_dir):
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    assert store.has_passages
+    row = store.row_of(next(r.id for r in store.records(range(store.n)) if r.date.iso() == "2019-02"))
+    session.selection.select_one(row, "test")
+    html = d._render(store.detail(row))
+    assert "<mark>" in html and "2019年2月" in html
