@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import create_engine, insert
 
 from explorer.core import paths
-from explorer.core.build import source_digest, write_curated, zone_order
+from explorer.core.build import write_curated, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
 from explorer.core.database import backend_for, sqlite_url
 from explorer.core.dates import PartialDate
