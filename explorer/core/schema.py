@@ -6,7 +6,7 @@ tables; the app refuses a database of another version with a clear message.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 1
@@ -162,3 +162,15 @@ class PassageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     hl_start: Mapped[int] = mapped_column(Integer)
     hl_end: Mapped[int] = mapped_column(Integer)
+
+
+class ColumnCacheRow(Base):
+    """The drawing and filtering columns packed as one blob (see ``store.pack_columns``).
+
+    Reading one blob is what keeps opening a million-event database fast; a database
+    without it is read row by row.
+    """
+
+    __tablename__ = "column_cache"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -8,12 +8,13 @@ matched in SQL: the backend's index for 3+ characters, a scan for 1–2 characte
 from __future__ import annotations
 
 import json
+import struct
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as OrmSession
 
 from explorer.core.database import Database
@@ -23,6 +24,7 @@ from explorer.core.schema import (
     ArticleRow,
     CategoryRow,
     CitationRow,
+    ColumnCacheRow,
     ConflictRow,
     EventRow,
     EventStorylineRow,
@@ -35,6 +37,9 @@ from explorer.core.schema import (
 )
 from explorer.core.text import normalise_for_search
 
+COLUMN_CACHE = "events-v1"
+COLUMN_NAMES = ("t_start", "t_end", "year", "year_end", "zone", "category", "flags", "importance", "precision",
+                "story_rows", "story_ids")
 FLAG_INFERRED = 1
 FLAG_PLANNED = 2
 FLAG_REPORTED = 4
@@ -184,7 +189,7 @@ class EventStore:
         numpy columns of length ``n``.
     """
 
-    def __init__(self, db: Database, cache_size: int = 20000):
+    def __init__(self, db: Database, cache_size: int = 20000, use_column_cache: bool = True):
         self.db = db
         self._cache: OrderedDict[int, EventRecord] = OrderedDict()
         self._cache_size = cache_size
@@ -192,7 +197,17 @@ class EventStore:
         with OrmSession(db.engine) as conn:
             self.meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
             self._load_vocab(conn)
-            self._load_columns(conn)
+            n = conn.execute(select(func.count()).select_from(EventRow)).scalar_one()
+            blob = conn.execute(select(ColumnCacheRow.data).where(ColumnCacheRow.name == COLUMN_CACHE)).scalar()
+            cols = unpack_columns(blob) if (blob and use_column_cache) else None
+            if cols is None or len(cols["t_start"]) != n:
+                cols = self._read_columns(conn)
+            for name in COLUMN_NAMES:
+                setattr(self, name, cols[name])
+            self.n = n
+            self.year_min = int(self.year.min()) if n else 2000
+            self.year_max = int(self.year_end.max()) if n else 2025
+            self.has_passages = self.meta.get("passages") == "yes"
 
     # ------------------------------------------------------------------ loading
     def _load_vocab(self, conn) -> None:
@@ -233,40 +248,41 @@ class EventStore:
         self.conflicts = {c.id: c for c in conn.execute(select(ConflictRow)).scalars()}
         self.articles = {a.id: a for a in conn.execute(select(ArticleRow)).scalars()}
 
-    def _load_columns(self, conn) -> None:
+    def _read_columns(self, conn) -> dict[str, np.ndarray]:
+        """The columns read row by row (no cache, or a stale one)."""
         cols = (EventRow.seq, EventRow.t_start, EventRow.t_end, EventRow.year, EventRow.year_end,
                 EventRow.zone_id, EventRow.category_id, EventRow.status, EventRow.inferred,
                 EventRow.conflict_id, EventRow.importance, EventRow.date_precision)
         rows = conn.execute(select(*cols).order_by(EventRow.seq)).all()
-        n = self.n = len(rows)
-        self.t_start = np.fromiter((r[1] for r in rows), np.float64, n)
-        self.t_end = np.fromiter((r[2] for r in rows), np.float64, n)
-        self.year = np.fromiter((r[3] for r in rows), np.int32, n)
-        self.year_end = np.fromiter((r[4] for r in rows), np.int32, n)
-        zi, ci = self.zone_index, self.category_index
-        self.zone = np.fromiter((zi[r[5]] for r in rows), np.int32, n)
-        self.category = np.fromiter((ci[r[6]] for r in rows), np.int16, n)
-        self.flags = np.fromiter(
-            ((FLAG_INFERRED if r[8] else 0) | (FLAG_PLANNED if r[7] == "planned" else 0)
-             | (FLAG_REPORTED if r[7] == "reported" else 0) | (FLAG_CONFLICT if r[9] else 0) for r in rows),
-            np.uint8, n,
-        )
-        self.importance = np.fromiter((r[10] for r in rows), np.int8, n)
-        self.precision = np.fromiter((PRECISIONS.index(r[11]) for r in rows), np.int8, n)
-        seq_ok = all(r[0] == i for i, r in enumerate(rows))
-        if not seq_ok:
+        n = len(rows)
+        if any(r[0] != i for i, r in enumerate(rows)):
             raise ValueError("events.seq must be 0..n-1")
+        zi, ci, si = self.zone_index, self.category_index, self.storyline_index
+        out = {
+            "t_start": np.fromiter((r[1] for r in rows), np.float64, n),
+            "t_end": np.fromiter((r[2] for r in rows), np.float64, n),
+            "year": np.fromiter((r[3] for r in rows), np.int32, n),
+            "year_end": np.fromiter((r[4] for r in rows), np.int32, n),
+            "zone": np.fromiter((zi[r[5]] for r in rows), np.int32, n),
+            "category": np.fromiter((ci[r[6]] for r in rows), np.int16, n),
+            "flags": np.fromiter(
+                ((FLAG_INFERRED if r[8] else 0) | (FLAG_PLANNED if r[7] == "planned" else 0)
+                 | (FLAG_REPORTED if r[7] == "reported" else 0) | (FLAG_CONFLICT if r[9] else 0) for r in rows),
+                np.uint8, n),
+            "importance": np.fromiter((r[10] for r in rows), np.int8, n),
+            "precision": np.fromiter((PRECISIONS.index(r[11]) for r in rows), np.int8, n),
+        }
         pairs = conn.execute(
             select(EventRow.seq, EventStorylineRow.storyline_id)
             .join(EventRow, EventRow.id == EventStorylineRow.event_id)
-            .order_by(EventRow.seq)
+            .order_by(EventRow.seq, EventStorylineRow.storyline_id)
         ).all()
-        si = self.storyline_index
-        self.story_rows = np.fromiter((p[0] for p in pairs), np.int64, len(pairs))
-        self.story_ids = np.fromiter((si[p[1]] for p in pairs), np.int32, len(pairs))
-        self.year_min = int(self.year.min()) if n else 2000
-        self.year_max = int(self.year_end.max()) if n else 2025
-        self.has_passages = self.meta.get("passages") == "yes"
+        out["story_rows"] = np.fromiter((p[0] for p in pairs), np.int64, len(pairs))
+        out["story_ids"] = np.fromiter((si[p[1]] for p in pairs), np.int32, len(pairs))
+        return out
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in COLUMN_NAMES}
 
     # ------------------------------------------------------------------ zones
     def zone_descendants(self, index: int) -> np.ndarray:
@@ -557,3 +573,33 @@ class EventStore:
         for z in self.zones:
             out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
         return out
+
+
+def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
+    """Deterministic binary form: a JSON header of (name, dtype, length) then raw arrays."""
+    header = json.dumps([(k, cols[k].dtype.str, int(len(cols[k]))) for k in COLUMN_NAMES]).encode()
+    return struct.pack("<I", len(header)) + header + b"".join(np.ascontiguousarray(cols[k]).tobytes() for k in COLUMN_NAMES)
+
+
+def unpack_columns(blob: bytes) -> dict[str, np.ndarray] | None:
+    """Inverse of :func:`pack_columns`; ``None`` when the blob is not understood."""
+    try:
+        (hlen,) = struct.unpack_from("<I", blob, 0)
+        header = json.loads(blob[4 : 4 + hlen])
+        pos = 4 + hlen
+        out = {}
+        for name, dtype, length in header:
+            dt = np.dtype(dtype)
+            out[name] = np.frombuffer(blob, dt, length, pos).copy()
+            pos += dt.itemsize * length
+    except (struct.error, ValueError, TypeError):
+        return None
+    return out if set(out) == set(COLUMN_NAMES) else None
+
+
+def write_column_cache(db: Database) -> None:
+    """Store the packed columns in a freshly built database (build and synth call this)."""
+    store = EventStore(db, use_column_cache=False)
+    with db.engine.begin() as conn:
+        conn.execute(ColumnCacheRow.__table__.delete())
+        conn.execute(insert(ColumnCacheRow), [{"name": COLUMN_CACHE, "data": pack_columns(store.columns())}])

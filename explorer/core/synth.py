@@ -18,9 +18,10 @@ from sqlalchemy import create_engine, insert
 from explorer.core import paths
 from explorer.core.build import write_curated, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
-from explorer.core.database import backend_for, sqlite_url
+from explorer.core.database import Database, backend_for, sqlite_url
 from explorer.core.dates import PartialDate
-from explorer.core.schema import Base, CitationRow, EventRow, EventStorylineRow, FigureRow
+from explorer.core.schema import SCHEMA_VERSION, Base, CitationRow, EventRow, EventStorylineRow, FigureRow
+from explorer.core.store import write_column_cache
 from explorer.core.text import normalise_for_search
 
 _SUBJECTS = ("高新区", "开发区", "管委会", "平台公司", "园区", "招商公司", "阀门公司", "数科集团", "产业基金", "孵化器")
@@ -67,6 +68,7 @@ def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zon
             write_curated(conn, cur, "synthetic", None)
             _write_events(conn, cur, n, rng)
             backend_for(str(engine.url)).create_search_index(conn)
+        write_column_cache(Database(engine, backend_for(str(engine.url)), str(tmp), SCHEMA_VERSION))
         engine.dispose()
         os.replace(tmp, out)
     except BaseException:

@@ -1,0 +1,404 @@
+"""The main window: panes around one shared session, menus, shortcuts, remembered state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+from explorer import APP_NAME, APP_NAME_ZH, __version__
+from explorer.core import paths
+from explorer.core.build import BuildError, build_database
+from explorer.core.database import DatabaseError, open_database
+from explorer.core.filter_state import Filters
+from explorer.core.session import Session
+from explorer.core.store import EventStore
+from explorer.gui.application import data_lang, install_translators
+from explorer.gui.detail_view import DetailView
+from explorer.gui.event_table import EventTable
+from explorer.gui.export_dialog import ExportDialog, ImageExportDialog, run_export
+from explorer.gui.filter_panel import FilterPanel
+from explorer.gui.image_export import ImageExportError, export_plot
+from explorer.gui.map_view import MapView
+from explorer.gui.timeline_view import TimelineView
+
+DEFAULT_SIZE = (1600, 1000)
+
+
+class MainWindow(QMainWindow):
+    """Timeline, map, table and detail panes plus the filter dock, linked by one Session."""
+
+    def __init__(self, settings: QSettings, lang: str = "zh_CN", forced_lang: bool = False):
+        super().__init__()
+        self.settings = settings
+        self.lang = lang
+        self.forced_lang = forced_lang
+        self.session: Session | None = None
+        self.db_path: Path | None = None
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self._title())
+        self.resize(*DEFAULT_SIZE)
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.dock = QDockWidget(self)
+        self.dock.setObjectName("filterDock")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self._build_menus()
+        self._show_placeholder(self.tr("No database open."))
+        geo = settings.value("window/geometry")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+
+    def _title(self) -> str:
+        return f"{APP_NAME_ZH} · {APP_NAME}" if self.lang.startswith("zh") else f"{APP_NAME} · {APP_NAME_ZH}"
+
+    # ----------------------------------------------------------------- menus
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        mb.clear()
+        t = self.tr
+        self.actions: dict[str, QAction] = {}
+
+        def act(key, text, slot, shortcut=None, checkable=False):
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setCheckable(checkable)
+            a.triggered.connect(slot)
+            self.actions[key] = a
+            self.addAction(a)
+            return a
+
+        f = mb.addMenu(t("&File"))
+        f.addAction(act("open", t("&Open database…"), self.choose_database, QKeySequence.StandardKey.Open))
+        f.addAction(act("rebuild", t("&Rebuild database from bundled sources"), self.rebuild_database))
+        f.addSeparator()
+        f.addAction(act("export", t("&Export…"), self.export_csv, "Ctrl+E"))
+        f.addAction(act("export_image", t("Export &image…"), self.export_image, "Ctrl+Shift+E"))
+        f.addSeparator()
+        f.addAction(act("quit", t("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        v = mb.addMenu(t("&View"))
+        lanes = v.addMenu(t("&Lanes by"))
+        group = QActionGroup(self)
+        for mode, label in (("zone", t("&Zone")), ("category", t("&Category")), ("storyline", t("&Storyline"))):
+            a = act(f"lanes_{mode}", label, lambda _=False, m=mode: self.set_lane_mode(m), checkable=True)
+            group.addAction(a)
+            lanes.addAction(a)
+        self.actions["lanes_zone"].setChecked(True)
+        v.addAction(act("fit", t("&Fit all"), self.fit_all, "Ctrl+0"))
+        v.addAction(act("zoom_sel", t("Zoom to &selection"), self.zoom_to_selection, "Ctrl+9"))
+        v.addAction(act("zoom_yq", t("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
+        v.addSeparator()
+        v.addAction(act("search", t("&Search"), self.focus_search, QKeySequence.StandardKey.Find))
+        v.addAction(act("prev", t("&Previous event"), lambda: self._step(-1), Qt.Key.Key_Left))
+        v.addAction(act("next", t("&Next event"), lambda: self._step(+1), Qt.Key.Key_Right))
+        v.addAction(act("clear_sel", t("&Clear selection"), self.clear_selection, Qt.Key.Key_Escape))
+        v.addAction(act("clear_filters", t("Clear all &filters"), self.clear_filters, "Ctrl+Shift+Backspace"))
+        v.addSeparator()
+        lang_menu = v.addMenu(t("Lan&guage"))
+        lgroup = QActionGroup(self)
+        for code, label in (("zh_CN", "中文"), ("en", "English")):
+            a = act(f"lang_{code}", label, lambda _=False, c=code: self.set_language(c), checkable=True)
+            a.setChecked(code == self.lang)
+            lgroup.addAction(a)
+            lang_menu.addAction(a)
+        v.addAction(act("reset_layout", t("&Reset layout"), self.reset_layout))
+
+        h = mb.addMenu(t("&Help"))
+        h.addAction(act("about", t("&About"), self.about))
+
+    # ----------------------------------------------------------------- database
+    def open_initial(self, path: Path | None) -> None:
+        """Open ``path`` (or the default database); offer a way out if it cannot be used."""
+        target = path or paths.default_db()
+        self.open_database(target, interactive=True)
+
+    def open_database(self, path: Path, interactive: bool = True) -> bool:
+        try:
+            store = EventStore(open_database(path))
+        except DatabaseError as exc:
+            if interactive:
+                self._database_problem(exc)
+            else:
+                self._show_placeholder(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
+            err = DatabaseError(path, f"cannot be read ({exc})")
+            if interactive:
+                self._database_problem(err)
+            return False
+        self.db_path = Path(path)
+        self.settings.setValue("database/last", str(path))
+        self._set_session(Session(store, data_lang(self.lang)), restore_filters=True)
+        return True
+
+    def _database_problem(self, exc: DatabaseError) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Database cannot be used"))
+        box.setText(self.tr("The event database cannot be opened:") + f"\n{exc.path}\n\n{exc.reason}")
+        rebuild = box.addButton(self.tr("Rebuild from bundled sources"), QMessageBox.ButtonRole.AcceptRole)
+        other = box.addButton(self.tr("Open another file…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is rebuild:
+            self.rebuild_database()
+        elif clicked is other:
+            self.choose_database()
+        else:
+            self._show_placeholder(f"{exc.path}: {exc.reason}")
+
+    def choose_database(self) -> None:
+        start = str(self.db_path.parent if self.db_path else Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open event database"), start,
+                                              self.tr("Event databases (*.sqlite *.db);;All files (*)"))
+        if path:
+            self.open_database(Path(path))
+
+    def rebuild_database(self) -> None:
+        """Build a fresh database from the bundled curated files into a writable place."""
+        target = paths.default_build_target()
+        if paths.is_frozen() or (self.db_path and self.db_path.resolve() != target.resolve()):
+            target = paths.user_data_dir() / paths.DB_FILENAME
+        self.statusBar().showMessage(self.tr("Rebuilding the database…"))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build_database(paths.curated_dir(), target, paths.default_corpus())
+        except BuildError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, self.tr("Rebuild failed"),
+                                 "\n".join(str(p) for p in exc.problems[:20]))
+            return
+        except OSError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, self.tr("Rebuild failed"), f"{target}: {exc.strerror or exc}")
+            return
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Database rebuilt: %1").replace("%1", str(target)), 5000)
+        self.open_database(target)
+
+    # ----------------------------------------------------------------- panes
+    def _show_placeholder(self, text: str) -> None:
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        self.setCentralWidget(label)
+        self.dock.setWidget(QWidget())
+        for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
+            self.actions[key].setEnabled(False)
+        self.status.setText("")
+
+    def _set_session(self, session: Session, restore_filters: bool = False) -> None:
+        """Build every pane around ``session``. Panes only talk through it."""
+        self._save_layout()
+        self.session = session
+        self.timeline = TimelineView(session)
+        self.map = MapView(session)
+        self.table = EventTable(session)
+        self.detail = DetailView(session)
+        self.filters = FilterPanel(session)
+        self.top_split = QSplitter(Qt.Orientation.Horizontal)
+        self.top_split.setObjectName("topSplitter")
+        self.top_split.addWidget(self.timeline)
+        self.top_split.addWidget(self.map)
+        self.bottom_split = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom_split.setObjectName("bottomSplitter")
+        self.bottom_split.addWidget(self.table)
+        self.bottom_split.addWidget(self.detail)
+        self.main_split = QSplitter(Qt.Orientation.Vertical)
+        self.main_split.setObjectName("mainSplitter")
+        self.main_split.addWidget(self.top_split)
+        self.main_split.addWidget(self.bottom_split)
+        self._default_splits()
+        self.setCentralWidget(self.main_split)
+        self.dock.setWindowTitle(self.tr("Filters"))
+        self.dock.setWidget(self.filters)
+        for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
+            self.actions[key].setEnabled(True)
+        self.actions[f"lanes_{session.lane_mode}"].setChecked(True)
+        session.filtered.connect(lambda *_: self._update_status())
+        session.selection.changed.connect(lambda *_: self._update_status())
+        session.lane_mode_changed.connect(lambda s, _i: self.actions[f"lanes_{s.lane_mode}"].setChecked(True))
+        self._restore_layout()
+        if restore_filters:
+            self._restore_filters()
+        self._update_status()
+
+    def _default_splits(self) -> None:
+        w, h = max(self.width(), 1200), max(self.height(), 800)
+        self.top_split.setSizes([int(w * 0.52), int(w * 0.30)])
+        self.bottom_split.setSizes([int(w * 0.45), int(w * 0.37)])
+        self.main_split.setSizes([int(h * 0.55), int(h * 0.45)])
+
+    def _update_status(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        n, m, k = len(s.rows), s.store.n, len(s.selection.rows)
+        text = self.tr("%1 of %2 events").replace("%1", f"{n:,}").replace("%2", f"{m:,}")
+        if k:
+            text += " · " + self.tr("%n selected", "", k)
+        text += f" · {self.db_path}"
+        self.status.setText(text)
+
+    # ----------------------------------------------------------------- actions
+    def set_lane_mode(self, mode: str) -> None:
+        if self.session:
+            self.session.set_lane_mode(mode, self)
+
+    def fit_all(self) -> None:
+        if self.session:
+            self.timeline.fit_all()
+
+    def zoom_to_selection(self) -> None:
+        if self.session:
+            self.timeline.zoom_to_selection()
+
+    def zoom_to_yangquan(self) -> None:
+        if self.session:
+            self.map.zoom_to_yangquan()
+
+    def focus_search(self) -> None:
+        if self.session:
+            self.dock.show()
+            self.filters.focus_search()
+
+    def _step(self, delta: int) -> None:
+        if self.session:
+            self.session.step_active(delta, self)
+
+    def clear_selection(self) -> None:
+        if self.session:
+            self.session.selection.clear(self)
+            self.session.selection.set_lanes((), self)
+
+    def clear_filters(self) -> None:
+        if self.session:
+            self.session.state.clear(self)
+
+    def export_csv(self) -> None:
+        if not self.session:
+            return
+        dlg = ExportDialog(self.session, self.settings.value("export/dir", ""), self)
+        if dlg.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        path = dlg.path()
+        if run_export(self, self.session, dlg.spec(), path, dlg.encoding()):
+            self.settings.setValue("export/dir", str(Path(path).parent))
+            self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 6000)
+
+    def export_image(self) -> None:
+        if not self.session:
+            return
+        dlg = ImageExportDialog(self.settings.value("export/dir", ""), self)
+        if dlg.exec() != ImageExportDialog.DialogCode.Accepted:
+            return
+        pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
+        try:
+            out = export_plot(pane.plot_widget, dlg.path_edit.text().strip(), dlg.width_spin.value())
+        except ImageExportError as exc:
+            QMessageBox.critical(self, self.tr("Image export failed"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 6000)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface and data language at once, keeping filters and selection."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self.settings.setValue("language", lang)
+        install_translators(QApplication.instance(), lang)
+        self.setWindowTitle(self._title())
+        self._build_menus()
+        for code in ("zh_CN", "en"):
+            self.actions[f"lang_{code}"].setChecked(code == lang)
+        old = self.session
+        if old is None:
+            return
+        new = Session(old.store, data_lang(lang))
+        new.lane_mode = old.lane_mode
+        new.state.update(None, **{k: getattr(old.filters, k) for k in ("zones", "years", "categories",
+                                                                          "storylines", "text")})
+        new.selection.set(old.selection.rows, old.selection.active)
+        new.selection.set_lanes(old.selection.lanes)
+        self._set_session(new)
+
+    def reset_layout(self) -> None:
+        self.dock.show()
+        self.dock.setFloating(False)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.resize(*DEFAULT_SIZE)
+        if self.session:
+            self._default_splits()
+            self.fit_all()
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About %1").replace("%1", APP_NAME), self.about_text())
+
+    def about_text(self) -> str:
+        t = self.tr
+        return (
+            f"<h3>{APP_NAME_ZH} · {APP_NAME}</h3><p>{t('Version')} {__version__}</p>"
+            f"<p>{t('Events curated from five Chinese articles (2017–2025) on Shanxi development zones; each event cites its source passage.')}</p>"
+            f"<p><b>{t('Data sources and licences')}</b><br>"
+            f"{t('Map: Natural Earth 10m province boundaries (public domain).')}<br>"
+            f"{t('Font: WenQuanYi Micro Hei (Apache License 2.0).')}<br>"
+            f"{t('Event titles and summaries: written by the project in its own words; facts and figures from the cited articles.')}</p>"
+        )
+
+    # ----------------------------------------------------------------- state
+    def _restore_layout(self) -> None:
+        for split in (self.top_split, self.bottom_split, self.main_split):
+            state = self.settings.value(f"window/{split.objectName()}")
+            if isinstance(state, QByteArray):
+                split.restoreState(state)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        mode = self.settings.value("view/lane_mode", "zone")
+        if mode in ("zone", "category", "storyline") and self.session:
+            self.session.set_lane_mode(mode, self)
+
+    def _restore_filters(self) -> None:
+        raw = self.settings.value("filters/last", "")
+        try:
+            f = Filters.from_dict(json.loads(raw)) if raw else Filters()
+        except (ValueError, TypeError):
+            f = Filters()
+        valid_zones = {z for z in f.zones if z in self.session.store.zone_index}
+        self.session.state.update(self, zones=valid_zones, years=f.years, categories=f.categories,
+                                  storylines=f.storylines, text=f.text)
+
+    def _save_layout(self) -> None:
+        if self.session is None:
+            return
+        for split in (self.top_split, self.bottom_split, self.main_split):
+            self.settings.setValue(f"window/{split.objectName()}", split.saveState())
+        self.settings.setValue("view/lane_mode", self.session.lane_mode)
+        self.settings.setValue("filters/last", json.dumps(self.session.filters.to_dict(), ensure_ascii=False))
+
+    def save_settings(self) -> None:
+        self._save_layout()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,90 @@
+"""``zone-timeline render``: the main window in a given state, saved as a PNG."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from explorer.core import paths
+from explorer.core.database import open_database
+from explorer.core.options import UsageError, filters_from_args
+from explorer.core.store import EventStore
+from explorer.gui.application import create_app, install_translators, resolve_language
+from explorer.gui.main_window import MainWindow
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError as exc:
+        raise UsageError(f"--size {text!r}: use WIDTHxHEIGHT, e.g. 1600x1000") from exc
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise UsageError(f"--size {text!r}: each side must be between 200 and 8000 pixels")
+    return w, h
+
+
+def settle(app: QApplication, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def prepare_window(db_path: Path, lang: str, size: tuple[int, int], settings: QSettings) -> MainWindow:
+    """A window showing ``db_path``, laid out at ``size``; raises DatabaseError."""
+    win = MainWindow(settings=settings, lang=lang, forced_lang=True)
+    win.resize(*size)
+    if not win.open_database(db_path, interactive=False):
+        win.close()
+        EventStore(open_database(db_path))  # raises DatabaseError with the reason
+    win.show()
+    return win
+
+
+def render_window(args) -> int:
+    """Render with the export issue's filter flags, ``--select`` and ``--size``."""
+    size = parse_size(args.size)
+    out = Path(args.output)
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"{out}: the output must be a .png file")
+    if not out.parent.is_dir():
+        print(f"zone-timeline: {out}: folder {out.parent} does not exist", file=sys.stderr)
+        return 1
+    app = create_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        s = QSettings(str(Path(tmp) / "render.ini"), QSettings.Format.IniFormat)  # never the user's layout
+        lang = resolve_language(args.lang, s)
+        install_translators(app, lang)
+        db_path = Path(args.db) if args.db else paths.default_db()
+        win = prepare_window(db_path, lang, size, s)
+        session = win.session
+        session.set_lane_mode(args.lanes, None)
+        session.state.update(None, **vars_filters(filters_from_args(args, session.store)))
+        if args.select:
+            row = session.store.row_of(args.select)
+            if row is None:
+                raise UsageError(f"--select {args.select!r}: no event with that id")
+            session.selection.select_one(row, None)
+        settle(app)
+        win.fit_all()
+        if args.select and _in_yangquan(session, row):
+            win.map.zoom_to_yangquan()
+        settle(app, 10)
+        image = win.grab()
+        if image.isNull() or not image.save(str(out), "PNG"):
+            print(f"zone-timeline: {out}: could not be written", file=sys.stderr)
+            return 1
+        win.close()
+    print(f"wrote {out} ({size[0]}x{size[1]})")
+    return 0
+
+
+def vars_filters(f) -> dict:
+    return {"zones": f.zones, "years": f.years, "categories": f.categories, "storylines": f.storylines, "text": f.text}
+
+
+def _in_yangquan(session, row: int) -> bool:
+    store = session.store
+    return any(z.id == "yangquan" for z in store.zone_path(store.record(row).zone))

@@ -1,0 +1,300 @@
+"""The timeline's two axes: fractional years along the bottom, lane labels on the left."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200)
+
+
+def _day_ticks(lo: float, hi: float, every: int) -> list[tuple[float, int]]:
+    """``(position, day of month)`` of day starts inside ``[lo, hi]`` (day 1, 1+every, …).
+
+    Days follow the calendar as in :meth:`PartialDate.span`.
+    """
+    out = []
+    for y in range(int(math.floor(lo)), int(math.floor(hi)) + 1):
+        n_days = 366 if calendar.isleap(y) else 365
+        doy = 0
+        for m in range(1, 13):
+            for d in range(1, calendar.monthrange(y, m)[1] + 1):
+                x = y + doy / n_days
+                if lo <= x <= hi and ((d - 1) % every == 0 and d + every <= 32 or d == 1):
+                    out.append((x, d))
+                doy += 1
+    return out
+
+
+def _year_month_day(x: float) -> tuple[int, int, int]:
+    """The calendar day whose span starts at (or contains) fractional year ``x``."""
+    y = int(math.floor(x + 1e-9))
+    n_days = 366 if calendar.isleap(y) else 365
+    doy = int(math.floor((x - y) * n_days + 1e-6))
+    m = 1
+    while m < 12 and doy >= calendar.monthrange(y, m)[1]:
+        doy -= calendar.monthrange(y, m)[1]
+        m += 1
+    return y, m, doy + 1
+
+
+class YearAxis(pg.AxisItem):
+    """A fractional-year axis whose ticks adapt: decades, years, quarters, months, days.
+
+    Month starts are ``year + (month - 1) / 12`` and days follow the calendar, the same
+    convention as :meth:`PartialDate.span`, so a month bar starts exactly on its tick.
+    """
+
+    def __init__(self, orientation: str = "bottom", **kw):
+        super().__init__(orientation, **kw)
+        self.lang = "zh"
+        self._kinds: dict[float, str] = {}
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
+        if maxVal <= minVal or size <= 0:
+            return []
+        ppy = size / (maxVal - minVal)
+        self._kinds = {}
+        levels: list[tuple[float, list[float]]] = []
+
+        def add(spacing: float, kind: str, values) -> None:
+            # Small offsets keep the spacing keys of different levels distinct.
+            while spacing in self._kinds:
+                spacing += 1e-9
+            self._kinds[spacing] = kind
+            levels.append((spacing, list(values)))
+
+        def steps(step: float, lo: float = minVal, hi: float = maxVal) -> np.ndarray:
+            first = math.ceil(lo / step - 1e-9)
+            last = math.floor(hi / step + 1e-9)
+            return np.arange(first, last + 1) * step
+
+        if ppy / 12 >= 600:  # a month wider than ~600 px: label days
+            day_px = ppy / 365.25
+            ticks = _day_ticks(minVal, maxVal, 1 if day_px >= 28 else 7)
+            firsts = [x for x, d in ticks if d == 1]
+            add(1 / 12, "month-year", firsts)
+            add(1 / 365.25, "day" if firsts else "day-context", [x for x, d in ticks if d != 1])
+            return levels
+        if ppy >= 60:
+            years = steps(1)
+            add(1.0, "year", years)
+            if ppy / 12 >= 36:
+                sub, kind = 1 / 12, "month"
+            elif ppy / 4 >= 40:
+                sub, kind = 0.25, "month"
+            elif ppy / 12 >= 5:
+                sub, kind = 1 / 12, "tick"
+            else:
+                sub, kind = 0.25, "tick"
+            minor = [x for x in steps(sub) if abs(x - round(x)) > 1e-6]
+            add(sub, kind, minor)
+            return levels
+        major = next((s for s in _YEAR_STEPS if s * ppy >= 60), _YEAR_STEPS[-1])
+        add(float(major), "year", steps(major))
+        sub = next((s for s in _YEAR_STEPS if s < major and major % s == 0 and s * ppy >= 8), None)
+        if sub is not None:
+            add(float(sub), "tick", [x for x in steps(sub) if abs(x / major - round(x / major)) > 1e-6])
+        return levels
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        kind = self._kinds.get(spacing, "year")
+        zh = self.lang.startswith("zh")
+        out = []
+        lo, hi = self.range if self.range else (0, 0)
+        has_year = math.floor(hi) >= math.ceil(lo)
+        for i, v in enumerate(values):
+            if kind == "year":
+                out.append(str(int(round(v))))
+            elif kind == "month":
+                y = int(math.floor(v + 1e-9))
+                m = int(round((v - y) * 12)) + 1
+                if i == 0 and not has_year:
+                    out.append(f"{y}年{m}月" if zh else f"{_MONTHS_EN[m - 1]} {y}")
+                else:
+                    out.append(f"{m}月" if zh else _MONTHS_EN[m - 1])
+            elif kind == "month-year":
+                y, m, _ = _year_month_day(v)
+                out.append(f"{y}年{m}月" if zh else f"{_MONTHS_EN[m - 1]} {y}")
+            elif kind in ("day", "day-context"):
+                y, m, d = _year_month_day(v)
+                if kind == "day-context" and i == 0:  # no month start in view: say which month
+                    out.append(f"{y}年{m}月{d}日" if zh else f"{d} {_MONTHS_EN[m - 1]} {y}")
+                else:
+                    out.append(f"{d}日" if zh else str(d))
+            else:
+                out.append("")
+        return out
+
+
+@dataclass
+class LaneGeometry:
+    """What the lane axis needs to draw one lane label."""
+
+    key: str
+    label: str
+    depth: int
+    top: float
+    bottom: float
+    empty: bool
+
+
+class LaneAxis(pg.AxisItem):
+    """Lane labels on the left of the plot, indented by depth; a click selects lanes.
+
+    Signals
+    -------
+    sigLaneClicked(key, modifiers)
+        A single click on a lane label.
+    sigLaneDoubleClicked(key)
+        A double click on a lane label.
+    """
+
+    sigLaneClicked = QtCore.Signal(str, object)
+    sigLaneDoubleClicked = QtCore.Signal(str)
+
+    INDENT = 12
+    PAD = 6
+
+    def __init__(self, **kw):
+        super().__init__("left", **kw)
+        self._lanes: list[LaneGeometry] = []
+        self._tops = np.zeros(0)
+        self._selected: set[str] = set()
+        self._indent = True
+        self.font_ = QtGui.QFont()
+        self.setWidth(160)
+        self.setAcceptHoverEvents(True)
+
+    # ------------------------------------------------------------------ data
+    def set_lanes(self, lanes: list[LaneGeometry], indent: bool) -> None:
+        self._lanes = lanes
+        self._tops = np.array([g.top for g in lanes])
+        self._indent = indent
+        fm = QtGui.QFontMetricsF(self.font_)
+        want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in lanes), default=80)
+        self.setWidth(int(min(260, max(110, want + 2 * self.PAD + 4))))
+        self.update()
+
+    def set_selected(self, keys) -> None:
+        self._selected = set(keys)
+        self.update()
+
+    def lane_at(self, local_y: float) -> LaneGeometry | None:
+        """The lane under a position in this item's coordinates."""
+        v = self._view_y(local_y)
+        if v is None or not self._lanes:
+            return None
+        i = int(np.searchsorted(self._tops, v, side="right")) - 1
+        if 0 <= i < len(self._lanes) and v < self._lanes[i].bottom:
+            return self._lanes[i]
+        return None
+
+    def label_rect(self, key: str) -> QtCore.QRectF | None:
+        """Where a lane's label is drawn, in this item's coordinates (tests click here)."""
+        for g in self._lanes:
+            if g.key == key:
+                y0, y1 = self._local_y(g.top), self._local_y(g.bottom)
+                return QtCore.QRectF(0, min(y0, y1), self.width(), abs(y1 - y0))
+        return None
+
+    # ------------------------------------------------------------------ geometry
+    def _indent_px(self, g: LaneGeometry) -> float:
+        return g.depth * self.INDENT if self._indent else 0
+
+    def _local_y(self, view_y: float) -> float:
+        vb = self.linkedView()
+        if vb is None:
+            return 0.0
+        return self.mapFromScene(vb.mapViewToScene(QtCore.QPointF(0, view_y))).y()
+
+    def _view_y(self, local_y: float) -> float | None:
+        vb = self.linkedView()
+        if vb is None:
+            return None
+        return vb.mapSceneToView(self.mapToScene(QtCore.QPointF(0, local_y))).y()
+
+    # ------------------------------------------------------------------ drawing
+    def paint(self, p, opt, widget):
+        vb = self.linkedView()
+        if vb is None:
+            return
+        rect = self.boundingRect()
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.setFont(self.font_)
+        fm = QtGui.QFontMetricsF(self.font_)
+        w = self.width()
+        (_, _), (vy0, vy1) = vb.viewRange()
+        for i, g in enumerate(self._lanes):
+            if g.bottom < vy0 or g.top > vy1:
+                continue
+            y0, y1 = self._local_y(g.top), self._local_y(g.bottom)
+            r = QtCore.QRectF(0, min(y0, y1), w, abs(y1 - y0))
+            if g.key in self._selected:
+                p.fillRect(r, QtGui.QColor("#FFE9A8"))
+                p.fillRect(QtCore.QRectF(0, r.top(), 3, r.height()), QtGui.QColor("#F2A900"))
+            elif not g.empty and i % 2:
+                p.fillRect(r, QtGui.QColor("#F4F6F8"))
+            x = self.PAD + self._indent_px(g)
+            text_w = w - x - self.PAD
+            label = fm.elidedText(g.label, QtCore.Qt.TextElideMode.ElideRight, text_w)
+            colour = "#8A8F98" if g.empty else "#1F2328"
+            p.setPen(QtGui.QColor(colour))
+            # Centre the label on the lane's first sub-row, so it sits beside its first events.
+            first = QtCore.QRectF(x, r.top(), text_w, min(r.height(), max(fm.height() + 4, self._row_px())))
+            p.drawText(first, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, label)
+        p.setPen(pg.mkPen("#C9CED6"))
+        p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
+
+    def _row_px(self) -> float:
+        return abs(self._local_y(1.0) - self._local_y(0.0)) * 1.45
+
+    # ------------------------------------------------------------------ mouse
+    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        g = self.lane_at(ev.pos().y())
+        if g is None:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.double():
+            self.sigLaneDoubleClicked.emit(g.key)
+        else:
+            self.sigLaneClicked.emit(g.key, ev.modifiers())
+
+    def hoverEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        if ev.isExit():
+            self.setToolTip("")
+            return
+        g = self.lane_at(ev.pos().y())
+        self.setToolTip(g.label if g is not None else "")
+
+    def mouseDragEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        # Dragging the labels scrolls the lanes, as dragging the plot does.
+        vb = self.linkedView()
+        if vb is None:
+            return
+        ev.accept()
+        dy = self._view_y(ev.lastPos().y()) - self._view_y(ev.pos().y())
+        vb.translateBy(y=dy)
+
+    def wheelEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        vb = self.linkedView()
+        if vb is None:
+            return
+        ev.accept()
+        rows = -ev.delta() / 120 * 3
+        vb.translateBy(y=rows)

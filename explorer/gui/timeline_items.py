@@ -1,0 +1,286 @@
+"""Graphics items of the timeline: event bars, lane bands, labels and badges.
+
+Events are drawn with pyqtgraph's own items where they fit (``BarGraphItem`` for
+bars, ``ScatterPlotItem`` for day markers); text is drawn by one light item in
+device pixels, so a hundred labels cost one paint call rather than a hundred items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
+from explorer.gui.palette import CONFLICT, category_colour
+
+BAR_HALF = 0.33  # half the height of a bar, in sub-rows
+MARKER_PX = 9
+OVERFLOW_COLOUR = "#6B7280"
+
+
+class EventStyles:
+    """Pens and brushes per (category, flags), made once and shared by every item.
+
+    Certain dates are filled bars; inferred dates are outlined (hollow) bars;
+    planned events are lighter with a dashed outline.
+    """
+
+    def __init__(self, n_categories: int):
+        self._cache: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
+        self.n = n_categories
+
+    @staticmethod
+    def colour(category: int) -> QtGui.QColor:
+        return QtGui.QColor(category_colour(int(category)))
+
+    def style(self, category: int, flags: int) -> tuple[QtGui.QPen, QtGui.QBrush]:
+        key = (int(category), int(flags) & (FLAG_INFERRED | FLAG_PLANNED))
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        base = self.colour(category)
+        inferred, planned = key[1] & FLAG_INFERRED, key[1] & FLAG_PLANNED
+        fill = QtGui.QColor(base)
+        if inferred:
+            fill.setAlpha(40)
+            pen = QtGui.QPen(base, 1.6)
+        else:
+            fill.setAlpha(110 if planned else 225)
+            pen = QtGui.QPen(base.darker(135), 1.0)
+        if planned:
+            pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+            pen.setWidthF(1.4)
+            pen.setColor(base.darker(120))
+        pen.setCosmetic(True)
+        got = (pen, QtGui.QBrush(fill))
+        self._cache[key] = got
+        return got
+
+    def pens_brushes(self, categories: np.ndarray, flags: np.ndarray) -> tuple[list, list]:
+        pens, brushes = [], []
+        for c, f in zip(categories.tolist(), flags.tolist(), strict=True):
+            pen, brush = self.style(c, f)
+            pens.append(pen)
+            brushes.append(brush)
+        return pens, brushes
+
+
+class EventBarItem(pg.BarGraphItem):
+    """Bars whose clicks report the payload of the bar under the mouse.
+
+    ``sigClicked(item, payload, event)`` mirrors ``ScatterPlotItem.sigClicked``;
+    ``payload`` holds the values passed as ``payload`` for the bars hit, nearest first.
+    """
+
+    sigClicked = QtCore.Signal(object, object, object)
+
+    def __init__(self, **opts):
+        self._payload = np.zeros(0, dtype=np.int64)
+        self._geom = np.zeros((0, 4))
+        super().__init__(x0=[], x1=[], y0=[], y1=[], **opts)
+
+    def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
+        if "pens" in opts and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list
+            opts.update(pens=None, brushes=None, pen=None, brush=None)
+        self._payload = np.asarray(payload)
+        self._geom = np.column_stack([x0, x1, y0, y1]) if len(payload) else np.zeros((0, 4))
+        self.setOpts(x0=np.asarray(x0), x1=np.asarray(x1), y0=np.asarray(y0), y1=np.asarray(y1), **opts)
+
+    @property
+    def payload(self) -> np.ndarray:
+        return self._payload
+
+    def bars(self) -> np.ndarray:
+        """``(n, 4)`` array of ``x0, x1, y0, y1`` as drawn."""
+        return self._geom
+
+    def payload_at(self, pos: QtCore.QPointF, tol_x: float = 0.0) -> np.ndarray:
+        """Payload of the bars under ``pos`` (data coordinates), nearest first."""
+        if not len(self._payload):
+            return self._payload[:0]
+        x, y = pos.x(), pos.y()
+        g = self._geom
+        hit = (g[:, 0] - tol_x <= x) & (x <= g[:, 1] + tol_x) & (g[:, 2] - 0.05 <= y) & (y <= g[:, 3] + 0.05)
+        idx = np.flatnonzero(hit)
+        if not len(idx):
+            return self._payload[:0]
+        centre = (g[idx, 0] + g[idx, 1]) / 2
+        width = g[idx, 1] - g[idx, 0]
+        # Prefer the narrowest bar (a month inside a year), then the nearest.
+        order = np.lexsort((np.abs(centre - x), width))
+        return self._payload[idx[order]]
+
+    def _tolerance(self) -> float:
+        px = self.pixelVectors()[0]
+        return 3 * px.length() if px is not None else 0.0
+
+    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        hit = self.payload_at(ev.pos(), self._tolerance())
+        if not len(hit):
+            ev.ignore()
+            return
+        ev.accept()
+        self.sigClicked.emit(self, hit, ev)
+
+
+class _DeviceLayer(pg.GraphicsObject):
+    """Base for items that draw in device pixels at data positions (text, badges)."""
+
+    def __init__(self):
+        super().__init__()
+        self._rect = QtCore.QRectF(0, 0, 1, 1)
+
+    def set_extent(self, rect: QtCore.QRectF) -> None:
+        self.prepareGeometryChange()
+        self._rect = QtCore.QRectF(rect)
+        self.update()
+
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        return self._rect
+
+    @staticmethod
+    def _to_device(p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        t = p.transform()
+        return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
+
+
+@dataclass
+class Label:
+    """One piece of text at a data position, shifted by ``dx`` pixels."""
+
+    x: float
+    y: float
+    text: str
+    colour: str = "#1F2328"
+    dx: float = 0.0
+    bold: bool = False
+
+
+class LabelLayer(_DeviceLayer):
+    """Title labels and count badges, left-aligned and vertically centred at their point."""
+
+    def __init__(self, font: QtGui.QFont):
+        super().__init__()
+        self.font_ = QtGui.QFont(font)
+        self.bold_font = QtGui.QFont(font)
+        self.bold_font.setBold(True)
+        self.labels: list[Label] = []
+
+    def set_labels(self, labels: list[Label]) -> None:
+        self.labels = labels
+        self.update()
+
+    def paint(self, p, *args):
+        if not self.labels:
+            return
+        xs = np.array([lb.x for lb in self.labels])
+        ys = np.array([lb.y for lb in self.labels])
+        dx, dy = self._to_device(p, xs, ys)
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        fm = QtGui.QFontMetricsF(self.font_)
+        h = fm.height()
+        for lb, x, y in zip(self.labels, dx.tolist(), dy.tolist(), strict=True):
+            p.setFont(self.bold_font if lb.bold else self.font_)
+            p.setPen(QtGui.QColor(lb.colour))
+            p.drawText(QtCore.QRectF(x + lb.dx, y - h / 2, 2000, h),
+                       QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, lb.text)
+        p.restore()
+
+
+class BadgeLayer(_DeviceLayer):
+    """A red "!" badge at the top-left corner of each conflicting event."""
+
+    RADIUS = 5.5
+
+    def __init__(self, font: QtGui.QFont):
+        super().__init__()
+        self.font_ = QtGui.QFont(font)
+        self.font_.setBold(True)
+        self.font_.setPixelSize(9)
+        self.x = np.zeros(0)
+        self.y = np.zeros(0)
+
+    def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.x, self.y = np.asarray(x, float), np.asarray(y, float)
+        self.update()
+
+    def paint(self, p, *args):
+        if not len(self.x):
+            return
+        dx, dy = self._to_device(p, self.x, self.y)
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setFont(self.font_)
+        r = self.RADIUS
+        fill = QtGui.QColor(CONFLICT)
+        for x, y in zip(dx.tolist(), dy.tolist(), strict=True):
+            box = QtCore.QRectF(x - r, y - r, 2 * r, 2 * r)
+            p.setPen(QtGui.QPen(QtGui.QColor("white"), 1.2))
+            p.setBrush(fill)
+            p.drawEllipse(box)
+            p.setPen(QtGui.QColor("white"))
+            p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, "!")
+        p.restore()
+
+
+class LaneBands(pg.GraphicsObject):
+    """Lane backgrounds: alternate shading, and the selected lanes highlighted."""
+
+    def __init__(self):
+        super().__init__()
+        self.top = np.zeros(0)
+        self.height = np.zeros(0)
+        self.shade = np.zeros(0, bool)
+        self.selected = np.zeros(0, bool)
+        self.x_extent = (1900.0, 2100.0)
+        self.setZValue(-10)
+
+    def set_lanes(self, top, height, shade, x_extent) -> None:
+        self.prepareGeometryChange()
+        self.top, self.height, self.shade = np.asarray(top), np.asarray(height), np.asarray(shade, bool)
+        self.selected = np.zeros(len(self.top), bool)
+        self.x_extent = x_extent
+        self.update()
+
+    def set_selected(self, selected) -> None:
+        self.selected = np.asarray(selected, bool)
+        self.update()
+
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        total = float(self.top[-1] + self.height[-1]) if len(self.top) else 1.0
+        x0, x1 = self.x_extent
+        return QtCore.QRectF(x0, 0, x1 - x0, total)
+
+    def paint(self, p, *args):
+        x0, x1 = self.x_extent
+        shade = QtGui.QColor("#F4F6F8")
+        sel = QtGui.QColor("#FFF4CC")
+        line = pg.mkPen("#E3E6EA")
+        p.setPen(QtCore.Qt.PenStyle.NoPen)
+        for top, h, s, chosen in zip(self.top.tolist(), self.height.tolist(), self.shade.tolist(),
+                                     self.selected.tolist(), strict=True):
+            if chosen:
+                p.fillRect(QtCore.QRectF(x0, top, x1 - x0, h), sel)
+            elif s:
+                p.fillRect(QtCore.QRectF(x0, top, x1 - x0, h), shade)
+        p.setPen(line)
+        for top in self.top.tolist()[1:]:
+            p.drawLine(QtCore.QPointF(x0, top), QtCore.QPointF(x1, top))
+
+
+def overflow_brush() -> QtGui.QBrush:
+    """Hatched grey: several events aggregated where they would not fit."""
+    return QtGui.QBrush(QtGui.QColor(OVERFLOW_COLOUR), QtCore.Qt.BrushStyle.BDiagPattern)
+
+
+def luminance(colour: QtGui.QColor) -> float:
+    return 0.2126 * colour.redF() + 0.7152 * colour.greenF() + 0.0722 * colour.blueF()

@@ -1,0 +1,361 @@
+"""Where the timeline puts things: lanes, stacked sub-rows, density bins, label room.
+
+Pure numpy (no Qt), so the geometry rules are testable on their own and stay fast
+for a million events.  The view turns a :class:`TimelineLayout` into graphics items.
+
+Vertical units are sub-rows: one sub-row is one unit high, and the view maps a unit
+to a fixed number of pixels, so lanes keep a readable height and the pane scrolls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.core.store import PRECISIONS, EventStore, Lane
+
+DAY = PRECISIONS.index("day")
+MAX_SUBROWS = 8  # default sub-rows per lane; further overlapping events share an overflow sub-row
+MIN_CAP, MAX_CAP = 3, 40
+LANE_PAD = 0.45  # empty space between two lanes, in sub-rows
+EMPTY_LANE_HEIGHT = 0.9  # a zone lane shown only as the parent of others
+POINT_HALF = 0.02  # years either side of a day event reserved when stacking (~1 week)
+STACK_GAP = 0.01  # years kept free after an event in its sub-row
+
+
+PILE, CLUSTER = 0, 1  # kinds of groups
+
+
+@dataclass
+class TimelineLayout:
+    """Lanes and the position of every drawn item.
+
+    An *item* is one event in one lane (in storyline mode an event can sit in two
+    lanes).  Items are sorted by lane, then by start.  Where a lane would need more
+    sub-rows than allowed, items are drawn in *groups*: a *pile* of events sharing
+    the same date, or an overflow *cluster* of overlapping events.
+
+    Attributes
+    ----------
+    lanes
+        The lanes shown, top to bottom.
+    lane_top, lane_height, lane_count
+        Per lane: top edge and height in sub-rows, and number of items.
+    row, lane, sub, y
+        Per item: event row, lane index, sub-row and vertical centre.
+    x0, x1
+        Per item: the interval the date covers, in fractional years.
+    point
+        Per item: a day event, drawn as a marker rather than a bar.
+    next_x
+        Per item: start of the next mark in the same sub-row (``inf`` if none),
+        which bounds the room for a title label.
+    group
+        Per item: the group drawing it, or -1 when it is drawn on its own.
+    g_kind, g_lane, g_x0, g_x1, g_y, g_count, g_next_x
+        Per group: ``PILE`` or ``CLUSTER``, lane, span, centre, number of items and
+        start of the next mark in its sub-row.
+    cap
+        The most sub-rows a lane stacks into (the overflow sub-row is ``cap``).
+    """
+
+    lanes: list[Lane]
+    lane_top: np.ndarray
+    lane_height: np.ndarray
+    lane_count: np.ndarray
+    row: np.ndarray
+    lane: np.ndarray
+    sub: np.ndarray
+    y: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    point: np.ndarray
+    next_x: np.ndarray
+    group: np.ndarray
+    g_kind: np.ndarray
+    g_lane: np.ndarray
+    g_x0: np.ndarray
+    g_x1: np.ndarray
+    g_y: np.ndarray
+    g_count: np.ndarray
+    g_next_x: np.ndarray
+    cap: int = MAX_SUBROWS
+
+    @property
+    def n(self) -> int:
+        return len(self.row)
+
+    @property
+    def height(self) -> float:
+        """Total height of all lanes, in sub-rows."""
+        return float(self.lane_top[-1] + self.lane_height[-1]) if self.lanes else 0.0
+
+    def lane_keys(self) -> list[str]:
+        return [lane.key for lane in self.lanes]
+
+    def lane_at(self, y: float) -> int | None:
+        """Index of the lane covering height ``y``, or ``None``."""
+        if not self.lanes:
+            return None
+        i = int(np.searchsorted(self.lane_top, y, side="right")) - 1
+        if 0 <= i < len(self.lanes) and y < self.lane_top[i] + self.lane_height[i]:
+            return i
+        return None
+
+    def visible(self, x_lo: float, x_hi: float, y_lo: float = -np.inf, y_hi: float = np.inf) -> np.ndarray:
+        """Which items overlap the rectangle (a boolean mask)."""
+        return (self.x1 >= x_lo) & (self.x0 <= x_hi) & (self.y + 0.5 >= y_lo) & (self.y - 0.5 <= y_hi)
+
+    def group_rows(self, g: int) -> np.ndarray:
+        return self.row[self.group == g]
+
+
+def auto_cap(n_lanes: int, view_rows: float) -> int:
+    """Sub-rows a lane may stack into: few when many lanes share the view, more when few do."""
+    return int(min(MAX_CAP, max(MIN_CAP, view_rows / max(1, n_lanes) - 1)))
+
+
+def zone_lanes_with_ancestors(store: EventStore, lanes: list[Lane], lane_of: np.ndarray) -> tuple[list[Lane], np.ndarray]:
+    """Add the parent zones of the zone lanes, so the indented hierarchy reads as a tree.
+
+    Returns the new lane list (store order, i.e. the zone hierarchy) and ``lane_of``
+    re-indexed into it.
+    """
+    used = [store.zone_index[lane.key.partition(":")[2]] for lane in lanes]
+    shown = set(used)
+    for zi in used:
+        p = store.zones[zi].parent
+        while p >= 0 and p not in shown:
+            shown.add(p)
+            p = store.zones[p].parent
+    order = sorted(shown)
+    pos = {zi: k for k, zi in enumerate(order)}
+    remap = np.array([pos[zi] for zi in used], dtype=np.int32)
+    out = [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in (store.zones[k] for k in order)]
+    return out, remap[lane_of] if len(lane_of) else lane_of.astype(np.int32)
+
+
+def greedy_chain(nxt: np.ndarray) -> np.ndarray:
+    """Nodes reached from node 0 by following ``nxt`` (``nxt[i] > i``; ``len(nxt)`` ends).
+
+    Pointer doubling keeps this vectorised: after step ``k`` every node within
+    ``2**k`` hops of node 0 is marked, and each step costs one gather.
+    """
+    m = len(nxt)
+    jump = np.append(np.asarray(nxt, dtype=np.int64), m)
+    on = np.zeros(m + 1, bool)
+    if m == 0:
+        return on[:0]
+    on[0] = True
+    while True:
+        dst = jump[np.flatnonzero(on)]
+        new = dst[~on[dst]]
+        if not len(new):  # the chain reached the end (only the end maps onto itself)
+            break
+        on[new] = True
+        jump = jump[jump]
+    return on[:m]
+
+
+def stack(lane: np.ndarray, start: np.ndarray, end: np.ndarray, cap: int = MAX_SUBROWS) -> np.ndarray:
+    """First-fit interval packing into sub-rows, per lane, vectorised.
+
+    Items must be sorted by (lane, start).  Sub-row ``r`` receives the greedy chain of
+    the items left over by sub-rows ``0..r-1`` (the same result as placing each item
+    in the first sub-row that is free at its start).  Items that do not fit into
+    ``cap`` sub-rows get ``cap``: one overflow sub-row where they may overlap.
+    """
+    n = len(start)
+    sub = np.full(n, cap, dtype=np.int32)
+    if n == 0:
+        return sub
+    # Offset each lane far to the right so one chain walks through all lanes at once.
+    span = float(np.max(end) - np.min(start)) + 10.0
+    s_all = start - np.min(start) + lane.astype(np.float64) * span
+    e_all = s_all + (end - start)
+    remaining = np.arange(n)
+    for r in range(cap):
+        if not len(remaining):
+            break
+        s, e = s_all[remaining], e_all[remaining]
+        nxt = np.searchsorted(s, e, side="left")
+        nxt = np.maximum(nxt, np.arange(1, len(s) + 1))  # always move forward
+        on = greedy_chain(nxt)
+        sub[remaining[on]] = r
+        remaining = remaining[~on]
+    return sub
+
+
+def overflow_clusters(lane: np.ndarray, s: np.ndarray, e: np.ndarray, overflow: np.ndarray) -> np.ndarray:
+    """Group the overflow items of each lane into runs of overlapping intervals.
+
+    Items are sorted by (lane, start); returns a cluster id per item (-1 for items
+    not in ``overflow``).  Clusters of one item are dissolved (-1): drawn on their own.
+    """
+    out = np.full(len(s), -1, dtype=np.int64)
+    idx = np.flatnonzero(overflow)
+    if not len(idx):
+        return out
+    span = float(np.max(e) - np.min(s)) + 10.0
+    so = s[idx] - np.min(s) + lane[idx] * span
+    eo = so + (e[idx] - s[idx])
+    reach = np.maximum.accumulate(eo)
+    start = np.ones(len(idx), bool)
+    start[1:] = so[1:] >= reach[:-1]
+    cid = np.cumsum(start) - 1
+    keep = np.bincount(cid)[cid] > 1
+    _, dense = np.unique(cid[keep], return_inverse=True)
+    out[idx[keep]] = dense
+    return out
+
+
+def _next_start(lane: np.ndarray, sub: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Start of the next interval in the same (lane, sub-row); ``inf`` for the last."""
+    out = np.full(len(s), np.inf)
+    if len(s):
+        key = lane.astype(np.int64) * (MAX_CAP + 2) + sub
+        o = np.lexsort((s, key))
+        same = key[o][1:] == key[o][:-1]
+        nx = np.full(len(o), np.inf)
+        nx[:-1] = np.where(same, s[o][1:], np.inf)
+        out[o] = nx
+    return out
+
+
+def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None = None,
+                 view_rows: float | None = None, hierarchy: bool = True) -> TimelineLayout:
+    """Lanes of ``mode`` for the rows in ``mask`` and the stacked position of every item.
+
+    Each lane stacks its events into at most ``cap`` sub-rows (by default
+    :func:`auto_cap` for ``view_rows``, or ``MAX_SUBROWS``).  In a lane that needs
+    more, events sharing one date become a pile (one mark with a count); what still
+    does not fit goes to an overflow sub-row, where overlapping marks form clusters.
+    In zone mode with ``hierarchy`` the parents of the zones with events are shown
+    too (as empty lanes), so the indentation by depth reads as a tree.
+    """
+    lanes, rows, lane_of = store.lanes(mode, mask)
+    if cap is None:
+        cap = auto_cap(len(lanes), view_rows) if view_rows else MAX_SUBROWS
+    if mode == "zone" and hierarchy and lanes:
+        lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
+    rows = np.asarray(rows, dtype=np.int64)
+    lane_of = np.asarray(lane_of, dtype=np.int32)
+    x0 = store.t_start[rows]
+    x1 = store.t_end[rows]
+    point = store.precision[rows] == DAY
+    mid = (x0 + x1) / 2
+    s = np.where(point, mid - POINT_HALF, x0)
+    e = np.where(point, mid + POINT_HALF, x1) + STACK_GAP
+    order = np.lexsort((-(e - s), s, lane_of))  # by lane, start, longest first
+    rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
+    n, nl = len(rows), len(lanes)
+    items = np.arange(n)
+
+    sub = stack(lane_of, s, e, cap)
+    unit = items.copy()  # the item standing for each item's mark (itself, or its pile's first)
+    if n and (sub == cap).any():
+        crowded = np.zeros(nl, bool)
+        crowded[lane_of[sub == cap]] = True
+        first = np.ones(n, bool)
+        first[1:] = (lane_of[1:] != lane_of[:-1]) | (s[1:] != s[:-1]) | (e[1:] != e[:-1])
+        gid = np.cumsum(first) - 1
+        in_pile = crowded[lane_of] & (np.bincount(gid)[gid] > 1)
+        unit = np.where(in_pile, np.flatnonzero(first)[gid], items)
+        u = np.flatnonzero(unit == items)
+        sub_u = np.full(n, cap, dtype=np.int32)
+        sub_u[u] = stack(lane_of[u], s[u], e[u], cap)
+        sub = sub_u[unit]
+    u = np.flatnonzero(unit == items)
+
+    # Groups: overflow clusters of marks, then piles not inside a cluster.
+    cl_u = overflow_clusters(lane_of[u], s[u], e[u], sub[u] == cap)
+    cl_of_unit = np.full(n, -1, dtype=np.int64)
+    cl_of_unit[u] = cl_u
+    cluster = cl_of_unit[unit]
+    n_cl = int(cluster.max()) + 1 if n and cluster.max() >= 0 else 0
+    piled = (unit != items) | np.isin(items, unit[unit != items])
+    pile_unit = np.where(piled & (cluster < 0), unit, -1)
+    pu, pile = np.unique(pile_unit, return_inverse=True)
+    has_neg = len(pu) and pu[0] < 0
+    pile = pile - (1 if has_neg else 0)
+    pile = np.where(pile_unit >= 0, pile + n_cl, -1)
+    group = np.where(cluster >= 0, cluster, pile)
+    ng = int(group.max()) + 1 if n and group.max() >= 0 else 0
+
+    count = np.bincount(lane_of, minlength=nl) if nl else np.zeros(0, np.int64)
+    deepest = np.full(nl, -1, dtype=np.int64)
+    if n:
+        np.maximum.at(deepest, lane_of, np.minimum(sub, cap))
+    height = np.where(count > 0, deepest + 1 + LANE_PAD, EMPTY_LANE_HEIGHT).astype(np.float64)
+    top = np.concatenate([[0.0], np.cumsum(height)[:-1]]) if nl else np.zeros(0)
+    top_pad = np.where(count > 0, LANE_PAD / 2, 0.0)
+    y = top[lane_of] + top_pad[lane_of] + sub + 0.5 if nl else np.zeros(0)
+
+    # Label room is bounded by the next *mark* in the sub-row: clusters count as one.
+    mark = np.where(cluster >= 0, -1 - cluster, unit)  # one id per drawn mark
+    next_x = np.zeros(0)
+    if n:
+        _, first_of_mark, inv = np.unique(mark, return_index=True, return_inverse=True)
+        next_x = _next_start(lane_of[first_of_mark], sub[first_of_mark], s[first_of_mark])[inv]
+
+    g_kind = np.zeros(ng, dtype=np.int8)
+    g_kind[:n_cl] = CLUSTER
+    g_count = np.bincount(group[group >= 0], minlength=ng)
+    g_x0, g_x1 = np.full(ng, np.inf), np.full(ng, -np.inf)
+    g_lane, g_y, g_next = np.zeros(ng, dtype=np.int32), np.zeros(ng), np.full(ng, np.inf)
+    m = group >= 0
+    np.minimum.at(g_x0, group[m], x0[m])
+    np.maximum.at(g_x1, group[m], x1[m])
+    np.minimum.at(g_next, group[m], next_x[m])
+    g_lane[group[m]] = lane_of[m]
+    g_y[group[m]] = y[m]
+    return TimelineLayout(lanes, top, height, count, rows, lane_of, sub, y, x0, x1, point, next_x,
+                          group, g_kind, g_lane, g_x0, g_x1, g_y, g_count, g_next, cap)
+
+
+def density(layout: TimelineLayout, items: np.ndarray, x_lo: float, x_hi: float, bins: int) -> tuple[np.ndarray, ...]:
+    """Events per (lane, time bin) for an aggregate view of many items.
+
+    Returns ``lane, bin_x0, bin_x1, count`` for the non-empty cells.
+    """
+    bins = max(1, int(bins))
+    width = (x_hi - x_lo) / bins
+    mid = (layout.x0[items] + layout.x1[items]) / 2
+    b = np.clip(((mid - x_lo) / width).astype(np.int64), 0, bins - 1)
+    cell = layout.lane[items].astype(np.int64) * bins + b
+    counts = np.bincount(cell, minlength=len(layout.lanes) * bins)
+    nz = np.flatnonzero(counts)
+    lane, b = np.divmod(nz, bins)
+    bx0 = x_lo + b * width
+    return lane, bx0, bx0 + width, counts[nz]
+
+
+def label_room(x0: np.ndarray, x1: np.ndarray, next_x: np.ndarray, point: np.ndarray,
+               view: tuple[float, float], px_per_year: float, marker_px: float) -> tuple[np.ndarray, ...]:
+    """Pixel geometry for title labels of some items.
+
+    Returns ``(left, inside, right)`` in pixels from the view's left edge: ``left``
+    where a label inside a bar would start, ``inside`` the room inside the visible
+    part of a bar (0 for markers) and ``right`` the room after the item before the
+    next item in its sub-row or the view's right edge.
+    """
+    lo, hi = view
+    to_px = lambda x: (np.asarray(x) - lo) * px_per_year  # noqa: E731
+    half = marker_px / 2
+    mid = (x0 + x1) / 2
+    left = np.where(point, to_px(mid) + half, np.maximum(to_px(x0), 0.0))
+    vis_right = np.minimum(to_px(x1), to_px(hi))
+    inside = np.where(point, 0.0, vis_right - left)
+    item_right = np.where(point, to_px(mid) + half, np.maximum(to_px(x1), to_px(x0) + 1.0))
+    nxt_left = np.minimum(to_px(next_x) - half, to_px(hi))
+    right = nxt_left - item_right
+    return left, inside, right
+
+
+def selected_items(layout: TimelineLayout, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Indices of the items showing any of ``rows``."""
+    if not len(rows) or not layout.n:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.isin(layout.row, np.fromiter(rows, np.int64, len(rows))))

@@ -1,0 +1,155 @@
+"""A compact legend strip: category colours, then what the marks mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from explorer.gui.palette import CONFLICT
+from explorer.gui.timeline_items import OVERFLOW_COLOUR
+
+SWATCH_W, SWATCH_H = 16, 10
+GAP = 14  # between entries
+ROW_GAP = 4
+
+
+@dataclass
+class LegendEntry:
+    """One legend entry; ``kind`` is the mark drawn before ``text``.
+
+    Kinds: ``fill`` (a category colour), ``hollow`` (inferred date), ``dashed``
+    (planned), ``point`` (exact day), ``badge`` (conflicting sources), ``pile``
+    (several events on one date), ``overflow``
+    (several events aggregated), ``break`` (start the key part).
+    """
+
+    kind: str
+    text: str = ""
+    colour: str = "#555555"
+    dimmed: bool = False
+
+
+class TimelineLegend(QtWidgets.QWidget):
+    """Legend entries laid out in wrapped rows, painted directly (no child widgets)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._entries: list[LegendEntry] = []
+        policy = QtWidgets.QSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_entries(self, entries: list[LegendEntry]) -> None:
+        self._entries = entries
+        self.updateGeometry()
+        self.update()
+
+    def entries(self) -> list[LegendEntry]:
+        return list(self._entries)
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self, width: int) -> list[tuple[QtCore.QRectF, LegendEntry]]:
+        fm = QtGui.QFontMetricsF(self.font())
+        h = max(fm.height(), SWATCH_H)
+        x, y, out = 6.0, 4.0, []
+        for e in self._entries:
+            if e.kind == "break":
+                x += GAP
+                continue
+            w = SWATCH_W + 5 + fm.horizontalAdvance(e.text)
+            if x + w > width - 6 and x > 6:
+                x, y = 6.0, y + h + ROW_GAP
+            out.append((QtCore.QRectF(x, y, w, h), e))
+            x += w + GAP
+        return out
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        items = self._layout(width)
+        return int(max((r.bottom() for r, _ in items), default=0) + 5)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt API)
+        w = max(self.width(), 400)
+        return QtCore.QSize(w, self.heightForWidth(w))
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt API)
+        return QtCore.QSize(100, self.heightForWidth(max(self.width(), 100)))
+
+    def resizeEvent(self, ev):  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        if self.height() != self.heightForWidth(self.width()):
+            self.updateGeometry()
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, ev):  # noqa: N802 (Qt API)
+        p = QtGui.QPainter(self)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        for rect, e in self._layout(self.width()):
+            sw = QtCore.QRectF(rect.left(), rect.center().y() - SWATCH_H / 2, SWATCH_W, SWATCH_H)
+            self._mark(p, sw, e)
+            p.setPen(QtGui.QColor("#9AA0A6" if e.dimmed else "#1F2328"))
+            text = QtCore.QRectF(rect.left() + SWATCH_W + 5, rect.top(), rect.width() - SWATCH_W - 5, rect.height())
+            p.drawText(text, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, e.text)
+        p.end()
+
+    @staticmethod
+    def _mark(p: QtGui.QPainter, r: QtCore.QRectF, e: LegendEntry) -> None:
+        c = QtGui.QColor(e.colour)
+        if e.dimmed:
+            c.setAlpha(90)
+        if e.kind == "fill":
+            p.setPen(QtGui.QPen(c.darker(135), 1))
+            p.setBrush(c)
+            p.drawRect(r)
+        elif e.kind == "hollow":
+            fill = QtGui.QColor(c)
+            fill.setAlpha(40)
+            p.setPen(QtGui.QPen(c, 1.6))
+            p.setBrush(fill)
+            p.drawRect(r)
+        elif e.kind == "dashed":
+            fill = QtGui.QColor(c)
+            fill.setAlpha(110)
+            p.setPen(QtGui.QPen(c.darker(120), 1.4, QtCore.Qt.PenStyle.DashLine))
+            p.setBrush(fill)
+            p.drawRect(r)
+        elif e.kind == "point":
+            p.setPen(QtGui.QPen(c.darker(135), 1))
+            p.setBrush(c)
+            d = 9
+            p.drawEllipse(QtCore.QRectF(r.center().x() - d / 2, r.center().y() - d / 2, d, d))
+        elif e.kind == "badge":
+            d = 11
+            box = QtCore.QRectF(r.center().x() - d / 2, r.center().y() - d / 2, d, d)
+            p.setPen(QtCore.Qt.PenStyle.NoPen)
+            p.setBrush(QtGui.QColor(CONFLICT))
+            p.drawEllipse(box)
+            f = QtGui.QFont(p.font())
+            f.setBold(True)
+            f.setPixelSize(9)
+            p.save()
+            p.setFont(f)
+            p.setPen(QtGui.QColor("white"))
+            p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, "!")
+            p.restore()
+        elif e.kind == "pile":
+            frame = QtGui.QColor("#3C4043")
+            p.setPen(QtGui.QPen(frame, 1))
+            p.setBrush(QtGui.QColor("white"))
+            p.drawRect(r.translated(0, -3))
+            p.setPen(QtCore.Qt.PenStyle.NoPen)
+            for k, colour in enumerate(("#0072B2", "#E69F00", "#009E73")):
+                p.setBrush(QtGui.QColor(colour))
+                p.drawRect(QtCore.QRectF(r.left() + k * r.width() / 3, r.top(), r.width() / 3, r.height()))
+            p.setPen(QtGui.QPen(frame, 1))
+            p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            p.drawRect(r)
+        elif e.kind == "overflow":
+            p.setPen(QtGui.QPen(QtGui.QColor(OVERFLOW_COLOUR), 1))
+            p.setBrush(QtGui.QBrush(QtGui.QColor("#E5E7EB")))
+            p.drawRect(r)
+            p.setBrush(QtGui.QBrush(QtGui.QColor(OVERFLOW_COLOUR), QtCore.Qt.BrushStyle.BDiagPattern))
+            p.drawRect(r)

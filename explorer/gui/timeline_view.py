@@ -1,0 +1,579 @@
+"""The timeline pane: one lane per zone (or category, or storyline), events along time.
+
+The pane only draws and forwards intent: it reads ``session.mask`` and the selection,
+and changes ``session.state`` / ``session.selection`` with itself as the initiator.
+Geometry lives in :mod:`timeline_layout` (numpy, no Qt), drawing in
+:mod:`timeline_canvas`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from explorer.core.dates import format_range
+from explorer.core.session import Session
+from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, FLAG_PLANNED, LANE_MODES
+from explorer.gui.palette import category_colour
+from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, YearAxis
+from explorer.gui.timeline_canvas import TimelineCanvas
+from explorer.gui.timeline_layout import PILE, TimelineLayout, auto_cap, build_layout
+from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
+
+ROW_PX = 17  # height of one sub-row in pixels
+ZOOM_STEP = 1.6
+MIN_SPAN = 14 / 365  # narrowest view: two weeks
+CTRL = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.MetaModifier
+SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
+
+
+class _TimeViewBox(pg.ViewBox):
+    """Wheel and right-drag zoom time only; Shift+wheel scrolls the lanes."""
+
+    def wheelEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
+        if ev.modifiers() & SHIFT or ev.orientation() == QtCore.Qt.Orientation.Horizontal:
+            ev.accept()
+            if ev.orientation() == QtCore.Qt.Orientation.Horizontal:
+                (x0, x1), _ = self.viewRange()
+                self.translateBy(x=-ev.delta() / 120 * (x1 - x0) * 0.1)
+            else:
+                self.translateBy(y=-ev.delta() / 120 * 3)
+            return
+        super().wheelEvent(ev, axis=0)
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
+        if ev.button() & QtCore.Qt.MouseButton.RightButton:
+            axis = 0
+        super().mouseDragEvent(ev, axis)
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
+        ev.ignore()  # the pane's shortcuts handle keys; pyqtgraph's zoom history would swallow +/-
+
+
+class TimelineView(QtWidgets.QWidget):
+    """Events along time in lanes, linked to the session's filters and selection.
+
+    Parameters
+    ----------
+    session
+        The shared state; the pane listens to ``filtered``, ``selection.changed``,
+        ``selection.lanes_changed``, ``lane_mode_changed`` and ``language_changed``.
+
+    Attributes
+    ----------
+    plot_widget
+        The ``pg.PlotWidget`` (used by the image exporter).
+    """
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self._layout: TimelineLayout | None = None
+        self._titles: dict[int, str] = {}
+        self._brush_sync = False
+        self._y_top = 0.0
+        st = self.store
+        lo = float(st.t_start.min()) if st.n else 2000.0
+        hi = float(st.t_end.max()) if st.n else 2026.0
+        self._x_extent = (lo - 3, hi + 3)
+
+        self._build_ui()
+        self.canvas = TimelineCanvas(self._vb, self.store, self.font())
+        self.canvas.sig_clicked.connect(self._on_events_clicked)
+        self._refresh_timer = QtCore.QTimer(self, singleShot=True, interval=40)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._relayout_timer = QtCore.QTimer(self, singleShot=True, interval=120)
+        self._relayout_timer.timeout.connect(self._maybe_relayout)
+        self._vb.sigRangeChanged.connect(self._on_range_changed)
+        self._vb.sigResized.connect(self._on_resized)
+        self._hover_proxy = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._on_mouse_moved)
+
+        session.filtered.connect(self._on_filtered)
+        session.selection.changed.connect(self._on_selection_changed)
+        session.selection.lanes_changed.connect(self._on_lanes_changed)
+        session.lane_mode_changed.connect(self._on_lane_mode_changed)
+        session.language_changed.connect(self._on_language_changed)
+
+        self._sync_mode_combo()
+        self._rebuild()
+        self._sync_brush()
+        self.fit_all()
+
+    # ------------------------------------------------------------------ UI
+    def _build_ui(self) -> None:
+        self.toolbar = QtWidgets.QToolBar(self)
+        self.toolbar.setIconSize(QtCore.QSize(16, 16))
+        self.toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.fit_action = self.toolbar.addAction(self.tr("Fit all"), self.fit_all)
+        self.fit_action.setToolTip(self.tr("Show every event (Home)"))
+        self.zoom_sel_action = self.toolbar.addAction(self.tr("Zoom to selection"), self.zoom_to_selection)
+        self.zoom_sel_action.setToolTip(self.tr("Zoom to the selected events"))
+        self.brush_action = self.toolbar.addAction(self.tr("Brush years"))
+        self.brush_action.setCheckable(True)
+        self.brush_action.setToolTip(self.tr("Filter by a span of years: drag the shaded band or its edges"))
+        self.brush_action.toggled.connect(self._on_brush_toggled)
+        spacer = QtWidgets.QWidget(self.toolbar)
+        spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(QtWidgets.QLabel(self.tr("Lanes by:"), self.toolbar))
+        self.mode_combo = QtWidgets.QComboBox(self.toolbar)
+        for mode, text in zip(LANE_MODES, (self.tr("Zone"), self.tr("Category"), self.tr("Storyline")), strict=True):
+            self.mode_combo.addItem(text, mode)
+        self.mode_combo.setToolTip(self.tr("One timeline per zone, category or storyline"))
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_combo)
+        self.toolbar.addWidget(self.mode_combo)
+
+        self.year_axis = YearAxis("bottom")
+        self.year_axis.set_lang(self.session.lang)
+        self.lane_axis = LaneAxis()
+        self.lane_axis.font_ = QtGui.QFont(self.font())
+        self.lane_axis.sigLaneClicked.connect(self._on_lane_clicked)
+        self.lane_axis.sigLaneDoubleClicked.connect(self._on_lane_double_clicked)
+        self._vb = _TimeViewBox(enableMenu=False)
+        self.plot_widget = pg.PlotWidget(viewBox=self._vb, axisItems={"bottom": self.year_axis, "left": self.lane_axis},
+                                         background="w")
+        self.plot_widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        plot = self.plot_widget.getPlotItem()
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.showGrid(x=True, y=False, alpha=0.18)
+        plot.layout.setContentsMargins(0, 4, 8, 0)
+        for ax in (self.year_axis, self.lane_axis):
+            ax.setPen(pg.mkPen("#9AA0A6"))
+            ax.setTextPen(pg.mkPen("#3C4043"))
+        self.year_axis.setStyle(tickTextOffset=4)
+        self._vb.invertY(True)
+        self._vb.enableAutoRange(enable=False)
+        self._vb.setLimits(xMin=self._x_extent[0], xMax=self._x_extent[1], minXRange=MIN_SPAN,
+                           maxXRange=self._x_extent[1] - self._x_extent[0])
+
+        self._brush = pg.LinearRegionItem(orientation="vertical", brush=pg.mkBrush(255, 179, 0, 38),
+                                          hoverBrush=pg.mkBrush(255, 179, 0, 60),
+                                          pen=pg.mkPen("#E09600", width=2), hoverPen=pg.mkPen("#B36B00", width=3))
+        self._brush.setZValue(40)
+        self._brush.hide()
+        self._brush.sigRegionChangeFinished.connect(self._on_brush_finished)
+        self._vb.addItem(self._brush, ignoreBounds=True)
+
+        self.scrollbar = QtWidgets.QScrollBar(QtCore.Qt.Orientation.Vertical, self)
+        self.scrollbar.valueChanged.connect(lambda v: self._set_y_top(v / 100.0))
+        self.legend = TimelineLegend(self)
+
+        row = QtWidgets.QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.plot_widget, 1)
+        row.addWidget(self.scrollbar)
+        box = QtWidgets.QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.toolbar)
+        box.addLayout(row, 1)
+        box.addWidget(self.legend)
+
+        def shortcut(keys, slot, text):
+            act = QtGui.QAction(text, self)
+            act.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+            act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.zoom_in_action = shortcut(["+", "=", "Ctrl++"], lambda: self.zoom(1 / ZOOM_STEP), self.tr("Zoom in"))
+        self.zoom_out_action = shortcut(["-", "Ctrl+-"], lambda: self.zoom(ZOOM_STEP), self.tr("Zoom out"))
+        shortcut(["Shift+Left", "PgUp"], lambda: self.pan(-0.25), self.tr("Earlier"))
+        shortcut(["Shift+Right", "PgDown"], lambda: self.pan(0.25), self.tr("Later"))
+        shortcut(["Shift+Up"], lambda: self._set_y_top(self._y_top - 3), self.tr("Lanes up"))
+        shortcut(["Shift+Down"], lambda: self._set_y_top(self._y_top + 3), self.tr("Lanes down"))
+        shortcut(["Home"], self.fit_all, self.tr("Fit all"))
+
+    # ------------------------------------------------------------------ public API
+    def lane_keys(self) -> list[str]:
+        """Keys of the lanes shown, top to bottom."""
+        return self._layout.lane_keys() if self._layout is not None else []
+
+    def rows_in_view(self) -> np.ndarray:
+        """Event rows overlapping the visible part of the timeline (sorted, unique)."""
+        lay = self._layout
+        if lay is None or not lay.n:
+            return np.zeros(0, dtype=np.int64)
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        return np.unique(lay.row[lay.visible(x0, x1, min(y0, y1), max(y0, y1))])
+
+    def fit_all(self) -> None:
+        """Show every filtered event along time and scroll to the first lane."""
+        rows = self.session.rows
+        st = self.store
+        if len(rows):
+            lo, hi = float(st.t_start[rows].min()), float(st.t_end[rows].max())
+        else:
+            lo, hi = self._x_extent[0] + 3, self._x_extent[1] - 3
+        pad = max(0.5, (hi - lo) * 0.02)
+        self.set_x_range(lo - pad, hi + pad)
+        self._set_y_top(0)
+
+    def zoom_to_selection(self) -> None:
+        """Frame the selected events (those shown) in time and scroll to them."""
+        lay = self._layout
+        sel = self.session.selection
+        if lay is None or not sel.rows:
+            return
+        items = np.flatnonzero(np.isin(lay.row, np.fromiter(sel.rows, np.int64, len(sel.rows))))
+        if not len(items):
+            return
+        lo, hi = float(lay.x0[items].min()), float(lay.x1[items].max())
+        pad = max(0.25, (hi - lo) * 0.15)
+        self.set_x_range(lo - pad, hi + pad)
+        focus = items[lay.row[items] == sel.active] if sel.active is not None else items
+        self._ensure_y_visible(float(lay.y[(focus if len(focus) else items)[0]]))
+
+    def set_x_range(self, x0: float, x1: float) -> None:
+        """Show the years ``x0``–``x1`` (fractional)."""
+        self._vb.setXRange(x0, x1, padding=0)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom time around the view's centre (``factor`` < 1 zooms in)."""
+        (x0, x1), _ = self._vb.viewRange()
+        c, half = (x0 + x1) / 2, (x1 - x0) / 2 * factor
+        self.set_x_range(c - half, c + half)
+
+    def pan(self, fraction: float) -> None:
+        """Move along time by a fraction of the visible span."""
+        (x0, x1), _ = self._vb.viewRange()
+        d = (x1 - x0) * fraction
+        self.set_x_range(x0 + d, x1 + d)
+
+    def labels(self):
+        """The title and count labels currently drawn (for tests)."""
+        return list(self.canvas.labels.labels)
+
+    def item_extent(self, row: int) -> tuple[str, float, float] | None:
+        """How event ``row`` is drawn: ``("bar", x0, x1)``, ``("point", x, x)`` or
+        ``("cluster", x0, x1)`` for one aggregated in an overflow cluster."""
+        lay = self._layout
+        if lay is None:
+            return None
+        items = np.flatnonzero(lay.row == row)
+        if not len(items):
+            return None
+        i = int(items[0])
+        g = lay.group[i]
+        if g >= 0:
+            return ("pile" if lay.g_kind[g] == PILE else "cluster", float(lay.g_x0[g]), float(lay.g_x1[g]))
+        k = np.flatnonzero(self.canvas.bars.payload == i)
+        if len(k):
+            g = self.canvas.bars.bars()[k[0]]
+            return ("bar", float(g[0]), float(g[1]))
+        x, _ = self.canvas.points.getData()
+        data = self.canvas.points.data["data"]
+        k = np.flatnonzero(np.asarray(data == i, bool)) if len(data) else []
+        if len(k):
+            return ("point", float(x[k[0]]), float(x[k[0]]))
+        return None
+
+    def item_position(self, row: int) -> QtCore.QPointF | None:
+        """A point inside event ``row``'s mark, in view (data) coordinates."""
+        lay = self._layout
+        items = np.flatnonzero(lay.row == row) if lay is not None else []
+        if not len(items):
+            return None
+        i = int(items[0])
+        g = lay.group[i]
+        if g >= 0:
+            return QtCore.QPointF((lay.g_x0[g] + lay.g_x1[g]) / 2, lay.g_y[g])
+        return QtCore.QPointF((lay.x0[i] + lay.x1[i]) / 2, lay.y[i])
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        """The hover text for a point in view coordinates ('' if nothing is there)."""
+        (x0, x1), _ = self._vb.viewRange()
+        px = (x1 - x0) / max(1.0, self._vb.width())
+        hit = self.canvas.hit(QtCore.QPointF(x, y), px)
+        if hit is None:
+            return ""
+        kind, what = hit
+        if kind == "item":
+            return self._event_tooltip(int(self._layout.row[what]))
+        if kind == "group":
+            return self._group_tooltip(self._layout, what)
+        lane, count = what
+        return self.tr("%n event(s) here; zoom in to see them", "", count)
+
+    # ------------------------------------------------------------------ building
+    def _view_rows(self) -> float:
+        h = self._vb.height()
+        return max(4.0, h / ROW_PX) if h > 20 else 32.0
+
+    def _rebuild(self) -> None:
+        """Lay out the filtered rows in the current lane mode and redraw everything."""
+        s = self.session
+        lay = build_layout(self.store, s.lane_mode, s.mask, view_rows=self._view_rows())
+        self._layout = lay
+        self.canvas.set_layout(lay, self._x_extent)
+        self._update_lane_labels()
+        self.canvas.set_lane_selection(s.selection.lanes)
+        self.lane_axis.set_selected(s.selection.lanes)
+        self._update_y_limits()
+        self._update_legend()
+        self._update_selection()
+        self._refresh()
+
+    def _maybe_relayout(self) -> None:
+        """After a resize: lanes may stack deeper (or must stack shallower)."""
+        lay = self._layout
+        if lay is not None and auto_cap(int((lay.lane_count > 0).sum()), self._view_rows()) != lay.cap:
+            self._rebuild()
+
+    def _update_lane_labels(self) -> None:
+        lay = self._layout
+        lang = self.session.lang
+        geo = [LaneGeometry(lane.key, lane.label(lang), lane.depth, float(t), float(t + h), c == 0)
+               for lane, t, h, c in zip(lay.lanes, lay.lane_top, lay.lane_height, lay.lane_count, strict=True)]
+        self.lane_axis.set_lanes(geo, indent=self.session.lane_mode == "zone")
+
+    def _update_legend(self) -> None:
+        st, lang = self.store, self.session.lang
+        present = np.bincount(st.category[self.session.rows], minlength=len(st.categories)) > 0
+        entries = [LegendEntry("fill", c.name(lang), category_colour(c.index), dimmed=not present[c.index])
+                   for c in st.categories]
+        grey = "#5F6368"
+        entries += [
+            LegendEntry("break"),
+            LegendEntry("point", self.tr("exact day"), grey),
+            LegendEntry("hollow", self.tr("inferred date"), grey),
+            LegendEntry("dashed", self.tr("planned"), grey),
+            LegendEntry("badge", self.tr("sources disagree")),
+            LegendEntry("pile", self.tr("events on one date")),
+            LegendEntry("overflow", self.tr("more events (click to select)")),
+        ]
+        self.legend.set_entries(entries)
+
+    # ------------------------------------------------------------------ vertical scrolling
+    def _update_y_limits(self) -> None:
+        rows = self._view_rows()
+        total = self._layout.height if self._layout is not None else 0.0
+        self._vb.setLimits(yMin=0, yMax=max(total, rows), minYRange=rows, maxYRange=rows)
+        extra = max(0.0, total - rows)
+        self.scrollbar.blockSignals(True)
+        self.scrollbar.setRange(0, int(np.ceil(extra * 100)))
+        self.scrollbar.setPageStep(int(rows * 100))
+        self.scrollbar.setSingleStep(100)
+        self.scrollbar.blockSignals(False)
+        self.scrollbar.setVisible(extra > 0)
+        self._set_y_top(self._y_top)
+
+    def _set_y_top(self, top: float) -> None:
+        rows = self._view_rows()
+        total = self._layout.height if self._layout is not None else 0.0
+        top = float(min(max(0.0, top), max(0.0, total - rows)))
+        self._y_top = top
+        self._vb.setYRange(top, top + rows, padding=0)
+
+    def _ensure_y_visible(self, y: float) -> None:
+        rows = self._view_rows()
+        if not (self._y_top + 0.5 <= y <= self._y_top + rows - 0.5):
+            self._set_y_top(y - rows / 3)
+
+    def _on_resized(self) -> None:
+        self._update_y_limits()
+        self._relayout_timer.start()
+        self._refresh_timer.start()
+
+    def _on_range_changed(self, vb, ranges, changed=None) -> None:
+        _, (y0, y1) = self._vb.viewRange()
+        self._y_top = min(y0, y1)
+        self.scrollbar.blockSignals(True)
+        self.scrollbar.setValue(int(round(self._y_top * 100)))
+        self.scrollbar.blockSignals(False)
+        self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        self.canvas.refresh((x0, x1), (min(y0, y1), max(y0, y1)), self._vb.width(), self._titles_for)
+
+    def _titles_for(self, rows: list[int]) -> list[str]:
+        lang = self.session.lang
+        missing = [r for r in rows if r not in self._titles]
+        if missing:
+            for rec in self.store.records(missing):
+                self._titles[rec.row] = rec.title(lang)
+        return [self._titles.get(r, "") for r in rows]
+
+    # ------------------------------------------------------------------ session → view
+    def _on_filtered(self, session, initiator) -> None:
+        self._rebuild()
+        self._sync_brush()
+        if initiator is not self and len(session.rows):
+            (x0, x1), _ = self._vb.viewRange()
+            st = self.store
+            inside = (st.t_end[session.rows] >= x0) & (st.t_start[session.rows] <= x1)
+            if not inside.any():
+                self.fit_all()
+
+    def _on_selection_changed(self, selection, initiator) -> None:
+        self._update_selection()
+        if initiator is not self and selection.active is not None:
+            self._reveal_row(selection.active)
+
+    def _on_lanes_changed(self, selection, initiator) -> None:
+        self.canvas.set_lane_selection(selection.lanes)
+        self.lane_axis.set_selected(selection.lanes)
+        if initiator is not self and selection.lanes and self._layout is not None:
+            keys = self._layout.lane_keys()
+            if selection.lanes[0] in keys:
+                i = keys.index(selection.lanes[0])
+                self._ensure_y_visible(float(self._layout.lane_top[i]) + 0.5)
+
+    def _on_lane_mode_changed(self, session, initiator) -> None:
+        self._sync_mode_combo()
+        self._rebuild()
+        self._set_y_top(0)
+
+    def _on_language_changed(self, session) -> None:
+        self._titles.clear()
+        self.year_axis.set_lang(session.lang)
+        self._update_lane_labels()
+        self._update_legend()
+        self.canvas.labels.set_labels([])
+        self._refresh()
+
+    def _update_selection(self) -> None:
+        sel = self.session.selection
+        self.canvas.set_selection(sel.rows, sel.active)
+
+    def _reveal_row(self, row: int) -> None:
+        """Pan (keeping the zoom) so an event chosen elsewhere is in view."""
+        lay = self._layout
+        items = np.flatnonzero(lay.row == row) if lay is not None else []
+        if not len(items):
+            return
+        i = int(items[0])
+        (x0, x1), _ = self._vb.viewRange()
+        span = x1 - x0
+        if lay.x1[i] < x0 or lay.x0[i] > x1:
+            c = (lay.x0[i] + lay.x1[i]) / 2
+            self.set_x_range(c - span / 2, c + span / 2)
+        self._ensure_y_visible(float(lay.y[i]))
+
+    def _sync_mode_combo(self) -> None:
+        i = self.mode_combo.findData(self.session.lane_mode)
+        self.mode_combo.blockSignals(True)
+        self.mode_combo.setCurrentIndex(max(0, i))
+        self.mode_combo.blockSignals(False)
+
+    def _sync_brush(self) -> None:
+        """Show the brush exactly when a year filter is set (whoever set it)."""
+        years = self.session.state.years
+        self._brush_sync = True
+        try:
+            self.brush_action.setChecked(years is not None)
+            if years is not None:
+                self._brush.setRegion((years[0], years[1] + 1))
+                self._brush.show()
+            else:
+                self._brush.hide()
+        finally:
+            self._brush_sync = False
+
+    # ------------------------------------------------------------------ view → session
+    def _on_events_clicked(self, rows: list[int], modifiers) -> None:
+        sel = self.session.selection
+        extend = bool(modifiers & (CTRL | SHIFT))
+        if len(rows) == 1:
+            if extend:
+                sel.toggle(rows[0], self)
+            else:
+                sel.select_one(rows[0], self)
+        elif rows:
+            sel.set((sel.rows | set(rows)) if extend else rows, rows[0], self)
+
+    def _on_lane_clicked(self, key: str, modifiers) -> None:
+        if modifiers & CTRL:
+            self.session.selection.toggle_lane(key, self)
+        else:
+            self.session.selection.set_lanes([key], self)
+
+    def _on_lane_double_clicked(self, key: str) -> None:
+        kind, _, ident = key.partition(":")
+        field = {"zone": "zones", "category": "categories", "storyline": "storylines"}.get(kind)
+        if field and ident:
+            self.session.state.update(self, **{field: {ident}})
+
+    def _on_mode_combo(self, index: int) -> None:
+        self.session.set_lane_mode(self.mode_combo.itemData(index), self)
+
+    def _on_brush_toggled(self, on: bool) -> None:
+        if self._brush_sync:
+            return
+        if not on:
+            self._brush.hide()
+            self.session.state.update(self, years=None)
+            return
+        (x0, x1), _ = self._vb.viewRange()
+        third = (x1 - x0) / 3
+        y0 = int(np.floor(x0 + third))
+        y1 = max(y0, int(np.ceil(x1 - third)) - 1)
+        self._brush_sync = True
+        self._brush.setRegion((y0, y1 + 1))
+        self._brush.show()
+        self._brush_sync = False
+        self.session.state.update(self, years=(y0, y1))
+
+    def _on_brush_finished(self, region_item=None) -> None:
+        if self._brush_sync:
+            return
+        r0, r1 = self._brush.getRegion()
+        y0 = int(round(r0))
+        y1 = max(y0, int(round(r1)) - 1)
+        self._brush_sync = True
+        self._brush.setRegion((y0, y1 + 1))
+        self._brush_sync = False
+        self.session.state.update(self, years=(y0, y1))
+
+    # ------------------------------------------------------------------ hover
+    def _on_mouse_moved(self, args) -> None:
+        pos = args[0]
+        if not self._vb.sceneBoundingRect().contains(pos):
+            return
+        p = self._vb.mapSceneToView(pos)
+        text = self.tooltip_at(p.x(), p.y())
+        view = self.plot_widget
+        if text:
+            QtWidgets.QToolTip.showText(view.viewport().mapToGlobal(view.mapFromScene(pos)), text, view)
+        else:
+            QtWidgets.QToolTip.hideText()
+
+    def _event_tooltip(self, row: int) -> str:
+        rec = self.store.record(row)
+        lang = self.session.lang
+        st = self.store
+        flags = int(st.flags[row])
+        lines = [f"<b>{html.escape(rec.title(lang))}</b>",
+                 html.escape(format_range(rec.date, rec.date_end, lang)),
+                 f"<span style='color:#5F6368'>{html.escape(st.zones[rec.zone].name(lang))} · "
+                 f"{html.escape(st.categories[rec.category].name(lang))}</span>"]
+        if flags & FLAG_INFERRED:
+            lines.append(f"<i>{html.escape(self.tr('Date inferred from the text'))}</i>")
+        if flags & FLAG_PLANNED:
+            lines.append(f"<i>{html.escape(self.tr('Planned'))}</i>")
+        if flags & FLAG_CONFLICT:
+            lines.append(f"<span style='color:#D50000'>! {html.escape(self.tr('Sources disagree'))}</span>")
+        return "<br>".join(lines)
+
+    def _group_tooltip(self, lay: TimelineLayout, g: int) -> str:
+        lang = self.session.lang
+        rows = lay.group_rows(g)
+        recs = self.store.records(rows[:8].tolist())
+        if lay.g_kind[g] == PILE:
+            head = self.tr("%n events on %1 (click to select them)", "", len(rows)).replace(
+                "%1", format_range(recs[0].date, recs[0].date_end, lang))
+        else:
+            head = self.tr("%n events here (click to select them)", "", len(rows))
+        items = [f"{html.escape(r.date.format(lang))} {html.escape(r.title(lang))}" for r in recs]
+        if len(rows) > 8:
+            items.append("…")
+        return f"<b>{html.escape(head)}</b><br>" + "<br>".join(items)

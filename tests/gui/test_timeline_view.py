@@ -1,0 +1,482 @@
+"""The timeline pane: lanes, marks, clicks, brushing and labels, against the curated data.
+
+Every test changes the session (or clicks like a user) and asserts what the pane
+shows or what it wrote back into the session.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, PRECISIONS
+from explorer.gui import timeline_canvas
+from explorer.gui.timeline_layout import (
+    CLUSTER,
+    PILE,
+    auto_cap,
+    build_layout,
+    greedy_chain,
+    stack,
+)
+from explorer.gui.timeline_view import TimelineView
+
+CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
+LEFT = QtCore.Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def view(qtbot, session):
+    w = TimelineView(session)
+    qtbot.addWidget(w)
+    w.resize(1400, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot, w)
+    return w
+
+
+def settle(qtbot, w):
+    """Let throttled redraws (range changes, resizes) run."""
+    qtbot.wait(10)
+    w._relayout_timer.timeout.emit()
+    w._refresh_timer.timeout.emit()
+    QtWidgets.QApplication.processEvents()
+
+
+def viewport_pos(w: TimelineView, x: float, y: float) -> QtCore.QPoint:
+    """Where view coordinates ``(x, y)`` are on the plot's viewport."""
+    scene = w._vb.mapViewToScene(QtCore.QPointF(x, y))
+    return w.plot_widget.mapFromScene(scene)
+
+
+def click_view(qtbot, w, x, y, modifier=QtCore.Qt.KeyboardModifier.NoModifier):
+    qtbot.mouseClick(w.plot_widget.viewport(), LEFT, modifier, viewport_pos(w, x, y))
+
+
+def own_items(w: TimelineView) -> np.ndarray:
+    """Items drawn as their own mark (not in a pile or cluster) and visible now."""
+    lay = w._layout
+    (x0, x1), (y0, y1) = w._vb.viewRange()
+    vis = lay.visible(x0, x1, min(y0, y1) + 0.5, max(y0, y1) - 0.5)
+    return np.flatnonzero(vis & (lay.group < 0))
+
+
+def reveal(qtbot, w, row):
+    w._reveal_row(row)
+    settle(qtbot, w)
+
+
+# ---------------------------------------------------------------------- layout rules (no widget)
+def first_fit(lane, s, e, cap):
+    """Reference: place each interval in the first free sub-row of its lane."""
+    sub, ends = np.full(len(s), cap), {}
+    for i in range(len(s)):
+        free = ends.setdefault(int(lane[i]), [])
+        for r in range(cap):
+            if r == len(free):
+                free.append(e[i])
+                sub[i] = r
+                break
+            if free[r] <= s[i]:
+                free[r] = e[i]
+                sub[i] = r
+                break
+    return sub
+
+
+def test_vectorised_stacking_matches_first_fit():
+    rng = np.random.default_rng(7)
+    for n in (1, 5, 300):
+        for _ in range(10):
+            lane = np.sort(rng.integers(0, 4, n))
+            s = rng.uniform(0, 20, n)
+            order = np.lexsort((s, lane))
+            lane, s = lane[order], s[order]
+            e = s + rng.choice([1 / 365, 1 / 12, 1.0, 3.0], n)
+            assert (stack(lane, s, e, 5) == first_fit(lane, s, e, 5)).all()
+
+
+def test_greedy_chain_follows_pointers():
+    nxt = np.array([2, 3, 5, 4, 6, 6])
+    assert np.flatnonzero(greedy_chain(nxt)).tolist() == [0, 2, 5]
+
+
+def test_layout_marks_never_overlap_within_a_sub_row(store):
+    lay = build_layout(store, "zone", np.ones(store.n, bool), cap=3)
+    solo = lay.group < 0
+    for key in set(zip(lay.lane[solo].tolist(), lay.sub[solo].tolist(), strict=True)):
+        m = solo & (lay.lane == key[0]) & (lay.sub == key[1])
+        if key[1] == lay.cap:
+            continue  # the overflow sub-row keeps lone leftovers, which never overlap either
+        x0, x1 = lay.x0[m], lay.x1[m]
+        o = np.argsort(x0)
+        assert (x0[o][1:] >= x1[o][:-1] - 1e-9).all()
+    # Every item is drawn exactly once: on its own or inside one group.
+    assert lay.g_count.sum() == (lay.group >= 0).sum()
+    assert set(np.unique(lay.g_kind)) <= {PILE, CLUSTER}
+
+
+def test_auto_cap_gives_few_lanes_more_room():
+    assert auto_cap(1, 33) > auto_cap(12, 33) >= 3
+
+
+# ---------------------------------------------------------------------- lanes
+def test_zone_lanes_follow_the_hierarchy_and_the_filters(view, session, store):
+    keys = view.lane_keys()
+    used = {f"zone:{store.zones[z].id}" for z in np.unique(store.zone)}
+    assert used <= set(keys)
+    order = [store.zone_index[k.partition(":")[2]] for k in keys]
+    assert order == sorted(order), "zone lanes are in the hierarchy's (store) order"
+    # Parents are shown for the tree, even without events of their own.
+    for k in keys:
+        z = store.zones[store.zone_index[k.partition(":")[2]]]
+        if z.parent >= 0:
+            assert f"zone:{store.zones[z.parent].id}" in keys
+
+    session.state.update(None, zones={"yangquan-hitech"})
+    keys = view.lane_keys()
+    assert "zone:yangquan-hitech" in keys
+    assert "zone:datong" not in keys and "zone:jincheng-edz" not in keys
+    drawn_rows = set(view._layout.row.tolist())
+    assert drawn_rows == set(session.rows.tolist())
+
+
+def test_lanes_follow_the_lane_mode(view, session, store):
+    session.set_lane_mode("category")
+    used = sorted(set(store.category.tolist()))
+    assert view.lane_keys() == [f"category:{store.categories[c].id}" for c in used]
+    assert view.mode_combo.currentData() == "category"
+    session.set_lane_mode("storyline")
+    keys = view.lane_keys()
+    assert all(k.startswith("storyline:") for k in keys)
+    assert keys[-1] == "storyline:"  # events without a storyline get the last lane
+    # The combo drives the session, too.
+    view.mode_combo.setCurrentIndex(view.mode_combo.findData("zone"))
+    assert session.lane_mode == "zone"
+    assert view.lane_keys()[0].startswith("zone:")
+
+
+def test_lane_labels_follow_the_language(view, session, store):
+    first = store.zones[store.zone_index[view.lane_keys()[0].partition(":")[2]]]
+    assert view.lane_axis._lanes[0].label == first.name_zh
+    session.set_language("en")
+    assert view.lane_axis._lanes[0].label == first.name_en
+    assert any(e.text == store.categories[0].en for e in view.legend.entries())
+
+
+# ---------------------------------------------------------------------- marks
+def test_year_event_spans_its_year_and_day_event_is_a_point(view, store):
+    lay = view._layout
+    solo = lay.group < 0
+    year_items = np.flatnonzero(solo & (store.precision[lay.row] == PRECISIONS.index("year"))
+                                & (store.year[lay.row] == store.year_end[lay.row]))
+    day_items = np.flatnonzero(solo & (store.precision[lay.row] == PRECISIONS.index("day")))
+    assert len(year_items) and len(day_items)
+    row = int(lay.row[year_items[0]])
+    kind, x0, x1 = view.item_extent(row)
+    assert kind == "bar"
+    assert (x0, x1) == (pytest.approx(store.year[row]), pytest.approx(store.year[row] + 1))
+    row = int(lay.row[day_items[0]])
+    kind, x0, x1 = view.item_extent(row)
+    assert kind == "point" and x0 == x1
+    assert store.t_start[row] <= x0 <= store.t_end[row]
+
+
+def test_inferred_and_conflicting_events_look_different(view, store):
+    styles = view.canvas.styles
+    cat = 0
+    certain_pen, certain_brush = styles.style(cat, 0)
+    inferred_pen, inferred_brush = styles.style(cat, FLAG_INFERRED)
+    assert inferred_brush.color().alpha() < certain_brush.color().alpha() / 3  # hollow
+    lay = view._layout
+    conflicting = np.flatnonzero((lay.group < 0) & ((store.flags[lay.row] & FLAG_CONFLICT) > 0))
+    assert len(view.canvas.badges.x) == len(conflicting)
+
+
+def test_many_events_on_one_date_form_a_pile(view, session, store):
+    lay = view._layout
+    piles = np.flatnonzero(lay.g_kind == PILE)
+    assert len(piles), "the curated data has dense months (e.g. 2024-11)"
+    g = int(piles[np.argmax(lay.g_count[piles])])
+    rows = lay.group_rows(g)
+    assert len(set(zip(store.t_start[rows].tolist(), store.t_end[rows].tolist(), strict=True))) == 1
+
+
+# ---------------------------------------------------------------------- clicks
+def test_click_selects_and_ctrl_click_extends(qtbot, view, session):
+    view.set_x_range(2016.5, 2025.5)
+    settle(qtbot, view)
+    lay = view._layout
+    items = own_items(view)
+    bars = items[~lay.point[items]]
+    assert len(bars) >= 2
+    a, b = int(bars[0]), int(bars[-1])
+    for i in (a, b):
+        reveal(qtbot, view, int(lay.row[i]))
+    reveal(qtbot, view, int(lay.row[a]))
+    p = view.item_position(int(lay.row[a]))
+    click_view(qtbot, view, p.x(), p.y())
+    assert session.selection.rows == {int(lay.row[a])}
+    assert session.selection.active == int(lay.row[a])
+
+    reveal(qtbot, view, int(lay.row[b]))
+    p = view.item_position(int(lay.row[b]))
+    click_view(qtbot, view, p.x(), p.y(), CTRL)
+    assert session.selection.rows == {int(lay.row[a]), int(lay.row[b])}
+    assert session.selection.active == int(lay.row[b])
+
+
+def test_click_on_a_day_marker_selects_it(qtbot, view, session):
+    lay = view._layout
+    day = np.flatnonzero((lay.group < 0) & lay.point)
+    row = int(lay.row[day[0]])
+    view.set_x_range(lay.x0[day[0]] - 0.5, lay.x0[day[0]] + 0.5)
+    reveal(qtbot, view, row)
+    p = view.item_position(row)
+    click_view(qtbot, view, p.x(), p.y())
+    assert session.selection.rows == {row}
+
+
+def test_item_signal_selects_like_a_click(qtbot, view, session):
+    lay = view._layout
+    bars = view.canvas.bars
+    item = int(bars.payload[0])
+    ev = type("Ev", (), {"modifiers": staticmethod(lambda: QtCore.Qt.KeyboardModifier.NoModifier)})()
+    bars.sigClicked.emit(bars, np.array([item]), ev)
+    assert session.selection.rows == {int(lay.row[item])}
+
+
+def test_click_on_a_pile_selects_all_its_events(qtbot, view, session):
+    lay = view._layout
+    g = int(np.flatnonzero(lay.g_kind == PILE)[0])
+    rows = set(lay.group_rows(g).tolist())
+    view.set_x_range(lay.g_x0[g] - 0.3, lay.g_x1[g] + 0.3)
+    view._ensure_y_visible(float(lay.g_y[g]))
+    settle(qtbot, view)
+    click_view(qtbot, view, (lay.g_x0[g] + lay.g_x1[g]) / 2, lay.g_y[g])
+    assert session.selection.rows == rows
+
+
+def test_click_on_empty_space_changes_nothing(qtbot, view, session):
+    session.selection.select_one(int(session.rows[0]), None)
+    view.set_x_range(1930, 1960)  # no events in these years
+    settle(qtbot, view)
+    _, (y0, y1) = view._vb.viewRange()
+    click_view(qtbot, view, 1945, (y0 + y1) / 2)
+    assert session.selection.rows == {int(session.rows[0])}
+    assert session.state.filters.is_empty()
+
+
+# ---------------------------------------------------------------------- lane labels
+def click_lane(qtbot, w, key, modifier=QtCore.Qt.KeyboardModifier.NoModifier, double=False):
+    rect = w.lane_axis.label_rect(key)
+    scene = w.lane_axis.mapToScene(rect.center())
+    pos = w.plot_widget.mapFromScene(scene)
+    vp = w.plot_widget.viewport()
+    qtbot.mouseClick(vp, LEFT, modifier, pos)
+    if double:  # what a platform sends: press, release, double-click, release
+        qtbot.mouseDClick(vp, LEFT, modifier, pos)
+        qtbot.mouseRelease(vp, LEFT, modifier, pos)
+
+
+def test_lane_label_click_selects_lanes_and_double_click_filters(qtbot, view, session):
+    keys = view.lane_keys()
+    a, b = keys[0], keys[2]
+    click_lane(qtbot, view, a)
+    assert session.selection.lanes == (a,)
+    assert view.canvas.bands.selected.sum() == 1
+    click_lane(qtbot, view, b, CTRL)
+    assert session.selection.lanes == (a, b)
+    click_lane(qtbot, view, b, CTRL)
+    assert session.selection.lanes == (a,)
+
+    qtbot.wait(QtWidgets.QApplication.doubleClickInterval() + 50)
+    click_lane(qtbot, view, "zone:yangquan-hitech", double=True)
+    assert session.state.zones == {"yangquan-hitech"}
+
+
+def test_lane_double_click_in_category_mode_filters_the_category(qtbot, view, session):
+    session.set_lane_mode("category")
+    settle(qtbot, view)
+    key = view.lane_keys()[1]
+    click_lane(qtbot, view, key, double=True)
+    assert session.state.categories == {key.partition(":")[2]}
+
+
+def test_lanes_selected_elsewhere_are_highlighted(view, session):
+    session.selection.set_lanes(["zone:yangquan-hitech"], None)
+    i = view.lane_keys().index("zone:yangquan-hitech")
+    assert view.canvas.bands.selected.tolist().index(True) == i
+    assert view.lane_axis._selected == {"zone:yangquan-hitech"}
+
+
+# ---------------------------------------------------------------------- selection overlay
+def test_selection_overlay_shows_exactly_the_selected_rows(view, session):
+    bars_before = view.canvas.bars.opts["brushes"]
+    rows = [int(r) for r in session.rows[[3, 40, 100]]]
+    session.selection.set(rows, rows[1], None)
+    assert view.canvas.overlay_rows.tolist() == sorted(rows)
+    lay = view._layout
+    n_items = int(np.isin(lay.row, rows).sum())
+    n_drawn = len(view.canvas.sel_bars.opts["x0"]) + len(view.canvas.sel_points.data)
+    assert n_drawn == n_items
+    active = len(view.canvas.active_bars.opts["x0"]) + len(view.canvas.active_points.data)
+    assert active == int((lay.row == rows[1]).sum())
+    # The dataset itself was not re-coloured.
+    assert view.canvas.bars.opts["brushes"] is bars_before
+    session.selection.clear(None)
+    assert view.canvas.overlay_rows.tolist() == []
+
+
+def test_selection_from_elsewhere_pans_to_the_event(qtbot, view, session, store):
+    view.set_x_range(1925, 1935)
+    settle(qtbot, view)
+    row = int(session.rows[-1])
+    session.selection.select_one(row, None)
+    (x0, x1), _ = view._vb.viewRange()
+    assert x0 <= store.t_start[row] <= x1
+    assert x1 - x0 == pytest.approx(10, rel=1e-3)  # the zoom is kept
+
+
+def test_zoom_to_selection_frames_the_selected_events(qtbot, view, session, store):
+    rows = [int(r) for r in session.rows[-5:]]
+    session.selection.set(rows, rows[0], view)  # as if picked here: no auto-pan
+    view.zoom_to_selection()
+    (x0, x1), _ = view._vb.viewRange()
+    assert x0 <= store.t_start[rows].min() and store.t_end[rows].max() <= x1
+    assert x1 - x0 < 10
+
+
+# ---------------------------------------------------------------------- brush
+def test_brush_button_and_drag_set_the_year_filter(qtbot, view, session):
+    view.set_x_range(2010, 2026)
+    settle(qtbot, view)
+    view.brush_action.trigger()
+    years = session.state.years
+    assert years is not None and 2010 <= years[0] <= years[1] <= 2026
+
+    # Drag the brush's middle two years to the right, as a user would.
+    r0, r1 = view._brush.getRegion()
+    _, (y0, y1) = view._vb.viewRange()
+    ymid = (y0 + y1) / 2
+    vp = view.plot_widget.viewport()
+    start = viewport_pos(view, (r0 + r1) / 2, ymid)
+    end = viewport_pos(view, (r0 + r1) / 2 + 2, ymid)
+    qtbot.mousePress(vp, LEFT, pos=start)
+    for k in range(1, 11):
+        p = start + (end - start) * (k / 10)
+        ev = QtGui.QMouseEvent(QtCore.QEvent.Type.MouseMove, QtCore.QPointF(p), QtCore.QPointF(vp.mapToGlobal(p)),
+                               QtCore.Qt.MouseButton.NoButton, LEFT, QtCore.Qt.KeyboardModifier.NoModifier)
+        QtWidgets.QApplication.sendEvent(vp, ev)
+    qtbot.mouseRelease(vp, LEFT, pos=end)
+    moved = session.state.years
+    assert moved == (years[0] + 2, years[1] + 2)
+    r0, r1 = view._brush.getRegion()
+    assert (r0, r1) == (moved[0], moved[1] + 1)  # snapped to whole years
+
+    view.brush_action.trigger()
+    assert session.state.years is None
+    assert not view._brush.isVisible()
+
+
+def test_brush_follows_a_year_filter_set_elsewhere(view, session):
+    session.state.update(None, years=(2017, 2019))
+    assert view.brush_action.isChecked() and view._brush.isVisible()
+    assert view._brush.getRegion() == (2017, 2020)
+    assert set(view._layout.row.tolist()) == set(session.rows.tolist())
+    session.state.update(None, years=None)
+    assert not view.brush_action.isChecked() and not view._brush.isVisible()
+
+
+# ---------------------------------------------------------------------- labels, zoom, density
+def label_rects(w: TimelineView):
+    (lo, hi), _ = w._vb.viewRange()
+    ppy = w._vb.width() / (hi - lo)
+    fm = QtGui.QFontMetricsF(w.canvas.label_font)
+    out = []
+    for lb in w.labels():
+        x = (lb.x - lo) * ppy + lb.dx
+        out.append((round(lb.y, 3), x, x + fm.horizontalAdvance(lb.text)))
+    return out
+
+
+def test_labels_stay_few_and_never_overlap(qtbot, view, session):
+    for mode in ("zone", "category"):
+        session.set_lane_mode(mode)
+        for rng in ((1920, 2030), (2021, 2025), (2024.7, 2025.1)):
+            view.set_x_range(*rng)
+            settle(qtbot, view)
+            rects = label_rects(view)
+            assert 0 < len(rects) <= timeline_canvas.MAX_LABELS
+            rects.sort()
+            for (ya, _, a1), (yb, b0, _) in zip(rects, rects[1:], strict=False):
+                if ya == yb:
+                    assert b0 >= a1 - 0.5, (mode, rng)
+
+
+def test_keyboard_zooms_and_pans(qtbot, view):
+    view.set_x_range(2000, 2020)
+    settle(qtbot, view)
+    view.plot_widget.setFocus()
+    qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Plus)
+    (x0, x1), _ = view._vb.viewRange()
+    assert x1 - x0 == pytest.approx(20 / 1.6, rel=1e-3)
+    qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    (y0, _), _ = view._vb.viewRange()
+    assert y0 > x0
+    qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Minus)
+    (a, b), _ = view._vb.viewRange()
+    assert b - a == pytest.approx(20, rel=1e-3)
+
+
+def test_wheel_zooms_time_only(qtbot, view):
+    view.set_x_range(2000, 2020)
+    settle(qtbot, view)
+    (_, _), (ya, yb) = view._vb.viewRange()
+    pos = viewport_pos(view, 2010, (ya + yb) / 2)
+    vp = view.plot_widget.viewport()
+    ev = QtGui.QWheelEvent(QtCore.QPointF(pos), QtCore.QPointF(vp.mapToGlobal(pos)), QtCore.QPoint(0, 0),
+                           QtCore.QPoint(0, 120), QtCore.Qt.MouseButton.NoButton,
+                           QtCore.Qt.KeyboardModifier.NoModifier, QtCore.Qt.ScrollPhase.NoScrollPhase, False)
+    QtWidgets.QApplication.sendEvent(vp, ev)
+    (x0, x1), (y0, y1) = view._vb.viewRange()
+    assert x1 - x0 < 20
+    assert (y1 - y0) == pytest.approx(yb - ya)
+
+
+def test_hover_tooltip_gives_date_and_title(qtbot, view, session, store):
+    lay = view._layout
+    i = int(own_items(view)[0])
+    row = int(lay.row[i])
+    reveal(qtbot, view, row)
+    p = view.item_position(row)
+    text = view.tooltip_at(p.x(), p.y())
+    rec = store.record(row)
+    assert rec.title("zh") in text.replace("&quot;", '"')
+    assert rec.date.format("zh") in text
+    assert view.tooltip_at(1950, p.y()) == ""
+
+
+def test_fit_all_shows_every_filtered_event(qtbot, view, session, store):
+    session.state.update(None, zones={"jincheng-edz"})
+    view.fit_all()
+    (x0, x1), _ = view._vb.viewRange()
+    lo, hi = store.t_start[session.rows].min(), store.t_end[session.rows].max()
+    assert x0 <= lo and hi <= x1
+    assert (x1 - x0) < (hi - lo) * 1.1 + 1.01
+
+
+def test_many_visible_events_are_drawn_as_density(qtbot, view, monkeypatch):
+    monkeypatch.setattr(timeline_canvas, "AGGREGATE_LIMIT", 20)
+    view._rebuild()
+    view.fit_all()
+    settle(qtbot, view)
+    assert view.canvas.aggregated
+    assert len(view.canvas.density_bars.opts["x0"]) > 0
+    assert view.labels() == []
+    view.set_x_range(1923.9, 1925.1)  # one event in view
+    settle(qtbot, view)
+    assert not view.canvas.aggregated
+    assert 0 < len(view.canvas.drawn) <= 20
