@@ -74,13 +74,11 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication with names, icon and the bundled font set once."""
-    app = QApplication.instance()
-    if app is None:
-        QCoreApplication.setOrganizationName(ORG_NAME)
-        QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
-        QCoreApplication.setApplicationName(APP_NAME)
-        QCoreApplication.setApplicationVersion(__version__)
-        app = QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     family = register_fonts()
     if family:
         f = QFont(app.font())

@@ -186,11 +186,13 @@ class FilterPanel(QWidget):
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
         self._dimmed: dict[int, bool] = {}  # id(row item) -> drawn greyed out
         self._shown_zones: frozenset[str] = frozenset()
+        self._ready = False  # item edits while building must not reach the shared state
         self._build()
         self._populate()
         self.retranslate_ui()
         self._apply_names()
         self._refresh(initiator=self)
+        self._ready = True
         session.filtered.connect(self._on_filtered)
         session.language_changed.connect(self._on_language_changed)
         # The session may outlive the panel: drop our callbacks when Qt deletes us.
@@ -397,7 +399,7 @@ class FilterPanel(QWidget):
         self._set_state(years=None if whole else (a, b))
 
     def _on_zone_checked(self, item: QTreeWidgetItem, column: int) -> None:
-        if column != 0:
+        if column != 0 or not self._ready:
             return
         checked = {zid for zid, it in self._zone_items.items() if it.checkState(0) == Qt.CheckState.Checked}
         # Zones outside the tree (no events) may still be in the filter, e.g. from the map.
@@ -405,7 +407,7 @@ class FilterPanel(QWidget):
         self._set_state(zones=checked | kept)
 
     def _on_term_checked(self, field: str, item: QTreeWidgetItem, column: int) -> None:
-        if column != 0:
+        if column != 0 or not self._ready:
             return
         items = self._category_items if field == "categories" else self._storyline_items
         checked = {k for k, it in items.items() if it.checkState(0) == Qt.CheckState.Checked}

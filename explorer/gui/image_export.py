@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 
 
 class ImageExportError(Exception):
@@ -32,9 +35,14 @@ def export_plot(plot: pg.PlotWidget, path: str | Path, width: int = 2000) -> Pat
         if ext == ".png":
             exporter = pg_exporters.ImageExporter(item)
             exporter.parameters()["width"] = int(width)
+            exporter.export(tmp)
         else:
-            exporter = pg_exporters.SVGExporter(item)
-        exporter.export(tmp)
+            try:
+                pg_exporters.SVGExporter(item).export(tmp)
+            except ValueError:
+                # pyqtgraph's SVG post-processing cannot parse some paths (curves, closed
+                # rings); Qt's own SVG generator draws the same scene.
+                _qt_svg(plot, tmp)
         if os.path.getsize(tmp) == 0:
             raise ImageExportError(f"{path}: the exporter wrote nothing")
         os.replace(tmp, path)
@@ -45,3 +53,17 @@ def export_plot(plot: pg.PlotWidget, path: str | Path, width: int = 2000) -> Pat
         Path(tmp).unlink(missing_ok=True)
         raise ImageExportError(f"{path}: could not be written ({exc})") from exc
     return path
+
+
+def _qt_svg(plot: pg.PlotWidget, path: str) -> None:
+    size = plot.size()
+    gen = QSvgGenerator()
+    gen.setFileName(path)
+    gen.setSize(QSize(size.width(), size.height()))
+    gen.setViewBox(QRect(0, 0, size.width(), size.height()))
+    gen.setTitle("Zone Timeline Explorer")
+    painter = QPainter(gen)
+    try:
+        plot.render(painter)
+    finally:
+        painter.end()

@@ -75,6 +75,11 @@ class YearAxis(pg.AxisItem):
             self._kinds[spacing] = kind
             levels.append((spacing, list(values)))
 
+        def labelled(majors) -> bool:
+            # A major label too near the left end is hidden by pyqtgraph: then the
+            # first minor label says the year (and month) instead.
+            return any((x - minVal) * ppy >= 40 for x in majors)
+
         def steps(step: float, lo: float = minVal, hi: float = maxVal) -> np.ndarray:
             first = math.ceil(lo / step - 1e-9)
             last = math.floor(hi / step + 1e-9)
@@ -85,15 +90,16 @@ class YearAxis(pg.AxisItem):
             ticks = _day_ticks(minVal, maxVal, 1 if day_px >= 28 else 7)
             firsts = [x for x, d in ticks if d == 1]
             add(1 / 12, "month-year", firsts)
-            add(1 / 365.25, "day" if firsts else "day-context", [x for x, d in ticks if d != 1])
+            add(1 / 365.25, "day" if labelled(firsts) else "day-context", [x for x, d in ticks if d != 1])
             return levels
         if ppy >= 60:
             years = steps(1)
             add(1.0, "year", years)
+            month = "month" if labelled(years) else "month-context"
             if ppy / 12 >= 36:
-                sub, kind = 1 / 12, "month"
+                sub, kind = 1 / 12, month
             elif ppy / 4 >= 40:
-                sub, kind = 0.25, "month"
+                sub, kind = 0.25, month
             elif ppy / 12 >= 5:
                 sub, kind = 1 / 12, "tick"
             else:
@@ -112,15 +118,13 @@ class YearAxis(pg.AxisItem):
         kind = self._kinds.get(spacing, "year")
         zh = self.lang.startswith("zh")
         out = []
-        lo, hi = self.range if self.range else (0, 0)
-        has_year = math.floor(hi) >= math.ceil(lo)
         for i, v in enumerate(values):
             if kind == "year":
                 out.append(str(int(round(v))))
-            elif kind == "month":
+            elif kind in ("month", "month-context"):
                 y = int(math.floor(v + 1e-9))
                 m = int(round((v - y) * 12)) + 1
-                if i == 0 and not has_year:
+                if i == 0 and kind == "month-context":
                     out.append(f"{y}年{m}月" if zh else f"{_MONTHS_EN[m - 1]} {y}")
                 else:
                     out.append(f"{m}月" if zh else _MONTHS_EN[m - 1])

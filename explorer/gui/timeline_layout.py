@@ -82,6 +82,12 @@ class TimelineLayout:
     g_count: np.ndarray
     g_next_x: np.ndarray
     cap: int = MAX_SUBROWS
+    depth: np.ndarray | None = None  # uncapped sub-rows needed per lane with events
+    n_empty: int = 0  # lanes shown only as parents
+
+    def cap_for(self, view_rows: float) -> int:
+        """The cap :func:`auto_cap` would choose for another view height."""
+        return auto_cap(self.depth, view_rows, self.n_empty) if self.depth is not None else self.cap
 
     @property
     def n(self) -> int:
@@ -112,9 +118,38 @@ class TimelineLayout:
         return self.row[self.group == g]
 
 
-def auto_cap(n_lanes: int, view_rows: float) -> int:
-    """Sub-rows a lane may stack into: few when many lanes share the view, more when few do."""
-    return int(min(MAX_CAP, max(MIN_CAP, view_rows / max(1, n_lanes) - 1)))
+def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) -> np.ndarray:
+    """Most intervals overlapping at once in each lane: the sub-rows it needs uncapped.
+
+    (First-fit by start is optimal for intervals, so this is exactly its row count.)
+    """
+    depth = np.zeros(n_lanes, dtype=np.int64)
+    if not len(s):
+        return depth
+    pos = np.concatenate([s, e])
+    step = np.concatenate([np.ones(len(s), np.int64), -np.ones(len(e), np.int64)])
+    ln = np.concatenate([lane, lane])
+    order = np.lexsort((step, pos, ln))  # an interval ending where another starts frees its row
+    # Each lane's steps sum to zero, so one running sum serves every lane.
+    np.maximum.at(depth, ln[order], np.cumsum(step[order]))
+    return depth
+
+
+def auto_cap(depth: np.ndarray | int, view_rows: float, n_empty: int = 0) -> int:
+    """The most sub-rows per lane such that all lanes fit ``view_rows`` (at least ``MIN_CAP``).
+
+    ``depth`` holds the sub-rows each lane with events needs (see :func:`lane_depths`);
+    a plain number means that many lanes of unknown depth.
+    """
+    if np.isscalar(depth):
+        return int(min(MAX_CAP, max(MIN_CAP, view_rows / max(1, int(depth)) - 1)))
+    depth = np.asarray(depth)
+    caps = np.arange(MIN_CAP, MAX_CAP + 1)
+    rows = np.where(depth[None, :] <= caps[:, None], depth[None, :], caps[:, None] + 1)
+    total = rows.sum(axis=1) + LANE_PAD * len(depth) + EMPTY_LANE_HEIGHT * n_empty
+    fits = np.flatnonzero(total <= view_rows)
+    best = int(caps[fits[-1]]) if len(fits) else MIN_CAP
+    return max(MIN_CAP, min(best, int(depth.max(initial=0))))
 
 
 def zone_lanes_with_ancestors(store: EventStore, lanes: list[Lane], lane_of: np.ndarray) -> tuple[list[Lane], np.ndarray]:
@@ -236,8 +271,7 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     too (as empty lanes), so the indentation by depth reads as a tree.
     """
     lanes, rows, lane_of = store.lanes(mode, mask)
-    if cap is None:
-        cap = auto_cap(len(lanes), view_rows) if view_rows else MAX_SUBROWS
+    n_used = len(lanes)
     if mode == "zone" and hierarchy and lanes:
         lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
     rows = np.asarray(rows, dtype=np.int64)
@@ -252,6 +286,13 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
     n, nl = len(rows), len(lanes)
     items = np.arange(n)
+    depth = None
+    if cap is None and view_rows:
+        depth = lane_depths(lane_of, s, e, nl)
+        depth = depth[depth > 0]
+        cap = auto_cap(depth, view_rows, nl - n_used)
+    elif cap is None:
+        cap = MAX_SUBROWS
 
     sub = stack(lane_of, s, e, cap)
     unit = items.copy()  # the item standing for each item's mark (itself, or its pile's first)
@@ -312,7 +353,7 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     g_lane[group[m]] = lane_of[m]
     g_y[group[m]] = y[m]
     return TimelineLayout(lanes, top, height, count, rows, lane_of, sub, y, x0, x1, point, next_x,
-                          group, g_kind, g_lane, g_x0, g_x1, g_y, g_count, g_next, cap)
+                          group, g_kind, g_lane, g_x0, g_x1, g_y, g_count, g_next, cap, depth, nl - n_used)
 
 
 def density(layout: TimelineLayout, items: np.ndarray, x_lo: float, x_hi: float, bins: int) -> tuple[np.ndarray, ...]:

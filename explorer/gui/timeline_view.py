@@ -20,7 +20,7 @@ from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, FLAG_PLANNED, LANE
 from explorer.gui.palette import category_colour
 from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, YearAxis
 from explorer.gui.timeline_canvas import TimelineCanvas
-from explorer.gui.timeline_layout import PILE, TimelineLayout, auto_cap, build_layout
+from explorer.gui.timeline_layout import PILE, TimelineLayout, build_layout
 from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
 
 ROW_PX = 17  # height of one sub-row in pixels
@@ -51,6 +51,18 @@ class _TimeViewBox(pg.ViewBox):
 
     def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
         ev.ignore()  # the pane's shortcuts handle keys; pyqtgraph's zoom history would swallow +/-
+
+
+class _PlotWidget(pg.PlotWidget):
+    """Leaves plain arrow keys to the window (previous/next event)."""
+
+    ARROWS = (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Up, QtCore.Qt.Key.Key_Down)
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
+        if ev.key() in self.ARROWS and not ev.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier:
+            ev.ignore()
+            return
+        super().keyPressEvent(ev)
 
 
 class TimelineView(QtWidgets.QWidget):
@@ -107,24 +119,20 @@ class TimelineView(QtWidgets.QWidget):
     # ------------------------------------------------------------------ UI
     def _build_ui(self) -> None:
         self.toolbar = QtWidgets.QToolBar(self)
-        self.toolbar.setIconSize(QtCore.QSize(16, 16))
         self.toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.fit_action = self.toolbar.addAction(self.tr("Fit all"), self.fit_all)
-        self.fit_action.setToolTip(self.tr("Show every event (Home)"))
-        self.zoom_sel_action = self.toolbar.addAction(self.tr("Zoom to selection"), self.zoom_to_selection)
-        self.zoom_sel_action.setToolTip(self.tr("Zoom to the selected events"))
-        self.brush_action = self.toolbar.addAction(self.tr("Brush years"))
+        self.fit_action = self.toolbar.addAction("", self.fit_all)
+        self.zoom_sel_action = self.toolbar.addAction("", self.zoom_to_selection)
+        self.brush_action = self.toolbar.addAction("")
         self.brush_action.setCheckable(True)
-        self.brush_action.setToolTip(self.tr("Filter by a span of years: drag the shaded band or its edges"))
         self.brush_action.toggled.connect(self._on_brush_toggled)
         spacer = QtWidgets.QWidget(self.toolbar)
         spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
-        self.toolbar.addWidget(QtWidgets.QLabel(self.tr("Lanes by:"), self.toolbar))
+        self.mode_label = QtWidgets.QLabel(self.toolbar)
+        self.toolbar.addWidget(self.mode_label)
         self.mode_combo = QtWidgets.QComboBox(self.toolbar)
-        for mode, text in zip(LANE_MODES, (self.tr("Zone"), self.tr("Category"), self.tr("Storyline")), strict=True):
-            self.mode_combo.addItem(text, mode)
-        self.mode_combo.setToolTip(self.tr("One timeline per zone, category or storyline"))
+        for mode in LANE_MODES:
+            self.mode_combo.addItem("", mode)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_combo)
         self.toolbar.addWidget(self.mode_combo)
 
@@ -135,7 +143,7 @@ class TimelineView(QtWidgets.QWidget):
         self.lane_axis.sigLaneClicked.connect(self._on_lane_clicked)
         self.lane_axis.sigLaneDoubleClicked.connect(self._on_lane_double_clicked)
         self._vb = _TimeViewBox(enableMenu=False)
-        self.plot_widget = pg.PlotWidget(viewBox=self._vb, axisItems={"bottom": self.year_axis, "left": self.lane_axis},
+        self.plot_widget = _PlotWidget(viewBox=self._vb, axisItems={"bottom": self.year_axis, "left": self.lane_axis},
                                          background="w")
         self.plot_widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         plot = self.plot_widget.getPlotItem()
@@ -155,7 +163,7 @@ class TimelineView(QtWidgets.QWidget):
         self._brush = pg.LinearRegionItem(orientation="vertical", brush=pg.mkBrush(255, 179, 0, 38),
                                           hoverBrush=pg.mkBrush(255, 179, 0, 60),
                                           pen=pg.mkPen("#E09600", width=2), hoverPen=pg.mkPen("#B36B00", width=3))
-        self._brush.setZValue(40)
+        self._brush.setZValue(5)  # above the lane bands, below the events (so they stay clickable)
         self._brush.hide()
         self._brush.sigRegionChangeFinished.connect(self._on_brush_finished)
         self._vb.addItem(self._brush, ignoreBounds=True)
@@ -176,21 +184,49 @@ class TimelineView(QtWidgets.QWidget):
         box.addLayout(row, 1)
         box.addWidget(self.legend)
 
-        def shortcut(keys, slot, text):
-            act = QtGui.QAction(text, self)
+        def shortcut(keys, slot):
+            act = QtGui.QAction(self)
             act.setShortcuts([QtGui.QKeySequence(k) for k in keys])
             act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
 
-        self.zoom_in_action = shortcut(["+", "=", "Ctrl++"], lambda: self.zoom(1 / ZOOM_STEP), self.tr("Zoom in"))
-        self.zoom_out_action = shortcut(["-", "Ctrl+-"], lambda: self.zoom(ZOOM_STEP), self.tr("Zoom out"))
-        shortcut(["Shift+Left", "PgUp"], lambda: self.pan(-0.25), self.tr("Earlier"))
-        shortcut(["Shift+Right", "PgDown"], lambda: self.pan(0.25), self.tr("Later"))
-        shortcut(["Shift+Up"], lambda: self._set_y_top(self._y_top - 3), self.tr("Lanes up"))
-        shortcut(["Shift+Down"], lambda: self._set_y_top(self._y_top + 3), self.tr("Lanes down"))
-        shortcut(["Home"], self.fit_all, self.tr("Fit all"))
+        self.zoom_in_action = shortcut(["+", "=", "Ctrl++"], lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_out_action = shortcut(["-", "Ctrl+-"], lambda: self.zoom(ZOOM_STEP))
+        self.earlier_action = shortcut(["Shift+Left", "PgUp"], lambda: self.pan(-0.25))
+        self.later_action = shortcut(["Shift+Right", "PgDown"], lambda: self.pan(0.25))
+        self.lanes_up_action = shortcut(["Shift+Up"], lambda: self._set_y_top(self._y_top - 3))
+        self.lanes_down_action = shortcut(["Shift+Down"], lambda: self._set_y_top(self._y_top + 3))
+        self.home_action = shortcut(["Home"], self.fit_all)
+        self.setFocusProxy(self.plot_widget)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every user-visible string of the pane's own chrome (again on a language change)."""
+        self.fit_action.setText(self.tr("Fit all"))
+        self.fit_action.setToolTip(self.tr("Show every event (Home)"))
+        self.zoom_sel_action.setText(self.tr("Zoom to selection"))
+        self.zoom_sel_action.setToolTip(self.tr("Zoom to the selected events"))
+        self.brush_action.setText(self.tr("Brush years"))
+        self.brush_action.setToolTip(self.tr("Filter by a span of years: drag the shaded band or its edges"))
+        self.mode_label.setText(self.tr("Lanes by:") + " ")
+        for i, text in enumerate((self.tr("Zone"), self.tr("Category"), self.tr("Storyline"))):
+            self.mode_combo.setItemText(i, text)
+        self.mode_combo.setToolTip(self.tr("One timeline per zone, category or storyline"))
+        for act, text in ((self.zoom_in_action, self.tr("Zoom in")), (self.zoom_out_action, self.tr("Zoom out")),
+                          (self.earlier_action, self.tr("Earlier")), (self.later_action, self.tr("Later")),
+                          (self.lanes_up_action, self.tr("Scroll lanes up")),
+                          (self.lanes_down_action, self.tr("Scroll lanes down")),
+                          (self.home_action, self.tr("Fit all"))):
+            act.setText(text)
+        if self._layout is not None:
+            self._update_legend()
+
+    def changeEvent(self, ev):  # noqa: N802 (Qt API)
+        if ev.type() == QtCore.QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(ev)
 
     # ------------------------------------------------------------------ public API
     def lane_keys(self) -> list[str]:
@@ -325,7 +361,7 @@ class TimelineView(QtWidgets.QWidget):
     def _maybe_relayout(self) -> None:
         """After a resize: lanes may stack deeper (or must stack shallower)."""
         lay = self._layout
-        if lay is not None and auto_cap(int((lay.lane_count > 0).sum()), self._view_rows()) != lay.cap:
+        if lay is not None and lay.cap_for(self._view_rows()) != lay.cap:
             self._rebuild()
 
     def _update_lane_labels(self) -> None:

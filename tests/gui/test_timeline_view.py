@@ -18,6 +18,7 @@ from explorer.gui.timeline_layout import (
     auto_cap,
     build_layout,
     greedy_chain,
+    lane_depths,
     stack,
 )
 from explorer.gui.timeline_view import TimelineView
@@ -118,8 +119,20 @@ def test_layout_marks_never_overlap_within_a_sub_row(store):
     assert set(np.unique(lay.g_kind)) <= {PILE, CLUSTER}
 
 
-def test_auto_cap_gives_few_lanes_more_room():
+def test_auto_cap_fills_the_view_without_wasting_it():
     assert auto_cap(1, 33) > auto_cap(12, 33) >= 3
+    depth = np.array([1, 1, 2, 30])
+    cap = auto_cap(depth, 20)
+    rows = np.where(depth <= cap, depth, cap + 1).sum() + 0.45 * len(depth)
+    assert rows <= 20 < np.where(depth <= cap + 1, depth, cap + 2).sum() + 0.45 * len(depth)
+    assert auto_cap(depth, 200) == 30  # room for everything: no overflow
+
+
+def test_lane_depths_count_the_most_overlapping_events():
+    lane = np.array([0, 0, 0, 1, 1])
+    s = np.array([0.0, 0.5, 1.0, 0.0, 2.0])
+    e = np.array([1.0, 1.5, 2.0, 1.0, 3.0])
+    assert lane_depths(lane, s, e, 2).tolist() == [2, 1]
 
 
 # ---------------------------------------------------------------------- lanes
@@ -480,3 +493,33 @@ def test_many_visible_events_are_drawn_as_density(qtbot, view, monkeypatch):
     settle(qtbot, view)
     assert not view.canvas.aggregated
     assert 0 < len(view.canvas.drawn) <= 20
+
+
+def test_plain_arrow_keys_are_left_to_the_window(qtbot, session):
+    seen = []
+
+    class Window(QtWidgets.QWidget):
+        def keyPressEvent(self, ev):  # noqa: N802
+            seen.append(ev.key())
+
+    win = Window()
+    qtbot.addWidget(win)
+    view = TimelineView(session, win)
+    QtWidgets.QVBoxLayout(win).addWidget(view)
+    win.resize(1000, 600)
+    win.show()
+    qtbot.waitExposed(win)
+    before = view._vb.viewRange()
+    qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Right)
+    qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Left)
+    assert seen == [QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Left]
+    assert view._vb.viewRange() == before
+
+
+def test_the_plot_exports_as_an_image(qtbot, view, tmp_path):
+    from pyqtgraph.exporters import ImageExporter
+
+    out = tmp_path / "timeline.png"
+    ImageExporter(view.plot_widget.plotItem).export(str(out))
+    img = QtGui.QImage(str(out))
+    assert img.width() > 500 and img.height() > 300

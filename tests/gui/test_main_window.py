@@ -1,0 +1,200 @@
+"""The main window links every pane through one session; state is remembered; bad
+databases never crash it; the entry points work in subprocesses."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QImage
+
+from explorer.core import paths
+from explorer.gui.application import create_app
+from explorer.gui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, db_path, settings):
+    create_app()
+    w = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert w.open_database(db_path, interactive=False)
+    w.resize(1500, 950)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_filter_updates_every_pane(window):
+    s = window.session
+    s.state.update("test", zones={"yangquan-valve"})
+    n = len(s.rows)
+    assert 0 < n < s.store.n
+    assert window.table.model.rowCount() == n
+    assert set(window.timeline.rows_in_view()) <= set(s.rows.tolist())
+    assert f"{n} / " in window.filters.findChild(type(window.status)).text() or window.status.text().startswith(f"{n} ")
+    # the map sizes ignore the zone filter itself
+    sizes = window.map.marker_sizes()
+    assert sizes.get("yangquan-hitech", 0) > 0
+
+
+def test_map_click_filters_table(window, qtbot):
+    s = window.session
+    window.map.zoom_to_yangquan()
+    qtbot.wait(50)
+    pos = window.map._screen_pos("pingding-edz")
+    vp = window.map.plot_widget.viewport()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=pos.toPoint())
+    assert s.filters.zones == {"pingding-edz"}
+    assert window.table.model.rowCount() == int(s.store.zone_mask({"pingding-edz"}).sum()) > 0
+    assert window.filters.zone_item("pingding-edz").checkState(0) == Qt.CheckState.Checked
+
+
+def test_keyboard_steps_through_time_and_escape_clears(window, qtbot):
+    s = window.session
+    window.table.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    first = s.selection.active
+    assert first == int(s.rows[0])
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert s.selection.active == int(s.rows[1])
+    assert s.store.record(s.selection.active).title_zh in window.detail.plain_text()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert s.selection.active is None and not s.selection.rows
+
+
+def test_search_shortcut_and_traditional_query(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filters.search_edit.hasFocus()
+    window.filters.search_edit.setText("閥門")
+    qtbot.waitUntil(lambda: window.session.filters.text == "閥門", timeout=2000)
+    rows = window.session.rows
+    assert len(rows) > 0
+    assert all("阀门" in (r.title_zh + r.summary_zh) for r in window.session.store.records(rows[:3]))
+
+
+def test_filters_and_layout_are_remembered(qtbot, db_path, settings):
+    create_app()
+    w = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w)
+    w.open_database(db_path, interactive=False)
+    w.session.state.update("t", zones={"jincheng-edz"}, years=(2019, 2023))
+    w.session.set_lane_mode("category")
+    w.close()
+    w2 = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w2)
+    w2.open_database(db_path, interactive=False)
+    assert w2.session.filters.zones == {"jincheng-edz"} and w2.session.filters.years == (2019, 2023)
+    assert w2.session.lane_mode == "category"
+
+
+def test_language_switch_keeps_state(window):
+    s = window.session
+    s.state.update("t", categories={"reform"})
+    row = int(s.rows[0])
+    s.selection.select_one(row)
+    window.set_language("en")
+    s2 = window.session
+    assert s2 is not s and s2.lang == "en"
+    assert s2.filters.categories == {"reform"} and s2.selection.active == row
+    assert s2.store.record(row).title_en in window.detail.plain_text()
+
+
+@pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\x00" * 100])
+def test_bad_database_shows_message_not_crash(qtbot, tmp_path, settings, content):
+    create_app()
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(content)
+    w = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert not w.open_database(bad, interactive=False)
+    assert "bad.sqlite" in w.centralWidget().text()
+    assert not w.actions["export"].isEnabled()
+    assert bad.read_bytes() == content
+
+
+def test_user_folder_matches_qt_standard_location(monkeypatch):
+    create_app()
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    qt_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    assert Path(qt_dir) == paths.user_data_dir()
+
+
+def _run(*args, env=None):
+    e = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, cwd=REPO,
+                          env=e, timeout=180)
+
+
+def test_render_command_writes_png(db_path, tmp_path):
+    out = tmp_path / "w.png"
+    r = _run("--db", str(db_path), "--lang", "zh_CN", "render", "--zone", "阳泉高新区", "--select",
+             "a000-valve-founded", "--size", "1200x800", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1200, 800)
+    colours = {img.pixel(x, y) for x in range(0, 1200, 40) for y in range(0, 800, 40)}
+    assert len(colours) > 20, "the rendered window is not blank"
+
+
+def test_render_rejects_bad_size_and_unknown_event(db_path, tmp_path):
+    r = _run("--db", str(db_path), "render", "--size", "huge", "-o", str(tmp_path / "x.png"))
+    assert r.returncode == 2 and "WIDTHxHEIGHT" in r.stderr
+    r = _run("--db", str(db_path), "render", "--select", "no-such-event", "-o", str(tmp_path / "x.png"))
+    assert r.returncode == 2 and "no event with that id" in r.stderr
+
+
+def test_self_test_passes_with_empty_home(db_path, tmp_path):
+    r = _run("--db", str(db_path), "--self-test", env={"HOME": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("self-test OK")
+
+
+def test_self_test_reports_failure(tmp_path):
+    bad = tmp_path / "x.sqlite"
+    bad.write_text("nope")
+    r = _run("--db", str(bad), "--self-test")
+    assert r.returncode != 0 and "x.sqlite" in (r.stderr + r.stdout)
+
+
+def test_timeline_and_map_export_images(window, tmp_path):
+    from explorer.gui.image_export import ImageExportError, export_plot
+
+    png = export_plot(window.timeline.plot_widget, tmp_path / "t.png", 1200)
+    assert QImage(str(png)).width() == 1200
+    svg = export_plot(window.map.plot_widget, tmp_path / "m.svg")
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    with pytest.raises(ImageExportError, match="does not exist"):
+        export_plot(window.map.plot_widget, tmp_path / "nope" / "m.png")
+    with pytest.raises(ImageExportError, match=".png or .svg"):
+        export_plot(window.map.plot_widget, tmp_path / "m.jpg")
+
+
+def test_export_dialog_counts_and_scope(window, tmp_path):
+    from explorer.gui.export_dialog import ExportDialog, run_export
+
+    s = window.session
+    s.selection.set_lanes(["zone:yangquan-valve"])
+    d = ExportDialog(s, str(tmp_path), window)
+    assert d.scope() == "lanes"
+    assert d.row_count() == int((s.mask & (s.store.zone == s.store.zone_index["yangquan-valve"])).sum())
+    d.scope_buttons["filter"].setChecked(True)
+    assert d.row_count() == len(s.rows)
+    out = tmp_path / "gui.csv"
+    assert run_export(window, s, d.spec(), str(out), "utf-8-sig")
+    # the GUI writes exactly what the CLI writes for the same filter
+    cli = tmp_path / "cli.csv"
+    r = _run("--db", str(s.store.db.path), "export", "--all", "-o", str(cli))
+    assert r.returncode == 0 and cli.read_bytes() == out.read_bytes()
+    assert np.array_equal(s.mask, np.ones(s.store.n, bool))
