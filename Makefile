@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 DB     := db/events.sqlite
 SOURCES := $(wildcard db/*.toml db/*/*.toml)
 SYSDEPS := $(VENV)/.sysdeps
+TS      := $(wildcard resources/i18n/*.ts)
+QM      := $(TS:.ts=.qm)
 
 .PHONY: run test lint bench package self-test db clean screenshots i18n
 
@@ -21,13 +23,20 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,package]'
 	@touch $@
 
+resources/i18n/%.qm: resources/i18n/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+# Refresh the .ts sources from the code (then translate the new messages).
+i18n: $(STAMP)
+	bash tools/update_translations.sh
+
 $(DB): $(SOURCES) | $(STAMP)
 	$(PY) -m explorer db build --out $(DB)
 
 db: $(DB)
 
 # Open the main window. With no display, it runs on a virtual one (xvfb-run).
-run: $(SYSDEPS) $(STAMP) $(DB)
+run: $(SYSDEPS) $(STAMP) $(DB) $(QM)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -n "$$QT_QPA_PLATFORM" ]; then \
 		$(PY) -m explorer --db $(DB); \
 	else \
@@ -35,7 +44,7 @@ run: $(SYSDEPS) $(STAMP) $(DB)
 		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m explorer --db $(DB); \
 	fi
 
-test: $(SYSDEPS) $(STAMP)
+test: $(SYSDEPS) $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -51,7 +60,7 @@ package: $(SYSDEPS) $(STAMP)
 self-test: package
 	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin dist/zone-timeline/zone-timeline --self-test
 
-screenshots: $(STAMP) $(DB)
+screenshots: $(STAMP) $(DB) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m explorer render --db $(DB) --select a000-valve-founded -o docs/screenshot.png
 
 clean:

@@ -37,6 +37,8 @@ from explorer.core.schema import (
 )
 from explorer.core.text import normalise_for_search
 
+_RECORD_COLUMNS = ("seq", "id", "date", "date_end", "inferred", "inference", "status", "zone_id", "category_id",
+                   "importance", "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id")
 COLUMN_CACHE = "events-v1"
 COLUMN_NAMES = ("t_start", "t_end", "year", "year_end", "zone", "category", "flags", "importance", "precision",
                 "story_rows", "story_ids")
@@ -464,13 +466,18 @@ class EventStore:
 
     # ------------------------------------------------------------------ records
     def records(self, rows: Sequence[int]) -> list[EventRecord]:
-        """Text fields of the given rows (cached; fetched in batches)."""
-        want = [int(r) for r in rows if int(r) not in self._cache]
-        for i in range(0, len(want), 900):
-            chunk = want[i : i + 900]
-            with OrmSession(self.db.engine) as conn:
-                for e in conn.execute(select(EventRow).where(EventRow.seq.in_(chunk))).scalars():
-                    self._remember(self._record(e))
+        """Text fields of the given rows (cached; fetched in batches with plain SQL rows)."""
+        want = sorted({int(r) for r in rows if int(r) not in self._cache})
+        if want:
+            t = EventRow.__table__
+            cols = [t.c[k] for k in _RECORD_COLUMNS]
+            with self.db.engine.connect() as conn:
+                # Contiguous runs are read with BETWEEN, scattered rows with IN (...).
+                for lo, hi in _runs(want):
+                    q = select(*cols).where(t.c.seq.between(lo, hi)) if hi - lo > 8 else \
+                        select(*cols).where(t.c.seq.in_(list(range(lo, hi + 1))))
+                    for r in conn.execute(q):
+                        self._remember(self._record(r))
         out = []
         for r in rows:
             rec = self._cache.get(int(r))
@@ -487,9 +494,9 @@ class EventStore:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    def _record(self, e: EventRow) -> EventRecord:
+    def _record(self, e) -> EventRecord:
         return EventRecord(
-            e.seq, e.id, PartialDate.parse(e.date), PartialDate.parse(e.date_end) if e.date_end else None,
+            e.seq, e.id, _parse_date(e.date), _parse_date(e.date_end) if e.date_end else None,
             bool(e.inferred), e.inference, e.status, self.zone_index[e.zone_id], self.category_index[e.category_id],
             e.importance, e.title_zh, e.title_en, e.summary_zh, e.summary_en, e.conflict_id,
         )
@@ -536,27 +543,25 @@ class EventStore:
     def sources_for(self, rows: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
         """``row -> [(article_id, para), …]`` for many rows at once (export)."""
         out: dict[int, list[tuple[str, int]]] = {}
-        ids = {rec.id: rec.row for rec in self.records(rows)}
-        keys = list(ids)
+        c, e = CitationRow.__table__, EventRow.__table__
         with self.db.engine.connect() as conn:
-            for i in range(0, len(keys), 900):
-                q = (select(CitationRow.event_id, CitationRow.article_id, CitationRow.para)
-                     .where(CitationRow.event_id.in_(keys[i : i + 900])).order_by(CitationRow.event_id, CitationRow.seq))
-                for eid, aid, para in conn.execute(q):
-                    out.setdefault(ids[eid], []).append((aid, para))
+            for lo, hi in _runs(sorted(int(r) for r in rows)):
+                q = (select(e.c.seq, c.c.article_id, c.c.para).join(e, e.c.id == c.c.event_id)
+                     .where(e.c.seq.between(lo, hi)).order_by(e.c.seq, c.c.seq))
+                for seq, aid, para in conn.execute(q):
+                    out.setdefault(seq, []).append((aid, para))
         return out
 
     def figures_for(self, rows: Sequence[int]) -> dict[int, list[FigureInfo]]:
         """``row -> [FigureInfo, …]`` for many rows at once (export)."""
         out: dict[int, list[FigureInfo]] = {}
-        ids = {rec.id: rec.row for rec in self.records(rows)}
-        keys = list(ids)
-        with OrmSession(self.db.engine) as conn:
-            for i in range(0, len(keys), 900):
-                q = select(FigureRow).where(FigureRow.event_id.in_(keys[i : i + 900])).order_by(FigureRow.event_id, FigureRow.seq)
-                for f in conn.execute(q).scalars():
-                    out.setdefault(ids[f.event_id], []).append(
-                        FigureInfo(f.value, f.value_to, f.unit, f.label_zh, f.label_en))
+        f, e = FigureRow.__table__, EventRow.__table__
+        with self.db.engine.connect() as conn:
+            for lo, hi in _runs(sorted(int(r) for r in rows)):
+                q = (select(e.c.seq, f.c.value, f.c.value_to, f.c.unit, f.c.label_zh, f.c.label_en)
+                     .join(e, e.c.id == f.c.event_id).where(e.c.seq.between(lo, hi)).order_by(e.c.seq, f.c.seq))
+                for seq, *vals in conn.execute(q):
+                    out.setdefault(seq, []).append(FigureInfo(*vals))
         return out
 
     # ------------------------------------------------------------------ names
@@ -603,3 +608,29 @@ def write_column_cache(db: Database) -> None:
     with db.engine.begin() as conn:
         conn.execute(ColumnCacheRow.__table__.delete())
         conn.execute(insert(ColumnCacheRow), [{"name": COLUMN_CACHE, "data": pack_columns(store.columns())}])
+
+
+def _runs(sorted_rows: Sequence[int], gap: int = 64):
+    """Group sorted row numbers into ``(lo, hi)`` runs; rows within ``gap`` share a run.
+
+    A run may include rows that were not asked for; callers filter by what they need.
+    """
+    if not sorted_rows:
+        return
+    lo = prev = sorted_rows[0]
+    for r in sorted_rows[1:]:
+        if r - prev > gap:
+            yield lo, prev
+            lo = r
+        prev = r
+    yield lo, prev
+
+
+_DATE_CACHE: dict[str, PartialDate] = {}
+
+
+def _parse_date(text: str) -> PartialDate:
+    d = _DATE_CACHE.get(text)
+    if d is None:
+        d = _DATE_CACHE[text] = PartialDate.parse(text)
+    return d

@@ -72,48 +72,53 @@ class DetailView(QWidget):
         s, lang = self.session.store, self.session.lang
         other = "en" if lang == "zh" else "zh"
         r = d.record
-        t = self.tr
         parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other'>{escape(r.title(other))}</div>"]
         date = format_range(r.date, r.date_end, lang)
-        prec = {"year": t("year"), "month": t("month"), "day": t("day")}[r.date.precision.label]
-        date_html = f"{escape(date)} <span class='muted'>({escape(t('precision: %1').replace('%1', prec))})</span>"
+        prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
+        precision = self.tr("precision: %1").replace("%1", prec)
+        date_html = f"{escape(date)} <span class='muted'>({escape(precision)})</span>"
         if r.inferred:
-            date_html += f"<br><span class='note'>{escape(t('Inferred date:'))} {escape(r.inference)}</span>"
-        status = {"occurred": t("occurred"), "planned": t("planned"), "reported": t("reported as of publication")}
+            inferred = self.tr("Inferred date:")
+            date_html += f"<br><span class='note'>{escape(inferred)} {escape(r.inference)}</span>"
+        status = {"occurred": self.tr("occurred"), "planned": self.tr("planned"),
+                  "reported": self.tr("reported as of publication")}
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
         cat = s.categories[r.category]
         swatch = f"<span style='color:{category_colour(r.category)}'>■</span>"
         stories = ", ".join(escape(s.storylines[i].name(lang)) for i in d.storylines) or "—"
         rows = [
-            (t("Date"), date_html),
-            (t("Status"), escape(status.get(r.status, r.status))),
-            (t("Zone"), path),
-            (t("Category"), f"{swatch} {escape(cat.name(lang))}"),
-            (t("Storylines"), stories),
-            (t("Importance"), "★" * r.importance + "☆" * (3 - r.importance)),
-            (t("Event id"), f"<code>{escape(r.id)}</code>"),
+            (self.tr("Date"), date_html),
+            (self.tr("Status"), escape(status.get(r.status, r.status))),
+            (self.tr("Zone"), path),
+            (self.tr("Category"), f"{swatch} {escape(cat.name(lang))}"),
+            (self.tr("Storylines"), stories),
+            (self.tr("Importance"), "★" * r.importance + "☆" * (3 - r.importance)),
+            (self.tr("Event id"), f"<code>{escape(r.id)}</code>"),
         ]
         parts.append("<table class='facts'>" + "".join(
             f"<tr><td class='k'>{escape(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>")
         parts.append(f"<p>{escape(r.summary(lang))}</p><p class='other'>{escape(r.summary(other))}</p>")
         if d.figures:
-            parts.append(f"<h3>{escape(t('Figures'))}</h3><table class='grid'>" + "".join(
+            figures = self.tr("Figures")
+            parts.append(f"<h3>{escape(figures)}</h3><table class='grid'>" + "".join(
                 f"<tr><td>{escape(f.label(lang))}</td><td align='right'><b>{escape(f.value_text())}</b></td></tr>"
                 for f in d.figures) + "</table>")
         if r.conflict:
             parts.append(self._conflict_html(d))
-        parts.append(f"<h3>{escape(t('Sources'))}</h3>")
+        sources = self.tr("Sources")
+        parts.append(f"<h3>{escape(sources)}</h3>")
         for src in d.sources:
             parts.append(self._source_html(src))
         if d.sources and d.sources[0].passage is None:
-            parts.append("<p class='muted'>" + escape(t(
+            parts.append("<p class='muted'>" + escape(self.tr(
                 "Cited passages are not stored in this database. Rebuild it with "
                 "“zone-timeline db build --corpus DIR”, where DIR holds the article files "
                 "(../shared/seeds beside the project).")) + "</p>")
         for sid, rows_ in d.storyline_rows.items():
             if not rows_:
                 continue
-            parts.append(f"<h3>{escape(t('Same storyline: %1').replace('%1', s.storylines[sid].name(lang)))}</h3><ul>")
+            same = self.tr("Same storyline: %1").replace("%1", s.storylines[sid].name(lang))
+            parts.append(f"<h3>{escape(same)}</h3><ul>")
             for rec in s.records(rows_):
                 parts.append(f"<li><a href='event:{rec.row}'>{escape(rec.date.format(lang))} · "
                              f"{escape(rec.title(lang))}</a></li>")
@@ -121,14 +126,18 @@ class DetailView(QWidget):
         return "".join(parts)
 
     def _source_html(self, src: Source) -> str:
-        lang, t = self.session.lang, self.tr
+        lang = self.session.lang
         authors = "、".join(src.authors) if lang == "zh" else ", ".join(src.authors)
-        conf = {"high": t("high"), "medium": t("medium"), "low": t("low")}.get(src.published_confidence, "")
+        conf = {"high": self.tr("high"), "medium": self.tr("medium"),
+                "low": self.tr("low")}.get(src.published_confidence, "")
+        published, confidence = self.tr("Published"), self.tr("confidence")
+        where = (self.tr("paragraph %1, characters %2–%3").replace("%1", str(src.para))
+                 .replace("%2", str(src.start)).replace("%3", str(src.end)))
         head = (f"<div class='src'><b>{escape(src.outlet(lang))}</b> · {escape(pick(lang, src.title_zh, src.title_en))}"
                 + (f" · {escape(authors)}" if authors else "")
-                + f"<br><span class='muted'>{escape(t('Published'))} {escape(src.published.format(lang))} "
-                f"({escape(t('confidence'))}: {escape(conf)}) · {escape(src.article_id)} · "
-                f"{escape(t('paragraph %1, characters %2–%3').replace('%1', str(src.para)).replace('%2', str(src.start)).replace('%3', str(src.end)))}"
+                + f"<br><span class='muted'>{escape(published)} {escape(src.published.format(lang))} "
+                f"({escape(confidence)}: {escape(conf)}) · {escape(src.article_id)} · "
+                f"{escape(where)}"
                 "</span></div>")
         if src.passage is None:
             return head
@@ -138,7 +147,7 @@ class DetailView(QWidget):
         return head + f"<div class='passage'>{body}</div>"
 
     def _conflict_html(self, d: EventDetail) -> str:
-        s, lang, t = self.session.store, self.session.lang, self.tr
+        s, lang = self.session.store, self.session.lang
         note = pick(lang, d.conflict_note_zh, d.conflict_note_en)
         versions = [d] + [s.detail(r) for r in d.conflict_rows]
         cells = []
@@ -151,7 +160,8 @@ class DetailView(QWidget):
                 title = f"<a href='event:{rec.row}'>{title}</a>"
             cells.append(f"<td><b>{escape(format_range(rec.date, rec.date_end, lang))}</b><br>{title}"
                          f"<br>{figs}<br><span class='muted'>{srcs}</span></td>")
-        return (f"<h3>⚠ {escape(t('Sources disagree'))}</h3><div class='warn'>{escape(note)}</div>"
+        disagree = self.tr("Sources disagree")
+        return (f"<h3>⚠ {escape(disagree)}</h3><div class='warn'>{escape(note)}</div>"
                 f"<table class='grid'><tr>{''.join(cells)}</tr></table>")
 
     def _on_link(self, url: QUrl) -> None:

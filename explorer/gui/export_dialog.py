@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -153,11 +153,12 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
         try:
             write_csv(session.store, spec, path, encoding)
         except ExportError as exc:
-            QMessageBox.critical(parent, parent.tr("Export failed"), str(exc))
+            QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"), str(exc))
             return False
         return True
-    progress = QProgressDialog(parent.tr("Exporting %n rows…", "", n), parent.tr("Cancel"), 0, n, parent)
-    progress.setWindowTitle(parent.tr("Export"))
+    progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n),
+                               QCoreApplication.translate("ExportDialog", "Cancel"), 0, n, parent)
+    progress.setWindowTitle(QCoreApplication.translate("ExportDialog", "Export"))
     progress.setMinimumDuration(0)
     worker = ExportWorker(session, spec, path, encoding)
     thread = QThread(parent)
@@ -172,7 +173,7 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
         thread.quit()
         progress.reset()
         if msg:
-            QMessageBox.critical(parent, parent.tr("Export failed"), msg)
+            QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"), msg)
 
     worker.finished.connect(lambda _n: done(True))
     worker.failed.connect(lambda m: done(False, m))
@@ -197,7 +198,7 @@ class ImageExportDialog(QDialog):
         self.width_spin = QSpinBox()
         self.width_spin.setRange(200, 10000)
         self.width_spin.setValue(2000)
-        self.width_spin.setSuffix(" px")
+        self.width_spin.setSuffix(self.tr(" px"))
         form.addRow(self.tr("Width:"), self.width_spin)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.png"))

@@ -70,7 +70,6 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         mb.clear()
-        t = self.tr
         self.actions: dict[str, QAction] = {}
 
         def act(key, text, slot, shortcut=None, checkable=False):
@@ -83,44 +82,45 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
-        f = mb.addMenu(t("&File"))
-        f.addAction(act("open", t("&Open database…"), self.choose_database, QKeySequence.StandardKey.Open))
-        f.addAction(act("rebuild", t("&Rebuild database from bundled sources"), self.rebuild_database))
+        f = mb.addMenu(self.tr("&File"))
+        f.addAction(act("open", self.tr("&Open database…"), self.choose_database, QKeySequence.StandardKey.Open))
+        f.addAction(act("rebuild", self.tr("&Rebuild database from bundled sources"), self.rebuild_database))
         f.addSeparator()
-        f.addAction(act("export", t("&Export…"), self.export_csv, "Ctrl+E"))
-        f.addAction(act("export_image", t("Export &image…"), self.export_image, "Ctrl+Shift+E"))
+        f.addAction(act("export", self.tr("&Export…"), self.export_csv, "Ctrl+E"))
+        f.addAction(act("export_image", self.tr("Export &image…"), self.export_image, "Ctrl+Shift+E"))
         f.addSeparator()
-        f.addAction(act("quit", t("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+        f.addAction(act("quit", self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
-        v = mb.addMenu(t("&View"))
-        lanes = v.addMenu(t("&Lanes by"))
+        v = mb.addMenu(self.tr("&View"))
+        lanes = v.addMenu(self.tr("&Lanes by"))
         group = QActionGroup(self)
-        for mode, label in (("zone", t("&Zone")), ("category", t("&Category")), ("storyline", t("&Storyline"))):
+        for mode, label in (("zone", self.tr("&Zone")), ("category", self.tr("&Category")),
+                            ("storyline", self.tr("&Storyline"))):
             a = act(f"lanes_{mode}", label, lambda _=False, m=mode: self.set_lane_mode(m), checkable=True)
             group.addAction(a)
             lanes.addAction(a)
         self.actions["lanes_zone"].setChecked(True)
-        v.addAction(act("fit", t("&Fit all"), self.fit_all, "Ctrl+0"))
-        v.addAction(act("zoom_sel", t("Zoom to &selection"), self.zoom_to_selection, "Ctrl+9"))
-        v.addAction(act("zoom_yq", t("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
+        v.addAction(act("fit", self.tr("&Fit all"), self.fit_all, "Ctrl+0"))
+        v.addAction(act("zoom_sel", self.tr("Zoom to &selection"), self.zoom_to_selection, "Ctrl+9"))
+        v.addAction(act("zoom_yq", self.tr("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
         v.addSeparator()
-        v.addAction(act("search", t("&Search"), self.focus_search, QKeySequence.StandardKey.Find))
-        v.addAction(act("prev", t("&Previous event"), lambda: self._step(-1), Qt.Key.Key_Left))
-        v.addAction(act("next", t("&Next event"), lambda: self._step(+1), Qt.Key.Key_Right))
-        v.addAction(act("clear_sel", t("&Clear selection"), self.clear_selection, Qt.Key.Key_Escape))
-        v.addAction(act("clear_filters", t("Clear all &filters"), self.clear_filters, "Ctrl+Shift+Backspace"))
+        v.addAction(act("search", self.tr("&Search"), self.focus_search, QKeySequence.StandardKey.Find))
+        v.addAction(act("prev", self.tr("&Previous event"), lambda: self._step(-1), Qt.Key.Key_Left))
+        v.addAction(act("next", self.tr("&Next event"), lambda: self._step(+1), Qt.Key.Key_Right))
+        v.addAction(act("clear_sel", self.tr("&Clear selection"), self.clear_selection, Qt.Key.Key_Escape))
+        v.addAction(act("clear_filters", self.tr("Clear all &filters"), self.clear_filters, "Ctrl+Shift+Backspace"))
         v.addSeparator()
-        lang_menu = v.addMenu(t("Lan&guage"))
+        lang_menu = v.addMenu(self.tr("Lan&guage"))
         lgroup = QActionGroup(self)
         for code, label in (("zh_CN", "中文"), ("en", "English")):
             a = act(f"lang_{code}", label, lambda _=False, c=code: self.set_language(c), checkable=True)
             a.setChecked(code == self.lang)
             lgroup.addAction(a)
             lang_menu.addAction(a)
-        v.addAction(act("reset_layout", t("&Reset layout"), self.reset_layout))
+        v.addAction(act("reset_layout", self.tr("&Reset layout"), self.reset_layout))
 
-        h = mb.addMenu(t("&Help"))
-        h.addAction(act("about", t("&About"), self.about))
+        h = mb.addMenu(self.tr("&Help"))
+        h.addAction(act("about", self.tr("&About"), self.about))
 
     # ----------------------------------------------------------------- database
     def open_initial(self, path: Path | None) -> None:
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
                 self._show_placeholder(str(exc))
             return False
         except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
-            err = DatabaseError(path, f"cannot be read ({exc})")
+            err = DatabaseError(path, self.tr("cannot be read (%1)").replace("%1", str(exc)))
             if interactive:
                 self._database_problem(err)
             return False
@@ -349,17 +349,25 @@ class MainWindow(QMainWindow):
             self.fit_all()
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About %1").replace("%1", APP_NAME), self.about_text())
+        name = APP_NAME_ZH if self.lang.startswith("zh") else APP_NAME
+        QMessageBox.about(self, self.tr("About %1").replace("%1", name), self.about_text())
 
     def about_text(self) -> str:
-        t = self.tr
+        version = self.tr("Version")
+        curated = self.tr("Events curated from five Chinese articles (2017–2025) on Shanxi development zones; "
+                          "each event cites its source passage.")
+        licences = self.tr("Data sources and licences")
+        basemap = self.tr("Map: Natural Earth 10m province boundaries (public domain).")
+        font = self.tr("Font: WenQuanYi Micro Hei (Apache License 2.0).")
+        texts = self.tr("Event titles and summaries: written by the project in its own words; "
+                        "facts and figures from the cited articles.")
         return (
-            f"<h3>{APP_NAME_ZH} · {APP_NAME}</h3><p>{t('Version')} {__version__}</p>"
-            f"<p>{t('Events curated from five Chinese articles (2017–2025) on Shanxi development zones; each event cites its source passage.')}</p>"
-            f"<p><b>{t('Data sources and licences')}</b><br>"
-            f"{t('Map: Natural Earth 10m province boundaries (public domain).')}<br>"
-            f"{t('Font: WenQuanYi Micro Hei (Apache License 2.0).')}<br>"
-            f"{t('Event titles and summaries: written by the project in its own words; facts and figures from the cited articles.')}</p>"
+            f"<h3>{APP_NAME_ZH} · {APP_NAME}</h3><p>{version} {__version__}</p>"
+            f"<p>{curated}</p>"
+            f"<p><b>{licences}</b><br>"
+            f"{basemap}<br>"
+            f"{font}<br>"
+            f"{texts}</p>"
         )
 
     # ----------------------------------------------------------------- state

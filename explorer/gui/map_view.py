@@ -190,7 +190,7 @@ class MapView(QWidget):
         self._vb.setLimits(xMin=x0 - 3, xMax=x1 + 3, yMin=y0 - 2, yMax=y1 + 2,
                            minXRange=0.02, maxXRange=(x1 - x0) + 6, minYRange=0.02, maxYRange=(y1 - y0) + 4)
 
-        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -14))
+        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -34))
         self._scale.setParentItem(self._vb)
         self._scale.text.setColor("#455A64")
         # A key in the map itself, so exported images carry it too.

@@ -1,4 +1,5 @@
-"""The timeline's two axes: fractional years along the bottom, lane labels on the left."""
+"""The timeline's plot frame: a fractional-year axis, the lane-label axis, and the view box
+and plot widget tuned for a timeline (zoom time only, arrow keys left to the window)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
+
+from explorer.gui.timeline_layout import LANE_PAD
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200)
@@ -170,14 +173,16 @@ class LaneAxis(pg.AxisItem):
 
     INDENT = 12
     PAD = 6
+    MIN_WIDTH, MAX_WIDTH = 90, 260
 
-    def __init__(self, **kw):
+    def __init__(self, font: QtGui.QFont, **kw):
         super().__init__("left", **kw)
         self._lanes: list[LaneGeometry] = []
         self._tops = np.zeros(0)
         self._selected: set[str] = set()
         self._indent = True
-        self.font_ = QtGui.QFont()
+        self.label_font = QtGui.QFont(font)
+        self._max_width = self.MAX_WIDTH
         self.setWidth(160)
         self.setAcceptHoverEvents(True)
 
@@ -186,10 +191,20 @@ class LaneAxis(pg.AxisItem):
         self._lanes = lanes
         self._tops = np.array([g.top for g in lanes])
         self._indent = indent
-        fm = QtGui.QFontMetricsF(self.font_)
-        want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in lanes), default=80)
-        self.setWidth(int(min(260, max(110, want + 2 * self.PAD + 4))))
+        self._fit_width()
         self.update()
+
+    def set_max_width(self, px: float) -> None:
+        """Labels never take more than this (a share of the pane); longer ones are elided."""
+        self._max_width = max(self.MIN_WIDTH, min(self.MAX_WIDTH, px))
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        fm = QtGui.QFontMetricsF(self.label_font)
+        want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in self._lanes), default=80)
+        width = int(min(self._max_width, max(self.MIN_WIDTH, want + 2 * self.PAD + 4)))
+        if width != int(self.width()):
+            self.setWidth(width)
 
     def set_selected(self, keys) -> None:
         self._selected = set(keys)
@@ -236,8 +251,8 @@ class LaneAxis(pg.AxisItem):
             return
         rect = self.boundingRect()
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        p.setFont(self.font_)
-        fm = QtGui.QFontMetricsF(self.font_)
+        p.setFont(self.label_font)
+        fm = QtGui.QFontMetricsF(self.label_font)
         w = self.width()
         (_, _), (vy0, vy1) = vb.viewRange()
         for i, g in enumerate(self._lanes):
@@ -256,13 +271,14 @@ class LaneAxis(pg.AxisItem):
             colour = "#8A8F98" if g.empty else "#1F2328"
             p.setPen(QtGui.QColor(colour))
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
-            first = QtCore.QRectF(x, r.top(), text_w, min(r.height(), max(fm.height() + 4, self._row_px())))
+            first = QtCore.QRectF(x, r.top(), text_w, min(r.height(), max(fm.height() + 4, self._first_row_px())))
             p.drawText(first, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, label)
         p.setPen(pg.mkPen("#C9CED6"))
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 
-    def _row_px(self) -> float:
-        return abs(self._local_y(1.0) - self._local_y(0.0)) * 1.45
+    def _first_row_px(self) -> float:
+        """Height of a lane's top padding plus its first sub-row (twice its centre)."""
+        return abs(self._local_y(1.0) - self._local_y(0.0)) * (1 + LANE_PAD)
 
     # ------------------------------------------------------------------ mouse
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
@@ -302,3 +318,38 @@ class LaneAxis(pg.AxisItem):
         ev.accept()
         rows = -ev.delta() / 120 * 3
         vb.translateBy(y=rows)
+
+
+class TimeViewBox(pg.ViewBox):
+    """Wheel and right-drag zoom time only; Shift+wheel scrolls the lanes."""
+
+    def wheelEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
+        if ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier or ev.orientation() == QtCore.Qt.Orientation.Horizontal:
+            ev.accept()
+            if ev.orientation() == QtCore.Qt.Orientation.Horizontal:
+                (x0, x1), _ = self.viewRange()
+                self.translateBy(x=-ev.delta() / 120 * (x1 - x0) * 0.1)
+            else:
+                self.translateBy(y=-ev.delta() / 120 * 3)
+            return
+        super().wheelEvent(ev, axis=0)
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
+        if ev.button() & QtCore.Qt.MouseButton.RightButton:
+            axis = 0
+        super().mouseDragEvent(ev, axis)
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
+        ev.ignore()  # the pane's shortcuts handle keys; pyqtgraph's zoom history would swallow +/-
+
+
+class TimelinePlotWidget(pg.PlotWidget):
+    """Leaves plain arrow keys to the window (previous/next event)."""
+
+    ARROWS = (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Up, QtCore.Qt.Key.Key_Down)
+
+    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
+        if ev.key() in self.ARROWS and not ev.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier:
+            ev.ignore()
+            return
+        super().keyPressEvent(ev)

@@ -219,7 +219,6 @@ class TimelineCanvas(QtCore.QObject):
                                    y1=y[pi] + BAR_HALF, brushes=brushes, pens=None, pen=None)
 
     def _draw_density(self, vis: np.ndarray, x_range, width_px: float) -> None:
-        lay = self.layout
         self.aggregated = True
         self.drawn = np.zeros(0, dtype=np.int64)
         self._drawn_window = None

@@ -28,6 +28,7 @@ class LegendEntry:
     text: str = ""
     colour: str = "#555555"
     dimmed: bool = False
+    tip: str = ""  # a longer explanation, shown on hover
 
 
 class TimelineLegend(QtWidgets.QWidget):
@@ -36,6 +37,9 @@ class TimelineLegend(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.setFont(font)
         policy = QtWidgets.QSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -63,6 +67,17 @@ class TimelineLegend(QtWidgets.QWidget):
             out.append((QtCore.QRectF(x, y, w, h), e))
             x += w + GAP
         return out
+
+    def event(self, ev):  # noqa: N802 (Qt API)
+        if ev.type() == QtCore.QEvent.Type.ToolTip:
+            for rect, e in self._layout(self.width()):
+                if rect.contains(QtCore.QPointF(ev.pos())) and e.tip:
+                    QtWidgets.QToolTip.showText(ev.globalPos(), e.tip, self)
+                    return True
+            QtWidgets.QToolTip.hideText()
+            ev.ignore()
+            return True
+        return super().event(ev)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
         return True

@@ -3,66 +3,35 @@
 The pane only draws and forwards intent: it reads ``session.mask`` and the selection,
 and changes ``session.state`` / ``session.selection`` with itself as the initiator.
 Geometry lives in :mod:`timeline_layout` (numpy, no Qt), drawing in
-:mod:`timeline_canvas`.
+:mod:`timeline_canvas`, the axes and view box in :mod:`timeline_axes`.
+
+Mouse: wheel or right-drag zooms time, left-drag pans, Shift+wheel scrolls the lanes;
+click an event to select it, Ctrl/Shift-click to add or remove it; click a lane label
+to select the lane, Ctrl-click for several, double-click to filter to it.  Keys (when
+the pane has focus): +/- zoom, Shift+Left/Right or PageUp/PageDown pan, Shift+Up/Down
+scroll lanes, Home fits all.  Plain arrow keys are left to the window.
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from explorer.core.dates import format_range
 from explorer.core.session import Session
-from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, FLAG_PLANNED, LANE_MODES
 from explorer.gui.palette import category_colour
-from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, YearAxis
+from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, TimelinePlotWidget, TimeViewBox, YearAxis
 from explorer.gui.timeline_canvas import TimelineCanvas
 from explorer.gui.timeline_layout import PILE, TimelineLayout, build_layout
 from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
+from explorer.gui.timeline_toolbar import TimelineToolbar
+from explorer.gui.timeline_tooltips import TimelineTooltips
 
 ROW_PX = 17  # height of one sub-row in pixels
 ZOOM_STEP = 1.6
 MIN_SPAN = 14 / 365  # narrowest view: two weeks
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.MetaModifier
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
-
-
-class _TimeViewBox(pg.ViewBox):
-    """Wheel and right-drag zoom time only; Shift+wheel scrolls the lanes."""
-
-    def wheelEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
-        if ev.modifiers() & SHIFT or ev.orientation() == QtCore.Qt.Orientation.Horizontal:
-            ev.accept()
-            if ev.orientation() == QtCore.Qt.Orientation.Horizontal:
-                (x0, x1), _ = self.viewRange()
-                self.translateBy(x=-ev.delta() / 120 * (x1 - x0) * 0.1)
-            else:
-                self.translateBy(y=-ev.delta() / 120 * 3)
-            return
-        super().wheelEvent(ev, axis=0)
-
-    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
-        if ev.button() & QtCore.Qt.MouseButton.RightButton:
-            axis = 0
-        super().mouseDragEvent(ev, axis)
-
-    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
-        ev.ignore()  # the pane's shortcuts handle keys; pyqtgraph's zoom history would swallow +/-
-
-
-class _PlotWidget(pg.PlotWidget):
-    """Leaves plain arrow keys to the window (previous/next event)."""
-
-    ARROWS = (QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_Up, QtCore.Qt.Key.Key_Down)
-
-    def keyPressEvent(self, ev):  # noqa: N802 (Qt API)
-        if ev.key() in self.ARROWS and not ev.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier:
-            ev.ignore()
-            return
-        super().keyPressEvent(ev)
 
 
 class TimelineView(QtWidgets.QWidget):
@@ -78,6 +47,12 @@ class TimelineView(QtWidgets.QWidget):
     ----------
     plot_widget
         The ``pg.PlotWidget`` (used by the image exporter).
+    toolbar, legend
+        The toolbar above the plot and the legend strip below it.
+
+    Public methods: :meth:`fit_all`, :meth:`zoom_to_selection`, :meth:`set_x_range`,
+    :meth:`zoom`, :meth:`pan`, :meth:`lane_keys`, :meth:`rows_in_view`; for tests
+    :meth:`item_extent`, :meth:`item_position`, :meth:`tooltip_at`, :meth:`labels`.
     """
 
     def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None):
@@ -96,6 +71,7 @@ class TimelineView(QtWidgets.QWidget):
         self._build_ui()
         self.canvas = TimelineCanvas(self._vb, self.store, self.font())
         self.canvas.sig_clicked.connect(self._on_events_clicked)
+        self.tooltips = TimelineTooltips(self.store, self)
         self._refresh_timer = QtCore.QTimer(self, singleShot=True, interval=40)
         self._refresh_timer.timeout.connect(self._refresh)
         self._relayout_timer = QtCore.QTimer(self, singleShot=True, interval=120)
@@ -105,11 +81,15 @@ class TimelineView(QtWidgets.QWidget):
         self._hover_proxy = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30,
                                            slot=self._on_mouse_moved)
 
-        session.filtered.connect(self._on_filtered)
-        session.selection.changed.connect(self._on_selection_changed)
-        session.selection.lanes_changed.connect(self._on_lanes_changed)
-        session.lane_mode_changed.connect(self._on_lane_mode_changed)
-        session.language_changed.connect(self._on_language_changed)
+        links = ((session.filtered, self._on_filtered),
+                 (session.selection.changed, self._on_selection_changed),
+                 (session.selection.lanes_changed, self._on_lanes_changed),
+                 (session.lane_mode_changed, self._on_lane_mode_changed),
+                 (session.language_changed, self._on_language_changed))
+        for signal, slot in links:
+            signal.connect(slot)
+        # The session may outlive the pane: stop listening when the widget goes.
+        self.destroyed.connect(lambda *_: [signal.disconnect(slot) for signal, slot in links])
 
         self._sync_mode_combo()
         self._rebuild()
@@ -118,33 +98,24 @@ class TimelineView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ UI
     def _build_ui(self) -> None:
-        self.toolbar = QtWidgets.QToolBar(self)
-        self.toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.fit_action = self.toolbar.addAction("", self.fit_all)
-        self.zoom_sel_action = self.toolbar.addAction("", self.zoom_to_selection)
-        self.brush_action = self.toolbar.addAction("")
-        self.brush_action.setCheckable(True)
+        self.toolbar = TimelineToolbar(self)
+        self.fit_action = self.toolbar.fit_action
+        self.zoom_sel_action = self.toolbar.zoom_sel_action
+        self.brush_action = self.toolbar.brush_action
+        self.mode_combo = self.toolbar.mode_combo
+        self.fit_action.triggered.connect(self.fit_all)
+        self.zoom_sel_action.triggered.connect(self.zoom_to_selection)
         self.brush_action.toggled.connect(self._on_brush_toggled)
-        spacer = QtWidgets.QWidget(self.toolbar)
-        spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.mode_label = QtWidgets.QLabel(self.toolbar)
-        self.toolbar.addWidget(self.mode_label)
-        self.mode_combo = QtWidgets.QComboBox(self.toolbar)
-        for mode in LANE_MODES:
-            self.mode_combo.addItem("", mode)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_combo)
-        self.toolbar.addWidget(self.mode_combo)
 
         self.year_axis = YearAxis("bottom")
         self.year_axis.set_lang(self.session.lang)
-        self.lane_axis = LaneAxis()
-        self.lane_axis.font_ = QtGui.QFont(self.font())
+        self.lane_axis = LaneAxis(self.font())
         self.lane_axis.sigLaneClicked.connect(self._on_lane_clicked)
         self.lane_axis.sigLaneDoubleClicked.connect(self._on_lane_double_clicked)
-        self._vb = _TimeViewBox(enableMenu=False)
-        self.plot_widget = _PlotWidget(viewBox=self._vb, axisItems={"bottom": self.year_axis, "left": self.lane_axis},
-                                         background="w")
+        self._vb = TimeViewBox(enableMenu=False)
+        self.plot_widget = TimelinePlotWidget(viewBox=self._vb, background="w",
+                                              axisItems={"bottom": self.year_axis, "left": self.lane_axis})
         self.plot_widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         plot = self.plot_widget.getPlotItem()
         plot.hideButtons()
@@ -204,16 +175,6 @@ class TimelineView(QtWidgets.QWidget):
 
     def _retranslate(self) -> None:
         """Every user-visible string of the pane's own chrome (again on a language change)."""
-        self.fit_action.setText(self.tr("Fit all"))
-        self.fit_action.setToolTip(self.tr("Show every event (Home)"))
-        self.zoom_sel_action.setText(self.tr("Zoom to selection"))
-        self.zoom_sel_action.setToolTip(self.tr("Zoom to the selected events"))
-        self.brush_action.setText(self.tr("Brush years"))
-        self.brush_action.setToolTip(self.tr("Filter by a span of years: drag the shaded band or its edges"))
-        self.mode_label.setText(self.tr("Lanes by:") + " ")
-        for i, text in enumerate((self.tr("Zone"), self.tr("Category"), self.tr("Storyline"))):
-            self.mode_combo.setItemText(i, text)
-        self.mode_combo.setToolTip(self.tr("One timeline per zone, category or storyline"))
         for act, text in ((self.zoom_in_action, self.tr("Zoom in")), (self.zoom_out_action, self.tr("Zoom out")),
                           (self.earlier_action, self.tr("Earlier")), (self.later_action, self.tr("Later")),
                           (self.lanes_up_action, self.tr("Scroll lanes up")),
@@ -226,6 +187,7 @@ class TimelineView(QtWidgets.QWidget):
     def changeEvent(self, ev):  # noqa: N802 (Qt API)
         if ev.type() == QtCore.QEvent.Type.LanguageChange:
             self._retranslate()
+            self.toolbar.retranslate()
         super().changeEvent(ev)
 
     # ------------------------------------------------------------------ public API
@@ -332,12 +294,12 @@ class TimelineView(QtWidgets.QWidget):
         if hit is None:
             return ""
         kind, what = hit
+        lang = self.session.lang
         if kind == "item":
-            return self._event_tooltip(int(self._layout.row[what]))
+            return self.tooltips.for_event(int(self._layout.row[what]), lang)
         if kind == "group":
-            return self._group_tooltip(self._layout, what)
-        lane, count = what
-        return self.tr("%n event(s) here; zoom in to see them", "", count)
+            return self.tooltips.for_group(self._layout, what, lang)
+        return self.tooltips.for_density(what[1])
 
     # ------------------------------------------------------------------ building
     def _view_rows(self) -> float:
@@ -379,12 +341,16 @@ class TimelineView(QtWidgets.QWidget):
         grey = "#5F6368"
         entries += [
             LegendEntry("break"),
-            LegendEntry("point", self.tr("exact day"), grey),
-            LegendEntry("hollow", self.tr("inferred date"), grey),
-            LegendEntry("dashed", self.tr("planned"), grey),
-            LegendEntry("badge", self.tr("sources disagree")),
-            LegendEntry("pile", self.tr("events on one date")),
-            LegendEntry("overflow", self.tr("more events (click to select)")),
+            LegendEntry("point", self.tr("day"), grey,
+                        tip=self.tr("A point is an event known to the day; a bar spans the year or month "
+                                    "its date is known to")),
+            LegendEntry("hollow", self.tr("inferred"), grey, tip=self.tr("The date is inferred from the text")),
+            LegendEntry("dashed", self.tr("planned"), grey, tip=self.tr("Planned, not (yet) reported as done")),
+            LegendEntry("badge", self.tr("disputed"), tip=self.tr("Sources disagree about this event")),
+            LegendEntry("pile", self.tr("same date"),
+                        tip=self.tr("Several events on the same date, striped by category; click to select them")),
+            LegendEntry("overflow", self.tr("more"),
+                        tip=self.tr("More overlapping events than the lane has rows; click to select them")),
         ]
         self.legend.set_entries(entries)
 
@@ -415,6 +381,7 @@ class TimelineView(QtWidgets.QWidget):
             self._set_y_top(y - rows / 3)
 
     def _on_resized(self) -> None:
+        self.lane_axis.set_max_width(0.24 * self.plot_widget.width())
         self._update_y_limits()
         self._relayout_timer.start()
         self._refresh_timer.start()
@@ -580,36 +547,7 @@ class TimelineView(QtWidgets.QWidget):
         view = self.plot_widget
         if text:
             QtWidgets.QToolTip.showText(view.viewport().mapToGlobal(view.mapFromScene(pos)), text, view)
+            view.viewport().setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
         else:
             QtWidgets.QToolTip.hideText()
-
-    def _event_tooltip(self, row: int) -> str:
-        rec = self.store.record(row)
-        lang = self.session.lang
-        st = self.store
-        flags = int(st.flags[row])
-        lines = [f"<b>{html.escape(rec.title(lang))}</b>",
-                 html.escape(format_range(rec.date, rec.date_end, lang)),
-                 f"<span style='color:#5F6368'>{html.escape(st.zones[rec.zone].name(lang))} · "
-                 f"{html.escape(st.categories[rec.category].name(lang))}</span>"]
-        if flags & FLAG_INFERRED:
-            lines.append(f"<i>{html.escape(self.tr('Date inferred from the text'))}</i>")
-        if flags & FLAG_PLANNED:
-            lines.append(f"<i>{html.escape(self.tr('Planned'))}</i>")
-        if flags & FLAG_CONFLICT:
-            lines.append(f"<span style='color:#D50000'>! {html.escape(self.tr('Sources disagree'))}</span>")
-        return "<br>".join(lines)
-
-    def _group_tooltip(self, lay: TimelineLayout, g: int) -> str:
-        lang = self.session.lang
-        rows = lay.group_rows(g)
-        recs = self.store.records(rows[:8].tolist())
-        if lay.g_kind[g] == PILE:
-            head = self.tr("%n events on %1 (click to select them)", "", len(rows)).replace(
-                "%1", format_range(recs[0].date, recs[0].date_end, lang))
-        else:
-            head = self.tr("%n events here (click to select them)", "", len(rows))
-        items = [f"{html.escape(r.date.format(lang))} {html.escape(r.title(lang))}" for r in recs]
-        if len(rows) > 8:
-            items.append("…")
-        return f"<b>{html.escape(head)}</b><br>" + "<br>".join(items)
+            view.viewport().unsetCursor()

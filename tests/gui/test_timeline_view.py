@@ -268,7 +268,9 @@ def test_click_on_a_pile_selects_all_its_events(qtbot, view, session):
     view.set_x_range(lay.g_x0[g] - 0.3, lay.g_x1[g] + 0.3)
     view._ensure_y_visible(float(lay.g_y[g]))
     settle(qtbot, view)
-    click_view(qtbot, view, (lay.g_x0[g] + lay.g_x1[g]) / 2, lay.g_y[g])
+    x, y = (lay.g_x0[g] + lay.g_x1[g]) / 2, lay.g_y[g]
+    assert f"{len(rows)} events on" in view.tooltip_at(x, y)
+    click_view(qtbot, view, x, y)
     assert session.selection.rows == rows
 
 
@@ -523,3 +525,26 @@ def test_the_plot_exports_as_an_image(qtbot, view, tmp_path):
     ImageExporter(view.plot_widget.plotItem).export(str(out))
     img = QtGui.QImage(str(out))
     assert img.width() > 500 and img.height() > 300
+
+
+def test_a_closed_pane_stops_listening_to_the_session(qtbot, session):
+    view = TimelineView(session)
+    view.deleteLater()
+    qtbot.wait(20)
+    QtWidgets.QApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    session.state.update(None, zones={"yangquan-hitech"})  # must not touch the deleted widget
+    session.selection.select_one(int(session.rows[0]), None)
+    assert not session.filtered._slots
+
+
+def test_a_filter_matching_nothing_leaves_an_empty_timeline(qtbot, view, session):
+    session.state.update(None, text="no such text anywhere 12345")
+    settle(qtbot, view)
+    assert view.lane_keys() == []
+    assert len(view.rows_in_view()) == 0 and view.labels() == []
+    view.fit_all()
+    view.zoom_to_selection()
+    click_view(qtbot, view, 2020, 1)
+    assert not session.selection.rows
+    session.state.update(None, text="")
+    assert view.lane_keys()
