@@ -75,11 +75,11 @@ class DetailView(QWidget):
         parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other'>{escape(r.title(other))}</div>"]
         date = format_range(r.date, r.date_end, lang)
         prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
-        precision = self.tr("precision: %1").replace("%1", prec)
-        date_html = f"{escape(date)} <span class='muted'>({escape(precision)})</span>"
+        precision = self.tr("(precision: %1)").replace("%1", prec)
+        date_html = f"{escape(date)} <span class='muted'>{escape(precision)}</span>"
         if r.inferred:
-            inferred = self.tr("Inferred date:")
-            date_html += f"<br><span class='note'>{escape(inferred)} {escape(r.inference)}</span>"
+            inferred = self.tr("Inferred date: %1").replace("%1", r.inference)
+            date_html += f"<br><span class='note'>{escape(inferred)}</span>"
         status = {"occurred": self.tr("occurred"), "planned": self.tr("planned"),
                   "reported": self.tr("reported as of publication")}
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
@@ -130,13 +130,14 @@ class DetailView(QWidget):
         authors = "、".join(src.authors) if lang == "zh" else ", ".join(src.authors)
         conf = {"high": self.tr("high"), "medium": self.tr("medium"),
                 "low": self.tr("low")}.get(src.published_confidence, "")
-        published, confidence = self.tr("Published"), self.tr("confidence")
+        published = self.tr("Published")
+        confidence = self.tr("(confidence: %1)").replace("%1", conf)
         where = (self.tr("paragraph %1, characters %2–%3").replace("%1", str(src.para))
                  .replace("%2", str(src.start)).replace("%3", str(src.end)))
         head = (f"<div class='src'><b>{escape(src.outlet(lang))}</b> · {escape(pick(lang, src.title_zh, src.title_en))}"
                 + (f" · {escape(authors)}" if authors else "")
                 + f"<br><span class='muted'>{escape(published)} {escape(src.published.format(lang))} "
-                f"({escape(confidence)}: {escape(conf)}) · {escape(src.article_id)} · "
+                f"{escape(confidence)} · {escape(src.article_id)} · "
                 f"{escape(where)}"
                 "</span></div>")
         if src.passage is None:

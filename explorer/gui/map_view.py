@@ -131,6 +131,16 @@ class MapView(QWidget):
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
+        self._label_state: dict[int, tuple] = {}
+        approx = pg.mkPen(MARKER_EDGE, width=1.2)
+        approx.setStyle(Qt.PenStyle.DashLine)
+        self._styles = {
+            "sel_pen": pg.mkPen(ORANGE, width=3), "sel_brush": pg.mkBrush(ORANGE_FILL),
+            "faded_pen": pg.mkPen(FADED, width=1), "faded_brush": pg.mkBrush(255, 255, 255, 200),
+            "pen": pg.mkPen(MARKER_EDGE, width=1.2), "approx_pen": approx, "brush": pg.mkBrush(MARKER_FILL),
+            "seat_sel_pen": pg.mkPen(ORANGE, width=2.5), "seat_pen": pg.mkPen("#FFFFFF", width=1),
+            "seat_brush": pg.mkBrush("#263238"), "label_fill": pg.mkBrush(255, 255, 255, 170),
+        }
         self.session = session
         self.store = session.store
         self.basemap = load_basemap(resource("basemap", "shanxi_region.json"))
@@ -190,7 +200,7 @@ class MapView(QWidget):
         self._vb.setLimits(xMin=x0 - 3, xMax=x1 + 3, yMin=y0 - 2, yMax=y1 + 2,
                            minXRange=0.02, maxXRange=(x1 - x0) + 6, minYRange=0.02, maxYRange=(y1 - y0) + 4)
 
-        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -34))
+        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -14))
         self._scale.setParentItem(self._vb)
         self._scale.text.setColor("#455A64")
         # A key in the map itself, so exported images carry it too.
@@ -282,29 +292,27 @@ class MapView(QWidget):
         self._sizes = {i: marker_size(int(self._own[i])) for i in shown}
         order = sorted(shown, key=lambda i: -self._sizes[i])  # small markers drawn last, on top
         pens, brushes = [], []
+        st = self._styles
         for i in order:
             z, n = zones[i], self._own[i]
             if z.id in selected:
-                pens.append(pg.mkPen(ORANGE, width=3))
-                brushes.append(pg.mkBrush(ORANGE_FILL))
+                pens.append(st["sel_pen"])
+                brushes.append(st["sel_brush"])
             elif n == 0:
-                pens.append(pg.mkPen(FADED, width=1))
-                brushes.append(pg.mkBrush(255, 255, 255, 200))
+                pens.append(st["faded_pen"])
+                brushes.append(st["faded_brush"])
             else:
-                pen = pg.mkPen(MARKER_EDGE, width=1.2)
-                if z.approximate:  # the curated coordinates are only roughly known
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                pens.append(pen)
-                brushes.append(pg.mkBrush(MARKER_FILL))
+                # dashed: the curated coordinates are only roughly known
+                pens.append(st["approx_pen"] if z.approximate else st["pen"])
+                brushes.append(st["brush"])
         self._markers.setData(pos=self._pos[order] if order else np.empty((0, 2)), size=[self._sizes[i] for i in order],
                               symbol=[KIND_SYMBOLS.get(zones[i].kind, "o") for i in order],
                               pen=pens, brush=brushes, data=order)
         self._seats.setData(
             pos=self._pos[self._cities] if self._cities else np.empty((0, 2)),
             size=[10 if zones[i].id in selected else 7 for i in self._cities],
-            pen=[pg.mkPen(ORANGE, width=2.5) if zones[i].id in selected else pg.mkPen("#FFFFFF", width=1)
-                 for i in self._cities],
-            brush=pg.mkBrush("#263238"), data=self._cities)
+            pen=[st["seat_sel_pen"] if zones[i].id in selected else st["seat_pen"] for i in self._cities],
+            brush=st["seat_brush"], data=self._cities)
         self._sync_labels()
         self.relayout_labels()
         self._update_halo()
@@ -320,15 +328,22 @@ class MapView(QWidget):
                 t.textItem.document().setDocumentMargin(1)
                 t.setZValue(30)
                 self._vb.addItem(t, ignoreBounds=True)
-            z, font = zones[i], QFont()
-            font.setPixelSize(13 if z.kind == "prefecture-city" else 11)
-            font.setBold(z.kind == "prefecture-city" or z.id in selected)
-            t.setFont(font)
+            z = zones[i]
+            size = 13 if z.kind == "prefecture-city" else 11
+            bold = z.kind == "prefecture-city" or z.id in selected
             colour = "#BF360C" if z.id in selected else "#212121" if z.kind == "prefecture-city" else \
                 "#263238" if self._own[i] > 0 else FADED
+            key = (size, bold, colour, self._label_text(i, lang))
+            if self._label_state.get(i) == key:  # restyling every label on each filter change is costly
+                continue
+            self._label_state[i] = key
+            font = QFont()
+            font.setPixelSize(size)
+            font.setBold(bold)
+            t.setFont(font)
             t.setColor(colour)
-            t.fill = pg.mkBrush(255, 255, 255, 170)
-            t.setText(self._label_text(i, lang))
+            t.fill = self._styles["label_fill"]
+            t.setText(key[3])
         for i in set(self._labels) - wanted:
             self._labels[i].setVisible(False)
 

@@ -30,12 +30,16 @@ class TimelineTooltips(QtCore.QObject):
                  html.escape(format_range(rec.date, rec.date_end, lang)),
                  f"<span style='color:#5F6368'>{html.escape(st.zones[rec.zone].name(lang))} · "
                  f"{html.escape(st.categories[rec.category].name(lang))}</span>"]
+        # tr() calls stand outside the f-strings so pyside6-lupdate can extract them.
         if flags & FLAG_INFERRED:
-            lines.append(f"<i>{html.escape(self.tr('Date inferred from the text'))}</i>")
+            text = self.tr("Date inferred from the text")
+            lines.append(f"<i>{html.escape(text)}</i>")
         if flags & FLAG_PLANNED:
-            lines.append(f"<i>{html.escape(self.tr('Planned'))}</i>")
+            text = self.tr("Planned")
+            lines.append(f"<i>{html.escape(text)}</i>")
         if flags & FLAG_CONFLICT:
-            lines.append(f"<span style='color:{CONFLICT}'>! {html.escape(self.tr('Sources disagree'))}</span>")
+            text = self.tr("Sources disagree")
+            lines.append(f"<span style='color:{CONFLICT}'>! {html.escape(text)}</span>")
         return "<br>".join(lines)
 
     def for_group(self, lay: TimelineLayout, g: int, lang: str) -> str:

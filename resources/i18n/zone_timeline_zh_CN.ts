@@ -1,0 +1,825 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DetailView</name>
+    <message>
+        <source>Select an event on the timeline, the map or the table to see its details and sources.</source>
+        <translation>在时间线、地图或表格中选择一个事件，即可查看其详情和来源。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n events selected.</source>
+        <translation>
+            <numerusform>已选择 %n 个事件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>(precision: %1)</source>
+        <translation>（精度：%1）</translation>
+    </message>
+    <message>
+        <source>Inferred date: %1</source>
+        <translation>推断日期：%1</translation>
+    </message>
+    <message>
+        <source>occurred</source>
+        <translation>已发生</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>reported as of publication</source>
+        <translation>截至发表时的报道</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Storylines</source>
+        <translation>故事线</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <source>Event id</source>
+        <translation>事件 ID</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>关键数据</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Cited passages are not stored in this database. Rebuild it with “zone-timeline db build --corpus DIR”, where DIR holds the article files (../shared/seeds beside the project).</source>
+        <translation>此数据库未保存引文段落。请用“zone-timeline db build --corpus DIR”重新构建，其中 DIR 为存放文章文件的目录（项目旁的 ../shared/seeds）。</translation>
+    </message>
+    <message>
+        <source>Same storyline: %1</source>
+        <translation>同一故事线：%1</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>发表于</translation>
+    </message>
+    <message>
+        <source>(confidence: %1)</source>
+        <translation>（可信度：%1）</translation>
+    </message>
+    <message>
+        <source>paragraph %1, characters %2–%3</source>
+        <translation>第 %1 段，第 %2–%3 字</translation>
+    </message>
+    <message>
+        <source>Sources disagree</source>
+        <translation>来源存在分歧</translation>
+    </message>
+</context>
+<context>
+    <name>EventTable</name>
+    <message>
+        <source>%1 of %2 events</source>
+        <translation>显示 %1 / %2 个事件</translation>
+    </message>
+</context>
+<context>
+    <name>EventTableModel</name>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Date inferred: %s</source>
+        <translation>推断日期：%s</translation>
+    </message>
+    <message>
+        <source>Sources disagree (conflict group %s)</source>
+        <translation>来源存在分歧（冲突组 %s）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export timelines to CSV</source>
+        <translation>将时间线导出为 CSV</translation>
+    </message>
+    <message>
+        <source>What to export (always within the current filters):</source>
+        <translation>导出范围（始终限于当前筛选条件）：</translation>
+    </message>
+    <message>
+        <source>Selected timelines</source>
+        <translation>所选时间线</translation>
+    </message>
+    <message>
+        <source>Selected events</source>
+        <translation>所选事件</translation>
+    </message>
+    <message>
+        <source>All events under the current filters</source>
+        <translation>当前筛选条件下的全部事件</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Storyline</source>
+        <translation>故事线</translation>
+    </message>
+    <message>
+        <source>Timelines by:</source>
+        <translation>时间线划分：</translation>
+    </message>
+    <message>
+        <source>UTF-8 with BOM (Excel)</source>
+        <translation>UTF-8 带 BOM（适用于 Excel）</translation>
+    </message>
+    <message>
+        <source>UTF-8</source>
+        <translation>UTF-8</translation>
+    </message>
+    <message>
+        <source>GB18030</source>
+        <translation>GB18030</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>编码：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) will be written.</source>
+        <translation>
+            <numerusform>将写入 %n 行。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Exporting %n rows…</source>
+        <translation>正在导出 %n 行…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>FilterPanel</name>
+    <message>
+        <source>Search titles, summaries, zones…</source>
+        <translation>搜索标题、摘要、区域…</translation>
+    </message>
+    <message>
+        <source>Every word must match; Traditional and Simplified both work (Ctrl+F)</source>
+        <translation>须匹配每个词；繁体、简体均可（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Clear all</source>
+        <translation>全部清除</translation>
+    </message>
+    <message>
+        <source>Remove every filter</source>
+        <translation>移除所有筛选条件</translation>
+    </message>
+    <message>
+        <source>Zones</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Years</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>全部年份</translation>
+    </message>
+    <message>
+        <source>Remove the year range</source>
+        <translation>移除年份范围</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Storylines</source>
+        <translation>故事线</translation>
+    </message>
+    <message>
+        <source>Formerly: {names}</source>
+        <translation>曾用名：{names}</translation>
+    </message>
+    <message>
+        <source>Also: {names}</source>
+        <translation>又称：{names}</translation>
+    </message>
+    <message>
+        <source>All {total} events</source>
+        <translation>全部 {total} 个事件</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} events</source>
+        <translation>显示 {shown} / {total} 个事件</translation>
+    </message>
+    <message>
+        <source>Remove the filter {name}</source>
+        <translation>移除筛选条件：{name}</translation>
+    </message>
+</context>
+<context>
+    <name>ImageExportDialog</name>
+    <message>
+        <source>Export image</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Pane:</source>
+        <translation>窗格：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File (.png or .svg):</source>
+        <translation>文件（.png 或 .svg）：</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.svg)</source>
+        <translation>图像 (*.png *.svg)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>No database open.</source>
+        <translation>未打开数据库。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open database…</source>
+        <translation>打开数据库(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rebuild database from bundled sources</source>
+        <translation>从内置数据源重建数据库(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;image…</source>
+        <translation>导出图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Lanes by</source>
+        <translation>时间线划分(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Zone</source>
+        <translation>区域(&amp;Z)</translation>
+    </message>
+    <message>
+        <source>&amp;Category</source>
+        <translation>类别(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Storyline</source>
+        <translation>故事线(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit all</source>
+        <translation>全部显示(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Zoom to &amp;selection</source>
+        <translation>缩放至所选(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Map: zoom to &amp;Yangquan</source>
+        <translation>地图：缩放至阳泉(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous event</source>
+        <translation>上一个事件(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Next event</source>
+        <translation>下一个事件(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear selection</source>
+        <translation>清除选择(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Clear all &amp;filters</source>
+        <translation>清除所有筛选(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage</source>
+        <translation>语言(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>cannot be read (%1)</source>
+        <translation>无法读取（%1）</translation>
+    </message>
+    <message>
+        <source>Database cannot be used</source>
+        <translation>无法使用数据库</translation>
+    </message>
+    <message>
+        <source>The event database cannot be opened:</source>
+        <translation>无法打开事件数据库：</translation>
+    </message>
+    <message>
+        <source>Rebuild from bundled sources</source>
+        <translation>从内置数据源重建</translation>
+    </message>
+    <message>
+        <source>Open another file…</source>
+        <translation>打开其他文件…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open event database</source>
+        <translation>打开事件数据库</translation>
+    </message>
+    <message>
+        <source>Event databases (*.sqlite *.db);;All files (*)</source>
+        <translation>事件数据库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Rebuilding the database…</source>
+        <translation>正在重建数据库…</translation>
+    </message>
+    <message>
+        <source>Rebuild failed</source>
+        <translation>重建失败</translation>
+    </message>
+    <message>
+        <source>Database rebuilt: %1</source>
+        <translation>数据库已重建：%1</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>%1 of %2 events</source>
+        <translation>显示 %1 / %2 个事件</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>已选择 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Image export failed</source>
+        <translation>图像导出失败</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>About %1</source>
+        <translation>关于%1</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Events curated from five Chinese articles (2017–2025) on Shanxi development zones; each event cites its source passage.</source>
+        <translation>事件整理自五篇关于山西开发区的中文文章（2017–2025）；每个事件均注明出处段落。</translation>
+    </message>
+    <message>
+        <source>Data sources and licences</source>
+        <translation>数据来源与许可</translation>
+    </message>
+    <message>
+        <source>Map: Natural Earth 10m province boundaries (public domain).</source>
+        <translation>地图：Natural Earth 1:1000 万省级行政区界线（公有领域）。</translation>
+    </message>
+    <message>
+        <source>Font: WenQuanYi Micro Hei (Apache License 2.0).</source>
+        <translation>字体：文泉驿微米黑（Apache License 2.0）。</translation>
+    </message>
+    <message>
+        <source>Event titles and summaries: written by the project in its own words; facts and figures from the cited articles.</source>
+        <translation>事件标题与摘要：由本项目自行撰写；事实与数据出自所引文章。</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>Whole province</source>
+        <translation>全省</translation>
+    </message>
+    <message>
+        <source>Show all of Shanxi</source>
+        <translation>显示山西全境</translation>
+    </message>
+    <message>
+        <source>Zoom to Yangquan</source>
+        <translation>缩放至阳泉</translation>
+    </message>
+    <message>
+        <source>Zoom in on Yangquan, where most zones lie close together</source>
+        <translation>放大阳泉，多数开发区集中于此</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Show the whole map</source>
+        <translation>显示整幅地图</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Zoom in (+ key)</source>
+        <translation>放大（+ 键）</translation>
+    </message>
+    <message>
+        <source>−</source>
+        <translation>−</translation>
+    </message>
+    <message>
+        <source>Zoom out (− key)</source>
+        <translation>缩小（− 键）</translation>
+    </message>
+    <message>
+        <source>● zone  ■ park  ◆ company · size: number of events</source>
+        <translation>● 区域  ■ 园区  ◆ 企业 · 大小：事件数量</translation>
+    </message>
+    <message>
+        <source>%1 km</source>
+        <translation>%1 公里</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省</translation>
+    </message>
+    <message>
+        <source>Prefecture-level city</source>
+        <translation>地级市</translation>
+    </message>
+    <message>
+        <source>County or district</source>
+        <translation>县/区</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Development zone</source>
+        <translation>开发区</translation>
+    </message>
+    <message>
+        <source>Industrial park</source>
+        <translation>产业园区</translation>
+    </message>
+    <message>
+        <source>Company site</source>
+        <translation>企业厂区</translation>
+    </message>
+    <message>
+        <source>Outside Shanxi</source>
+        <translation>山西省外</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) here</source>
+        <translation>
+            <numerusform>此处有 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) including places within it</source>
+        <translation>
+            <numerusform>含下辖地点共 %n 个事件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Location approximate</source>
+        <translation>位置为近似值</translation>
+    </message>
+    <message>
+        <source>Beyond the map (%1): %2° E, %3° N</source>
+        <translation>超出地图范围（%1）：东经 %2°，北纬 %3°</translation>
+    </message>
+    <message>
+        <source>Click to remove from the filter</source>
+        <translation>点击从筛选中移除</translation>
+    </message>
+    <message>
+        <source>Click to filter by this place</source>
+        <translation>点击按此地筛选</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineToolbar</name>
+    <message>
+        <source>Fit all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>Show every event (Home)</source>
+        <translation>显示所有事件（Home）</translation>
+    </message>
+    <message>
+        <source>Zoom to selection</source>
+        <translation>缩放至所选</translation>
+    </message>
+    <message>
+        <source>Zoom to the selected events</source>
+        <translation>缩放至所选事件</translation>
+    </message>
+    <message>
+        <source>Brush years</source>
+        <translation>框选年份</translation>
+    </message>
+    <message>
+        <source>Filter by a span of years: drag the shaded band or its edges</source>
+        <translation>按年份区间筛选：拖动阴影带或其边缘</translation>
+    </message>
+    <message>
+        <source>Lanes by:</source>
+        <translation>时间线划分：</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Storyline</source>
+        <translation>故事线</translation>
+    </message>
+    <message>
+        <source>One timeline per zone, category or storyline</source>
+        <translation>按区域、类别或故事线各显示一条时间线</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineTooltips</name>
+    <message>
+        <source>Date inferred from the text</source>
+        <translation>日期由文中推断</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>Sources disagree</source>
+        <translation>来源存在分歧</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n events on %1 (click to select them)</source>
+        <translation>
+            <numerusform>%1 有 %n 个事件（点击全部选中）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n events here (click to select them)</source>
+        <translation>
+            <numerusform>此处有 %n 个事件（点击全部选中）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) here; zoom in to see them</source>
+        <translation>
+            <numerusform>此处有 %n 个事件；放大即可查看</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>更早</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>更晚</translation>
+    </message>
+    <message>
+        <source>Scroll lanes up</source>
+        <translation>时间线向上滚动</translation>
+    </message>
+    <message>
+        <source>Scroll lanes down</source>
+        <translation>时间线向下滚动</translation>
+    </message>
+    <message>
+        <source>Fit all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>精确到日</translation>
+    </message>
+    <message>
+        <source>A point is an event known to the day; a bar spans the year or month its date is known to</source>
+        <translation>圆点：日期精确到日的事件；条形：日期只精确到年或月，横跨该年或该月</translation>
+    </message>
+    <message>
+        <source>inferred</source>
+        <translation>推断日期</translation>
+    </message>
+    <message>
+        <source>The date is inferred from the text</source>
+        <translation>日期由文中推断</translation>
+    </message>
+    <message>
+        <source>Planned, not (yet) reported as done</source>
+        <translation>计划中，尚无完成的报道</translation>
+    </message>
+    <message>
+        <source>disputed</source>
+        <translation>来源分歧</translation>
+    </message>
+    <message>
+        <source>Sources disagree about this event</source>
+        <translation>各来源对此事件的说法存在分歧</translation>
+    </message>
+    <message>
+        <source>same date</source>
+        <translation>同日事件</translation>
+    </message>
+    <message>
+        <source>Several events on the same date, striped by category; click to select them</source>
+        <translation>同一日期的多个事件，按类别以条纹显示；点击可全部选中</translation>
+    </message>
+    <message>
+        <source>more</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>More overlapping events than the lane has rows; click to select them</source>
+        <translation>重叠事件多于该时间线的行数；点击可全部选中</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+</context>
+</TS>
