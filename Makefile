@@ -61,7 +61,7 @@ self-test: package
 	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin dist/zone-timeline/zone-timeline --self-test
 
 screenshots: $(STAMP) $(DB) $(QM)
-	QT_QPA_PLATFORM=offscreen $(PY) -m explorer render --db $(DB) --select a000-valve-founded -o docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(PY) -m explorer --db $(DB) --lang zh_CN render --from 2016 --select a000-sanhua-sanzhi-2019 -o docs/screenshot.png
 
 clean:
 	rm -rf build dist $(DB) .pytest_cache .ruff_cache
