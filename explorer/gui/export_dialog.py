@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -159,29 +159,60 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
     progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n),
                                QCoreApplication.translate("ExportDialog", "Cancel"), 0, n, parent)
     progress.setWindowTitle(QCoreApplication.translate("ExportDialog", "Export"))
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(0)
     worker = ExportWorker(session, spec, path, encoding)
     thread = QThread(parent)
     worker.moveToThread(thread)
-    result = {"ok": False}
+    outcome = _ExportOutcome(progress)
     thread.started.connect(worker.run)
-    worker.progress.connect(lambda d, _t: progress.setValue(d))
+    worker.progress.connect(outcome.on_progress)
+    worker.finished.connect(outcome.on_finished)
+    worker.failed.connect(outcome.on_failed)
+    worker.cancelled.connect(outcome.on_cancelled)
     progress.canceled.connect(worker.cancel_event.set)
-
-    def done(ok: bool, msg: str = "") -> None:
-        result["ok"] = ok
-        thread.quit()
-        progress.reset()
-        if msg:
-            QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"), msg)
-
-    worker.finished.connect(lambda _n: done(True))
-    worker.failed.connect(lambda m: done(False, m))
-    worker.cancelled.connect(lambda: done(False))
+    loop = QEventLoop()
+    thread.finished.connect(loop.quit)  # queued to this thread: safe even if the worker is already done
     thread.start()
-    progress.exec()
+    progress.show()
+    loop.exec()
     thread.wait()
-    return result["ok"]
+    progress.reset()
+    progress.deleteLater()
+    if outcome.error:
+        QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"), outcome.error)
+    return outcome.ok
+
+
+class _ExportOutcome(QObject):
+    """Receives the worker's signals in the GUI thread (its slots are queued here)."""
+
+    def __init__(self, progress: QProgressDialog):
+        super().__init__()
+        self.progress = progress
+        self.ok = False
+        self.error = ""
+
+    def _stop(self) -> None:
+        self.sender().thread().quit()
+
+    @Slot(int, int)
+    def on_progress(self, done: int, _total: int) -> None:
+        self.progress.setValue(done)
+
+    @Slot(int)
+    def on_finished(self, _n: int) -> None:
+        self.ok = True
+        self._stop()
+
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
+        self.error = message
+        self._stop()
+
+    @Slot()
+    def on_cancelled(self) -> None:
+        self._stop()
 
 
 class ImageExportDialog(QDialog):

@@ -61,7 +61,7 @@ def zh_qm():
     return qm
 
 
-_ALLOWED = re.compile(r"CSV|UTF-8|GB18030|BOM|PNG|SVG|Excel|English|ID|km|px|Ctrl|Shift|\+|…|[\d\s.,:/()（）·%\-–—×&?]")
+_ALLOWED = re.compile(r"\.[a-z]{2,4}\b|CSV|UTF-8|GB18030|BOM|PNG|SVG|Excel|English|ID|km|px|Ctrl|Shift|\+|…|[\d\s.,:/()（）·%\-–—×&?]")
 
 
 def _visible_texts(win: MainWindow) -> list[str]:
@@ -123,3 +123,21 @@ def test_english_window_is_english(qtbot, db_path, tmp_path):
     assert "&File" in texts and "Filters" in texts
     assert w.session.lang == "en"
     assert w.table.model.index(0, 1).data() == w.session.store.zones[w.session.store.zone[0]].name_en
+
+
+def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
+    from explorer.gui.export_dialog import ExportDialog, ImageExportDialog
+
+    app = create_app()
+    install_translators(app, "zh_CN")
+    try:
+        for dlg in (ExportDialog(session, str(tmp_path)), ImageExportDialog(str(tmp_path))):
+            qtbot.addWidget(dlg)
+            dlg.show()
+            texts = [dlg.windowTitle()]
+            texts += [w.text() for w in dlg.findChildren(QLabel) if w.text()]
+            texts += [w.text() for w in dlg.findChildren(QAbstractButton) if w.text()]
+            assert _english_words(texts) == [], texts
+            assert not dlg.grab().isNull()
+    finally:
+        install_translators(QApplication.instance(), "en")

@@ -198,3 +198,62 @@ def test_export_dialog_counts_and_scope(window, tmp_path):
     r = _run("--db", str(s.store.db.path), "export", "--all", "-o", str(cli))
     assert r.returncode == 0 and cli.read_bytes() == out.read_bytes()
     assert np.array_equal(s.mask, np.ones(s.store.n, bool))
+
+
+def test_timeline_click_updates_detail_and_table(window, qtbot):
+    from tests.gui.test_timeline_view import click_view, own_items, reveal, settle
+
+    tl = window.timeline
+    tl.set_x_range(2016.5, 2025.5)
+    settle(qtbot, tl)
+    items = own_items(tl)
+    row = int(tl._layout.row[items[0]])
+    reveal(qtbot, tl, row)
+    p = tl.item_position(row)
+    click_view(qtbot, tl, p.x(), p.y())
+    s = window.session
+    assert s.selection.active == row
+    assert s.store.record(row).title_zh in window.detail.plain_text()
+    current = window.table.view.selectionModel().currentIndex()
+    assert int(window.table.model.rows[current.row()]) == row
+
+
+def test_large_export_runs_in_background_with_progress(window, tmp_path, monkeypatch):
+    from explorer.core.export import ExportSpec
+    from explorer.gui import export_dialog
+
+    monkeypatch.setattr(export_dialog, "BACKGROUND_ROWS", 10)
+    seen = []
+    real = export_dialog.ExportWorker.run
+
+    def run(self):
+        seen.append(QThread_current())
+        real(self)
+
+    def QThread_current():  # noqa: N802
+        from PySide6.QtCore import QThread
+
+        return QThread.currentThread()
+
+    monkeypatch.setattr(export_dialog.ExportWorker, "run", run)
+    out = tmp_path / "big.csv"
+    assert export_dialog.run_export(window, window.session, ExportSpec(), str(out), "utf-8-sig")
+    from PySide6.QtWidgets import QApplication
+
+    assert seen and seen[0] is not QApplication.instance().thread(), "the export ran off the GUI thread"
+    assert out.read_text(encoding="utf-8-sig").count("\n") >= window.session.store.n
+
+
+def test_background_export_failure_leaves_nothing(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from explorer.core.export import ExportSpec
+    from explorer.gui import export_dialog
+
+    monkeypatch.setattr(export_dialog, "BACKGROUND_ROWS", 10)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[2]))
+    target = tmp_path / "missing" / "x.csv"
+    assert not export_dialog.run_export(window, window.session, ExportSpec(), str(target), "utf-8-sig")
+    assert shown and "does not exist" in shown[0]
+    assert not target.parent.exists()
