@@ -34,7 +34,16 @@ BATCH = 2000
 
 
 class ExportError(Exception):
-    """The export could not be written; the message names the file and the reason."""
+    """The export could not be written; the message names the file and the reason.
+
+    ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``unwritable``, ``not-encodable``,
+    ``write-failed``) and ``path`` let an interface word the message in its own language.
+    """
+
+    def __init__(self, message: str, kind: str = "write-failed", path: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.path = path
 
 
 class ExportCancelled(Exception):
@@ -150,7 +159,7 @@ def write_csv(
         ``cancel`` was set; nothing was written.
     """
     if encoding not in ENCODINGS:
-        raise ExportError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
+        raise ExportError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}", "encoding", str(target))
     groups = plan(store, spec)
     total = row_count(groups)
     if str(target) == "-":
@@ -164,13 +173,14 @@ def write_csv(
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ExportError(f"{target}: is a folder; choose a file name")
+        raise ExportError(f"{target}: is a folder; choose a file name", "is-folder", str(target))
     if not folder.is_dir():
-        raise ExportError(f"{target}: folder {folder} does not exist")
+        raise ExportError(f"{target}: folder {folder} does not exist", "no-folder", str(target))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise ExportError(f"{target}: cannot write in {folder} ({exc.strerror or exc})") from exc
+        raise ExportError(f"{target}: cannot write in {folder} ({exc.strerror or exc})", "unwritable",
+                          str(target)) from exc
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="", buffering=1 << 20) as fh:
             _write(fh, store, groups, spec.lang, total, progress, cancel)
@@ -180,11 +190,13 @@ def write_csv(
         raise
     except UnicodeEncodeError as exc:
         _discard(tmp)
-        raise ExportError(f"{target}: text cannot be encoded as {encoding} ({exc.reason})") from exc
+        raise ExportError(f"{target}: text cannot be encoded as {encoding} ({exc.reason})", "not-encodable",
+                          str(target)) from exc
     except OSError as exc:
         _discard(tmp)
         reason = exc.strerror or str(exc)
-        raise ExportError(f"{target}: could not be written ({reason}); any existing file is unchanged") from exc
+        raise ExportError(f"{target}: could not be written ({reason}); any existing file is unchanged",
+                          "write-failed", str(target)) from exc
     except BaseException:
         _discard(tmp)
         raise

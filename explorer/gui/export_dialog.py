@@ -31,6 +31,22 @@ from explorer.core.session import Session
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
 
 
+def export_error_text(exc: ExportError) -> str:
+    """The error in the interface language; the technical detail follows on its own line."""
+    words = {
+        "encoding": QCoreApplication.translate("ExportDialog", "This text encoding is not supported."),
+        "is-folder": QCoreApplication.translate("ExportDialog", "The chosen path is a folder. Choose a file name."),
+        "no-folder": QCoreApplication.translate("ExportDialog", "The folder of this file does not exist."),
+        "unwritable": QCoreApplication.translate("ExportDialog", "Cannot write in this folder (no permission or read-only)."),
+        "not-encodable": QCoreApplication.translate("ExportDialog", "Some text cannot be written in this encoding. Choose UTF-8."),
+        "write-failed": QCoreApplication.translate(
+            "ExportDialog",
+            "The file could not be written (disk full, or the file is open in another program). "
+            "Any existing file is unchanged."),
+    }
+    return f"{words.get(exc.kind, words['write-failed'])}\n{exc.path}\n\n{exc}"
+
+
 class ExportWorker(QObject):
     """Runs :func:`write_csv` off the GUI thread."""
 
@@ -51,7 +67,7 @@ class ExportWorker(QObject):
         except ExportCancelled:
             self.cancelled.emit()
         except ExportError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(export_error_text(exc))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
             self.failed.emit(f"{self.path}: {exc}")
         else:
@@ -153,7 +169,8 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
         try:
             write_csv(session.store, spec, path, encoding)
         except ExportError as exc:
-            QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"), str(exc))
+            QMessageBox.critical(parent, QCoreApplication.translate("ExportDialog", "Export failed"),
+                                 export_error_text(exc))
             return False
         return True
     progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n),

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
             if interactive:
                 self._database_problem(exc)
             else:
-                self._show_placeholder(str(exc))
+                self._show_placeholder(f"{exc.path}\n{self.database_reason(exc)}\n\n{exc.reason}")
             return False
         except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
             err = DatabaseError(path, self.tr("cannot be read (%1)").replace("%1", str(exc)))
@@ -151,7 +151,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Database cannot be used"))
-        box.setText(self.tr("The event database cannot be opened:") + f"\n{exc.path}\n\n{exc.reason}")
+        box.setText(self.tr("The event database cannot be opened:") + f"\n{exc.path}\n\n{self.database_reason(exc)}")
+        box.setDetailedText(exc.reason)
         rebuild = box.addButton(self.tr("Rebuild from bundled sources"), QMessageBox.ButtonRole.AcceptRole)
         other = box.addButton(self.tr("Open another file…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
@@ -162,7 +163,17 @@ class MainWindow(QMainWindow):
         elif clicked is other:
             self.choose_database()
         else:
-            self._show_placeholder(f"{exc.path}: {exc.reason}")
+            self._show_placeholder(f"{exc.path}\n{self.database_reason(exc)}")
+
+    def database_reason(self, exc: DatabaseError) -> str:
+        """Why a database cannot be used, in the interface language."""
+        words = {
+            "missing": self.tr("The file does not exist."),
+            "not-sqlite": self.tr("The file is not an SQLite database, or it is damaged."),
+            "wrong-shape": self.tr("The file is an SQLite database, but not an event database of this app."),
+            "wrong-version": self.tr("The database was made by another version of the app. Rebuild it."),
+        }
+        return words.get(exc.kind, self.tr("The file cannot be read."))
 
     def choose_database(self) -> None:
         start = str(self.db_path.parent if self.db_path else Path.home())

@@ -155,6 +155,30 @@
 <context>
     <name>ExportDialog</name>
     <message>
+        <source>This text encoding is not supported.</source>
+        <translation>不支持这种文本编码。</translation>
+    </message>
+    <message>
+        <source>The chosen path is a folder. Choose a file name.</source>
+        <translation>所选路径是一个文件夹，请指定文件名。</translation>
+    </message>
+    <message>
+        <source>The folder of this file does not exist.</source>
+        <translation>该文件所在的文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>Cannot write in this folder (no permission or read-only).</source>
+        <translation>无法写入该文件夹（没有权限或为只读）。</translation>
+    </message>
+    <message>
+        <source>Some text cannot be written in this encoding. Choose UTF-8.</source>
+        <translation>部分文字无法用此编码写入，请选择 UTF-8。</translation>
+    </message>
+    <message>
+        <source>The file could not be written (disk full, or the file is open in another program). Any existing file is unchanged.</source>
+        <translation>无法写入文件（磁盘已满，或文件正被其他程序占用）。原有文件保持不变。</translation>
+    </message>
+    <message>
         <source>Export timelines to CSV</source>
         <translation>将时间线导出为 CSV</translation>
     </message>
@@ -476,6 +500,26 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The file does not exist.</source>
+        <translation>文件不存在。</translation>
+    </message>
+    <message>
+        <source>The file is not an SQLite database, or it is damaged.</source>
+        <translation>该文件不是 SQLite 数据库，或已损坏。</translation>
+    </message>
+    <message>
+        <source>The file is an SQLite database, but not an event database of this app.</source>
+        <translation>该文件是 SQLite 数据库，但不是本应用的事件数据库。</translation>
+    </message>
+    <message>
+        <source>The database was made by another version of the app. Rebuild it.</source>
+        <translation>该数据库由其他版本的应用生成，请重新构建。</translation>
+    </message>
+    <message>
+        <source>The file cannot be read.</source>
+        <translation>无法读取该文件。</translation>
     </message>
     <message>
         <source>Open event database</source>

@@ -141,3 +141,22 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
             assert not dlg.grab().isNull()
     finally:
         install_translators(QApplication.instance(), "en")
+
+
+def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
+    from explorer.core.export import ExportError
+    from explorer.gui.export_dialog import export_error_text
+
+    app = create_app()
+    install_translators(app, "zh_CN")
+    try:
+        bad = tmp_path / "bad.sqlite"
+        bad.write_text("nope")
+        w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
+        qtbot.addWidget(w)
+        assert not w.open_database(bad, interactive=False)
+        assert "不是 SQLite 数据库" in w.centralWidget().text()
+        text = export_error_text(ExportError("x: folder y does not exist", "no-folder", "x.csv"))
+        assert text.startswith("该文件所在的文件夹不存在")
+    finally:
+        install_translators(QApplication.instance(), "en")
