@@ -88,6 +88,10 @@ class FilterState:
             self.filters = new
             self.changed.emit(new, initiator)
 
+    def set(self, filters: Filters, initiator: object = None) -> None:
+        """Replace every field with those of ``filters`` (one emission, if anything changed)."""
+        self.update(initiator, **{name: getattr(filters, name) for name in FIELDS})
+
     def toggle_zone(self, zone_id: str, initiator: object = None) -> None:
         self.update(initiator, zones=self.filters.zones ^ {zone_id})
 

@@ -30,6 +30,8 @@ class EventTableModel(QAbstractTableModel):
         self.rows = session.rows
         self.sort_column = COL_DATE
         self.sort_order = Qt.SortOrder.AscendingOrder
+        self._inverse: np.ndarray | None = None
+        self._inverse_of: np.ndarray | None = None
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
 
     def retranslate(self) -> None:
@@ -128,8 +130,15 @@ class EventTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def view_row_of(self, row: int) -> int | None:
-        hits = np.flatnonzero(self.rows == row)
-        return int(hits[0]) if len(hits) else None
+        """Where an event row sits in the current order (inverse built once per order)."""
+        if self._inverse is None or self._inverse_of is not self.rows:
+            inv = np.full(self.session.store.n, -1, dtype=np.int64)
+            inv[self.rows] = np.arange(len(self.rows))
+            self._inverse, self._inverse_of = inv, self.rows
+        if not 0 <= row < len(self._inverse):
+            return None
+        pos = int(self._inverse[row])
+        return pos if pos >= 0 else None
 
 
 class EventTable(QWidget):

@@ -31,6 +31,18 @@ from explorer.core.session import Session
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
 
 
+def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
+    """A file-name field with its Browse button, as one form row."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    browse = QPushButton(browse_text)
+    browse.clicked.connect(on_browse)
+    row.addWidget(edit)
+    row.addWidget(browse)
+    return holder
+
+
 def export_error_text(exc: ExportError) -> str:
     """The error in the interface language; the technical detail follows on its own line."""
     words = {
@@ -104,16 +116,8 @@ class ExportDialog(QDialog):
                            ("gb18030", self.tr("GB18030"))):
             self.encoding_combo.addItem(label, enc)
         form.addRow(self.tr("Encoding:"), self.encoding_combo)
-        row = QHBoxLayout()
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.csv"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path_edit)
-        row.addWidget(browse)
-        holder = QWidget()
-        holder.setLayout(row)
-        row.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("File:"), holder)
+        form.addRow(self.tr("File:"), _path_row(self.path_edit, self.tr("Browse…"), self._browse))
         lay.addLayout(form)
         self.count_label = QLabel()
         self.count_label.setObjectName("exportRowCount")
@@ -248,13 +252,8 @@ class ImageExportDialog(QDialog):
         self.width_spin.setValue(2000)
         self.width_spin.setSuffix(self.tr(" px"))
         form.addRow(self.tr("Width:"), self.width_spin)
-        row = QHBoxLayout()
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.png"))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path_edit)
-        row.addWidget(browse)
-        form.addRow(self.tr("File (.png or .svg):"), row)
+        form.addRow(self.tr("File (.png or .svg):"), _path_row(self.path_edit, self.tr("Browse…"), self._browse))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -344,8 +345,7 @@ class MainWindow(QMainWindow):
             return
         new = Session(old.store, data_lang(lang))
         new.lane_mode = old.lane_mode
-        new.state.update(None, **{k: getattr(old.filters, k) for k in ("zones", "years", "categories",
-                                                                          "storylines", "text")})
+        new.state.set(old.filters)
         new.selection.set(old.selection.rows, old.selection.active)
         new.selection.set_lanes(old.selection.lanes)
         self._set_session(new)
@@ -400,9 +400,8 @@ class MainWindow(QMainWindow):
             f = Filters.from_dict(json.loads(raw)) if raw else Filters()
         except (ValueError, TypeError):
             f = Filters()
-        valid_zones = {z for z in f.zones if z in self.session.store.zone_index}
-        self.session.state.update(self, zones=valid_zones, years=f.years, categories=f.categories,
-                                  storylines=f.storylines, text=f.text)
+        valid_zones = frozenset(z for z in f.zones if z in self.session.store.zone_index)
+        self.session.state.set(replace(f, zones=valid_zones), self)
 
     def _save_layout(self) -> None:
         if self.session is None:

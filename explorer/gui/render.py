@@ -61,7 +61,7 @@ def render_window(args) -> int:
         win = prepare_window(db_path, lang, size, s)
         session = win.session
         session.set_lane_mode(args.lanes, None)
-        session.state.update(None, **vars_filters(filters_from_args(args, session.store)))
+        session.state.set(filters_from_args(args, session.store))
         if args.select:
             row = session.store.row_of(args.select)
             if row is None:
@@ -79,10 +79,6 @@ def render_window(args) -> int:
         win.close()
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0
-
-
-def vars_filters(f) -> dict:
-    return {"zones": f.zones, "years": f.years, "categories": f.categories, "storylines": f.storylines, "text": f.text}
 
 
 def _in_yangquan(session, row: int) -> bool:
