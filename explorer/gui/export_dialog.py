@@ -38,6 +38,7 @@ def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
     row.setContentsMargins(0, 0, 0, 0)
     browse = QPushButton(browse_text)
     browse.clicked.connect(on_browse)
+    edit.setMinimumWidth(320)  # room for a real path
     row.addWidget(edit)
     row.addWidget(browse)
     return holder
