@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.core.filter_state import Filters, FilterState
+from explorer.core.filter_state import FIELDS, Filters, FilterState
 from explorer.core.selection import Selection
 from explorer.core.signals import Signal
-from explorer.core.store import LANE_MODES, EventStore
+from explorer.core.store import LANE_MODES, EventStore, combine
 
 
 class Session:
@@ -38,6 +38,8 @@ class Session:
         self.lane_mode_changed = Signal()
         self.language_changed = Signal()
         self._without_cache: dict[tuple, np.ndarray] = {}
+        # field -> (value, mask or None): a change recomputes only the fields that changed
+        self._field_masks: dict[str, tuple[object, np.ndarray | None]] = {}
         self.mask = np.ones(store.n, bool)
         self.rows = np.arange(store.n)
         self.state.changed.connect(self._refilter)
@@ -48,15 +50,23 @@ class Session:
 
     def _refilter(self, filters: Filters, initiator: object) -> None:
         self._without_cache.clear()
-        self.mask = self.store.mask(filters)
+        self.mask = self.mask_without()
         self.rows = np.flatnonzero(self.mask)
         self.filtered.emit(self, initiator)
+
+    def _field_mask(self, name: str) -> np.ndarray | None:
+        value = getattr(self.filters, name)
+        cached = self._field_masks.get(name)
+        if cached is None or cached[0] != value:
+            cached = (value, self.store.field_mask(name, value))
+            self._field_masks[name] = cached
+        return cached[1]
 
     def mask_without(self, *fields: str) -> np.ndarray:
         """Rows passing every filter except ``fields`` (cached until the next change)."""
         key = tuple(sorted(fields))
         if key not in self._without_cache:
-            self._without_cache[key] = self.store.mask(self.filters.without(*fields))
+            self._without_cache[key] = combine(self.store.n, (self._field_mask(f) for f in FIELDS if f not in key))
         return self._without_cache[key]
 
     def set_lane_mode(self, mode: str, initiator: object = None) -> None:

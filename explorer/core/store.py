@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from explorer.core.database import Database
 from explorer.core.dates import PartialDate
-from explorer.core.filter_state import Filters
+from explorer.core.filter_state import FIELDS, Filters
 from explorer.core.schema import (
     ArticleRow,
     CategoryRow,
@@ -311,23 +311,27 @@ class EventStore:
 
     # ------------------------------------------------------------------ masks
     def zone_mask(self, zone_ids: Iterable[str]) -> np.ndarray:
-        allowed = [self._descendants[self.zone_index[z]] for z in zone_ids if z in self.zone_index]
-        if not allowed:
-            return np.zeros(self.n, bool)
-        return np.isin(self.zone, np.concatenate(allowed))
+        """Rows in any of the zones or the zones under them."""
+        lut = np.zeros(len(self.zones), bool)
+        for z in zone_ids:
+            if z in self.zone_index:
+                lut[self._descendants[self.zone_index[z]]] = True
+        return lut[self.zone]  # a gather through a lookup table: ~1 ms at 1M rows, unlike np.isin
 
     def year_mask(self, years: tuple[int, int]) -> np.ndarray:
         lo, hi = years
         return (self.year <= hi) & (self.year_end >= lo)
 
     def category_mask(self, cats: Iterable[str]) -> np.ndarray:
-        idx = [self.category_index[c] for c in cats if c in self.category_index]
-        return np.isin(self.category, np.array(idx, dtype=np.int16))
+        lut = np.zeros(len(self.categories), bool)
+        lut[[self.category_index[c] for c in cats if c in self.category_index]] = True
+        return lut[self.category]
 
     def storyline_mask(self, stories: Iterable[str]) -> np.ndarray:
-        idx = [self.storyline_index[s] for s in stories if s in self.storyline_index]
+        lut = np.zeros(len(self.storylines), bool)
+        lut[[self.storyline_index[s] for s in stories if s in self.storyline_index]] = True
         m = np.zeros(self.n, bool)
-        m[self.story_rows[np.isin(self.story_ids, np.array(idx, dtype=np.int32))]] = True
+        m[self.story_rows[lut[self.story_ids]]] = True
         return m
 
     def text_mask(self, query: str) -> np.ndarray:
@@ -358,20 +362,26 @@ class EventStore:
         self._text_cache = (word, m)
         return m
 
+    def field_mask(self, name: str, value) -> np.ndarray | None:
+        """The mask of one filter field (see :data:`~explorer.core.filter_state.FIELDS`),
+        or ``None`` when ``value`` does not restrict anything."""
+        if name == "text":
+            return self.text_mask(value) if value.strip() else None
+        if not value:
+            return None
+        if name == "zones":
+            return self.zone_mask(value)
+        if name == "years":
+            return self.year_mask(value)
+        if name == "categories":
+            return self.category_mask(value)
+        if name == "storylines":
+            return self.storyline_mask(value)
+        raise ValueError(f"unknown filter field {name!r}")
+
     def mask(self, f: Filters) -> np.ndarray:
         """Rows passing every filter in ``f`` (masks composed with ``&``)."""
-        m = np.ones(self.n, bool)
-        if f.zones:
-            m &= self.zone_mask(f.zones)
-        if f.years:
-            m &= self.year_mask(f.years)
-        if f.categories:
-            m &= self.category_mask(f.categories)
-        if f.storylines:
-            m &= self.storyline_mask(f.storylines)
-        if f.text.strip():
-            m &= self.text_mask(f.text)
-        return m
+        return combine(self.n, (self.field_mask(name, getattr(f, name)) for name in FIELDS))
 
     def zone_counts(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone (own events only) among ``mask``."""
@@ -578,6 +588,16 @@ class EventStore:
         for z in self.zones:
             out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
         return out
+
+
+def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:
+    """``&`` of the masks that restrict anything (``None`` is "everything")."""
+    out = None
+    for m in masks:
+        if m is None:
+            continue
+        out = m.copy() if out is None else np.logical_and(out, m, out=out)
+    return np.ones(n, bool) if out is None else out
 
 
 def pack_columns(cols: dict[str, np.ndarray]) -> bytes:

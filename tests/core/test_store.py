@@ -137,3 +137,36 @@ def test_session_refilters_once_and_steps_in_time(store):
     assert sess.selection.active == first
     counts = store.zone_counts(sess.mask_without("zones"))
     assert counts.sum() == store.n
+
+
+def test_session_masks_follow_every_change_of_each_field(store):
+    """The session keeps one mask per field and recomputes only the changed ones: after
+    any sequence of changes its masks equal the store's masks computed from scratch."""
+    sess = Session(store)
+    steps = [
+        dict(zones={"yangquan-hitech"}),
+        dict(years=(2017, 2021)),
+        dict(text="改革"),
+        dict(zones={"yangquan-valve"}),
+        dict(categories={store.categories[0].id}),
+        dict(text="阀门"),
+        dict(years=None, categories=set()),
+        dict(zones=set(), text=""),
+    ]
+    for change in steps:
+        sess.state.update("test", **change)
+        f = sess.filters
+        assert np.array_equal(sess.mask, store.mask(f))
+        assert list(sess.rows) == list(np.flatnonzero(store.mask(f)))
+        for without in (("zones",), ("text",), ("years", "categories")):
+            assert np.array_equal(sess.mask_without(*without), store.mask(f.without(*without)))
+    assert sess.mask.all()
+
+
+def test_lookup_table_masks_match_plain_membership(store):
+    zones = {"yangquan-hitech", "pingding"}
+    allowed = np.concatenate([store.zone_descendants(store.zone_index[z]) for z in zones])
+    assert np.array_equal(store.zone_mask(zones), np.isin(store.zone, allowed))
+    cats = {store.categories[1].id, store.categories[3].id, "no-such-category"}
+    assert np.array_equal(store.category_mask(cats), np.isin(store.category, [1, 3]))
+    assert not store.zone_mask({"no-such-zone"}).any()
