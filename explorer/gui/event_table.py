@@ -13,6 +13,10 @@ from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
 from explorer.gui.palette import category_colour
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
+PREFETCH_BEFORE, PREFETCH_AFTER = 20, 80  # rows read around the first one Qt asks for
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole})
+_CONFLICT_BRUSH = QBrush(QColor("#B71C1C"))
 
 
 class EventTableModel(QAbstractTableModel):
@@ -33,6 +37,11 @@ class EventTableModel(QAbstractTableModel):
         self._inverse: np.ndarray | None = None
         self._inverse_of: np.ndarray | None = None
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
+        self._texts: dict[int, tuple[str, str, str, str]] = {}  # event row -> display texts
+        self._texts_lang = session.lang
+        self._swatches = [QColor(category_colour(i)) for i in range(len(session.store.categories))]
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def retranslate(self) -> None:
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
@@ -51,54 +60,54 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Qt asks for about ten roles per cell on every repaint: answer from caches.
+        if role not in _ROLES or not index.isValid():
             return None
-        row = int(self.rows[index.row()])
-        store, lang = self.session.store, self.session.lang
-        col = index.column()
+        i, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            rec = self._record(index.row())
-            if col == COL_DATE:
-                text = rec.date.format(lang)
-                if rec.date_end:
-                    text += ("—" if lang == "zh" else " – ") + rec.date_end.format(lang)
-                return text + (" *" if rec.inferred else "")
-            if col == COL_ZONE:
-                return store.zones[rec.zone].name(lang)
-            if col == COL_CATEGORY:
-                return store.categories[rec.category].name(lang)
-            return ("⚠ " if rec.conflict else "") + rec.title(lang)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            rec = self._record(index.row())
-            other = "en" if lang == "zh" else "zh"
-            tip = f"{rec.title(lang)}\n{rec.title(other)}"
-            if rec.inferred:
-                tip += "\n" + self.tr("Date inferred: %s") % rec.inference
-            if rec.conflict:
-                tip += "\n" + self.tr("Sources disagree (conflict group %s)") % rec.conflict
-            return tip
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_CATEGORY:
-            return QColor(category_colour(int(store.category[row])))
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_TITLE and store.flags[row] & FLAG_CONFLICT:
-            return QBrush(QColor("#B71C1C"))
-        if role == Qt.ItemDataRole.FontRole and col == COL_DATE and store.flags[row] & FLAG_INFERRED:
-            f = QFont()
-            f.setItalic(True)
-            return f
+            texts = self._texts.get(int(self.rows[i]))
+            return (texts or self._fill(i))[col]
+        row = int(self.rows[i])
+        store = self.session.store
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._swatches[int(store.category[row])] if col == COL_CATEGORY else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _CONFLICT_BRUSH if col == COL_TITLE and store.flags[row] & FLAG_CONFLICT else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._italic if col == COL_DATE and store.flags[row] & FLAG_INFERRED else None
         if role == Qt.ItemDataRole.UserRole:
             return row
-        return None
+        return self._tooltip(i)  # ToolTipRole
 
-    def _record(self, i: int):
-        """The record for view row ``i``; prefetch its neighbours in one query."""
-        store = self.session.store
-        row = int(self.rows[i])
-        recs = store.records([row])
-        if recs:
-            return recs[0]
-        lo = max(0, i - 100)
-        store.records([int(r) for r in self.rows[lo : lo + 300]])
-        return store.record(row)
+    def _fill(self, i: int) -> tuple[str, str, str, str]:
+        """Display texts for view row ``i`` and its neighbours, read in one query."""
+        if len(self._texts) > 20000:
+            self._texts.clear()
+        lo = max(0, i - PREFETCH_BEFORE)
+        rows = [int(r) for r in self.rows[lo : i + PREFETCH_AFTER]]
+        store, lang = self.session.store, self.session.lang
+        for rec in store.records(rows):
+            text = rec.date.format(lang)
+            if rec.date_end:
+                text += ("—" if lang == "zh" else " – ") + rec.date_end.format(lang)
+            self._texts[rec.row] = (
+                text + (" *" if rec.inferred else ""),
+                store.zones[rec.zone].name(lang),
+                store.categories[rec.category].name(lang),
+                ("⚠ " if rec.conflict else "") + rec.title(lang),
+            )
+        return self._texts[int(self.rows[i])]
+
+    def _tooltip(self, i: int) -> str:
+        rec = self.session.store.record(int(self.rows[i]))
+        lang = self.session.lang
+        other = "en" if lang == "zh" else "zh"
+        tip = f"{rec.title(lang)}\n{rec.title(other)}"
+        if rec.inferred:
+            tip += "\n" + self.tr("Date inferred: %s") % rec.inference
+        if rec.conflict:
+            tip += "\n" + self.tr("Sources disagree (conflict group %s)") % rec.conflict
+        return tip
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
@@ -126,6 +135,9 @@ class EventTableModel(QAbstractTableModel):
 
     def reset_rows(self) -> None:
         self.beginResetModel()
+        if self._texts_lang != self.session.lang:
+            self._texts.clear()
+            self._texts_lang = self.session.lang
         self.rows = self._sorted(self.session.rows)
         self.endResetModel()
 

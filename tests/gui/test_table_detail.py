@@ -21,6 +21,23 @@ def test_table_follows_filter_and_counts(qtbot, session):
     assert titles == expected
 
 
+def test_table_texts_follow_language_and_sort(qtbot, session):
+    """The table caches display texts: a language switch or a new order must not show stale ones."""
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    first = int(t.model.rows[0])
+    rec = session.store.record(first)
+    assert t.model.index(0, COL_TITLE).data().endswith(rec.title_zh)
+    assert t.model.index(0, COL_ZONE).data() == session.store.zones[rec.zone].name_zh
+    session.set_language("en")
+    assert t.model.index(0, COL_TITLE).data().endswith(rec.title_en)
+    assert t.model.index(0, COL_ZONE).data() == session.store.zones[rec.zone].name_en
+    t.model.sort(COL_ZONE, Qt.SortOrder.DescendingOrder)
+    last = int(t.model.rows[0])
+    assert t.model.index(0, COL_ZONE).data() == session.store.zones[session.store.record(last).zone].name_en
+    session.set_language("zh")
+
+
 def test_table_selection_drives_session_and_back(qtbot, session):
     t = EventTable(session)
     qtbot.addWidget(t)
