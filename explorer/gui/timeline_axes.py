@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.gui.timeline_layout import LANE_PAD
 
@@ -47,6 +47,9 @@ def _year_month_day(x: float) -> tuple[int, int, int]:
     return y, m, doy + 1
 
 
+MINOR_TICK_PX = 6
+
+
 class YearAxis(pg.AxisItem):
     """A fractional-year axis whose ticks adapt: decades, years, quarters, months, days.
 
@@ -56,6 +59,8 @@ class YearAxis(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kw):
         super().__init__(orientation, **kw)
+        # Repainting the events must not redraw every tick label: keep the axis as a pixmap.
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.lang = "zh"
         self._kinds: dict[float, str] = {}
 
@@ -63,6 +68,45 @@ class YearAxis(pg.AxisItem):
         self.lang = lang
         self.picture = None
         self.update()
+
+    def paint(self, p, opt, widget):
+        # Drawn straight into the item cache: pyqtgraph's record-then-replay QPicture
+        # doubles the cost of every pan and zoom frame.
+        p.save()
+        try:
+            if self.style["tickFont"]:
+                p.setFont(self.style["tickFont"])
+            specs = self.generateDrawSpecs(p)
+            if specs is not None:
+                self._draw(p, *specs)
+        finally:
+            p.restore()
+
+    def _draw(self, p, axis_spec, tick_specs, text_specs) -> None:
+        """pyqtgraph's ``drawPicture`` with the tick and grid lines of one pen drawn in one call."""
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        pen, p1, p2 = axis_spec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        by_pen: dict[int, tuple[QtGui.QPen, list[QtCore.QLineF]]] = {}
+        major = id(tick_specs[0][0]) if tick_specs else None
+        for pen, p1, p2 in tick_specs:
+            line = QtCore.QLineF(p1, p2)
+            if id(pen) != major and line.length() > MINOR_TICK_PX:
+                # Grid lines across the plot only for the labelled level: the minor
+                # levels' lines cost most of a frame and add little.
+                line = QtCore.QLineF(line.pointAt(1 - MINOR_TICK_PX / line.length()), line.p2())
+            by_pen.setdefault(id(pen), (pen, []))[1].append(line)
+        for pen, lines in by_pen.values():
+            p.setPen(pen)
+            p.drawLines(lines)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        p.setPen(self.textPen())
+        p.setClipRect(self.boundingRect().toAlignedRect())
+        for rect, flags, text in text_specs:
+            p.drawText(rect, int(flags), text)
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
         if maxVal <= minVal or size <= 0:
@@ -177,6 +221,7 @@ class LaneAxis(pg.AxisItem):
 
     def __init__(self, font: QtGui.QFont, **kw):
         super().__init__("left", **kw)
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._lanes: list[LaneGeometry] = []
         self._tops = np.zeros(0)
         self._selected: set[str] = set()
@@ -322,6 +367,13 @@ class LaneAxis(pg.AxisItem):
 
 class TimeViewBox(pg.ViewBox):
     """Wheel and right-drag zoom time only; Shift+wheel scrolls the lanes."""
+
+    def updateViewRange(self, forceX=False, forceY=False):  # noqa: N802 (pyqtgraph API)
+        super().updateViewRange(forceX, forceY)
+        # pyqtgraph defers the new transform to the next paint, and the transform change
+        # then asks for a second paint of the whole plot; applying it now makes a pan
+        # or zoom cost one frame.
+        self.updateMatrix()
 
     def wheelEvent(self, ev, axis=None):  # noqa: N802 (pyqtgraph API)
         if ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier or ev.orientation() == QtCore.Qt.Orientation.Horizontal:

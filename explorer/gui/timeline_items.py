@@ -80,7 +80,41 @@ class EventBarItem(pg.BarGraphItem):
     def __init__(self, **opts):
         self._payload = np.zeros(0, dtype=np.int64)
         self._geom = np.zeros((0, 4))
+        self._styled: list | None = None  # [(pen, brush, rect array)] for bars of several styles
         super().__init__(x0=[], x1=[], y0=[], y1=[], **opts)
+
+    def setOpts(self, **opts):  # noqa: N802 (pyqtgraph API)
+        self._styled = None
+        super().setOpts(**opts)
+
+    def paint(self, p, *args):
+        # pyqtgraph records bars of several styles into a QPicture and replays it at every
+        # paint; one drawRects per style is several times faster for thousands of bars.
+        if self._pens is None and self._brushes is None:
+            super().paint(p, *args)
+            return
+        if self._styled is None:
+            self._styled = self._group_by_style()
+        for pen, brush, rects in self._styled:
+            p.setPen(pen)
+            p.setBrush(brush)
+            p.drawRects(*rects.drawargs())
+
+    def _group_by_style(self) -> list:
+        geom = self._rectarray.ndarray()
+        n = len(geom)
+        pens = self._pens if self._pens is not None else [self._sharedPen] * n
+        brushes = self._brushes if self._brushes is not None else [self._sharedBrush] * n
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, (pen, brush) in enumerate(zip(pens, brushes, strict=False)):
+            groups.setdefault((id(pen), id(brush)), []).append(i)
+        out = []
+        for idx in groups.values():
+            rects = pg.Qt.internals.PrimitiveArray(QtCore.QRectF, 4)
+            rects.resize(len(idx))
+            rects.ndarray()[:] = geom[idx]
+            out.append((pens[idx[0]], brushes[idx[0]], rects))
+        return out
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
         if "pens" in opts and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list

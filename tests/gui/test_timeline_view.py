@@ -548,3 +548,35 @@ def test_a_filter_matching_nothing_leaves_an_empty_timeline(qtbot, view, session
     assert not session.selection.rows
     session.state.update(None, text="")
     assert view.lane_keys()
+
+
+def test_bars_of_several_styles_are_drawn_in_their_own_colours(qtbot):
+    from explorer.gui.timeline_items import EventBarItem
+
+    red, blue = QtGui.QBrush(QtGui.QColor("#FF0000")), QtGui.QBrush(QtGui.QColor("#0000FF"))
+    no_pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+    item = EventBarItem(pen=None, brush=None)
+    item.set_bars([0, 20, 40], [10, 30, 50], [0, 0, 0], [10, 10, 10], [0, 1, 2],
+                  pens=[no_pen] * 3, brushes=[red, blue, red])
+    img = QtGui.QImage(60, 12, QtGui.QImage.Format.Format_RGB32)
+    img.fill(QtGui.QColor("#FFFFFF"))
+    p = QtGui.QPainter(img)
+    item.paint(p, None, None)
+    p.end()
+    assert [img.pixelColor(x, 5).name() for x in (5, 15, 25, 45)] == ["#ff0000", "#ffffff", "#0000ff", "#ff0000"]
+    item.set_bars([0], [10], [0], [10], [0], pens=[no_pen], brushes=[blue])  # new data, new colours
+    img.fill(QtGui.QColor("#FFFFFF"))
+    p = QtGui.QPainter(img)
+    item.paint(p, None, None)
+    p.end()
+    assert [img.pixelColor(x, 5).name() for x in (5, 25)] == ["#0000ff", "#ffffff"]
+
+
+def test_a_new_time_range_is_applied_before_the_next_paint(view):
+    """One paint per pan/zoom frame: the view's transform follows the range at once."""
+    vb = view.plot_widget.getPlotItem().getViewBox()
+    view.set_x_range(1990.0, 2000.0)
+    # Read the item transform itself: pyqtgraph's mapping helpers would apply it first.
+    t = vb.childGroup.transform()
+    assert t.map(QtCore.QPointF(1990.0, 0)).x() == pytest.approx(0, abs=0.5)
+    assert t.map(QtCore.QPointF(2000.0, 0)).x() == pytest.approx(vb.width(), abs=0.5)
