@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from explorer import APP_NAME, APP_NAME_ZH, __version__
 from explorer.core import paths
-from explorer.core.build import BuildError, build_database
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.filter_state import Filters
 from explorer.core.session import Session
@@ -29,9 +28,7 @@ from explorer.core.store import EventStore
 from explorer.gui.application import data_lang, install_translators
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import EventTable
-from explorer.gui.export_dialog import ExportDialog, ImageExportDialog, run_export
 from explorer.gui.filter_panel import FilterPanel
-from explorer.gui.image_export import ImageExportError, export_plot
 from explorer.gui.map_view import MapView
 from explorer.gui.timeline_view import TimelineView
 
@@ -190,6 +187,8 @@ class MainWindow(QMainWindow):
             target = paths.user_data_dir() / paths.DB_FILENAME
         self.statusBar().showMessage(self.tr("Rebuilding the database…"))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        from explorer.core.build import BuildError, build_database  # noqa: PLC0415 (not needed at start-up)
+
         try:
             build_database(paths.curated_dir(), target, paths.default_corpus())
         except BuildError as exc:
@@ -307,6 +306,8 @@ class MainWindow(QMainWindow):
     def export_csv(self) -> None:
         if not self.session:
             return
+        from explorer.gui.export_dialog import ExportDialog, run_export  # noqa: PLC0415 (not needed at start-up)
+
         dlg = ExportDialog(self.session, self.settings.value("export/dir", ""), self)
         if dlg.exec() != ExportDialog.DialogCode.Accepted:
             return
@@ -318,6 +319,9 @@ class MainWindow(QMainWindow):
     def export_image(self) -> None:
         if not self.session:
             return
+        from explorer.gui.export_dialog import ImageExportDialog  # noqa: PLC0415 (not needed at start-up)
+        from explorer.gui.image_export import ImageExportError, export_plot  # noqa: PLC0415
+
         dlg = ImageExportDialog(self.settings.value("export/dir", ""), self)
         if dlg.exec() != ImageExportDialog.DialogCode.Accepted:
             return

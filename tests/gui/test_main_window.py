@@ -2,6 +2,7 @@
 databases never crash it; the entry points work in subprocesses."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +154,16 @@ def test_render_rejects_bad_size_and_unknown_event(db_path, tmp_path):
     assert r.returncode == 2 and "WIDTHxHEIGHT" in r.stderr
     r = _run("--db", str(db_path), "render", "--select", "no-such-event", "-o", str(tmp_path / "x.png"))
     assert r.returncode == 2 and "no event with that id" in r.stderr
+
+
+def test_app_reports_its_first_paint_and_quits(db_path, tmp_path):
+    """The real entry point, as the benchmark launches it: the window opens, paints, and
+    ``ZONE_TIMELINE_STARTUP_REPORT=exit`` reports when and quits."""
+    r = _run("--db", str(db_path), env={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+                                        "ZONE_TIMELINE_STARTUP_REPORT": "exit"})
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"first window after ([0-9.]+) s \(monotonic ([0-9.]+)\)", r.stderr)
+    assert m and 0 < float(m.group(1)) < 180
 
 
 def test_self_test_passes_with_empty_home(db_path, tmp_path):
