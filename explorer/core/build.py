@@ -37,6 +37,7 @@ from explorer.core.schema import (
     ZoneNameRow,
     ZoneRow,
 )
+from explorer.core.search import write_postings
 from explorer.core.store import write_column_cache
 from explorer.core.text import normalise_for_search, passage_for_span
 
@@ -100,6 +101,7 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
         with engine.begin() as conn:
             write_curated(conn, cur, source_digest(source), corpus)
             backend_for(str(engine.url)).create_search_index(conn)
+            write_postings(conn)
         write_column_cache(Database(engine, backend_for(str(engine.url)), str(tmp_path), SCHEMA_VERSION))
         with engine.connect() as conn:
             conn.exec_driver_sql("VACUUM")

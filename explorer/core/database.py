@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,6 +43,11 @@ class Backend:
     def search_rows(self, conn, query: str) -> list[int] | None:
         """``events.seq`` of rows whose search text contains ``query``, or ``None`` when
         this backend cannot answer (the caller then scans)."""
+        rows = self.match_rows(conn, query)
+        return None if rows is None else rows.tolist()
+
+    def match_rows(self, conn, query: str) -> np.ndarray | None:
+        """Like :meth:`search_rows`, as an array (fetched without a Python object per row)."""
         return None
 
 
@@ -66,17 +72,19 @@ class SQLiteBackend(Backend):
         )
         conn.exec_driver_sql("INSERT INTO events_fts(rowid, search_text) SELECT seq, search_text FROM events")
 
-    def search_rows(self, conn, query: str) -> list[int] | None:
+    def match_rows(self, conn, query: str) -> np.ndarray | None:
         # The trigram tokenizer silently finds nothing for queries under 3 characters.
         if len(query) < 3:
             return None
         try:
-            rows = conn.exec_driver_sql(
-                "SELECT rowid FROM events_fts WHERE search_text MATCH ?", ('"' + query.replace('"', '""') + '"',)
-            ).fetchall()
+            # One comma-separated string parsed by numpy: far cheaper than a tuple per row.
+            found = conn.exec_driver_sql(
+                "SELECT group_concat(rowid) FROM events_fts WHERE search_text MATCH ?",
+                ('"' + query.replace('"', '""') + '"',),
+            ).scalar()
         except SQLAlchemyError:
             return None
-        return [r[0] for r in rows]
+        return np.fromstring(found, np.int64, sep=",") if found else np.zeros(0, np.int64)
 
 
 def backend_for(url: str) -> Backend:
@@ -101,6 +109,26 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _schema_version(conn, tables: set[str], missing: list[str]) -> int | None:
+    """The ``schema_version`` recorded in ``meta`` (-1 when not a number), or ``None``
+    when there is none: no ``meta`` table, or, in a file lacking tables anyway, an
+    unreadable one."""
+    if Meta.__tablename__ not in tables:
+        return None
+    try:
+        row = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+    except SQLAlchemyError:
+        if missing:
+            return None
+        raise
+    if row is None:
+        return None
+    try:
+        return int(row)
+    except ValueError:
+        return -1
 
 
 def open_database(path: str | Path, read_only: bool = True) -> Database:
@@ -131,18 +159,16 @@ def open_database(path: str | Path, read_only: bool = True) -> Database:
     try:
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            needed = set(Base.metadata.tables)
-            missing = sorted(needed - tables)
-            if missing:
+            missing = sorted(set(Base.metadata.tables) - tables)
+            # An event database of another version may lack tables of this one: it is
+            # named as such (rebuild it), not as something else.
+            version = _schema_version(conn, tables, missing)
+            if missing and version in (None, SCHEMA_VERSION):
                 raise DatabaseError(p, f"not an event database of this app (missing tables: {', '.join(missing)})", "wrong-shape")
-            row = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
-            try:
-                version = int(row) if row is not None else -1
-            except ValueError:
-                version = -1
             if version != SCHEMA_VERSION:
                 raise DatabaseError(
-                    p, f"schema version {version} but this app reads version {SCHEMA_VERSION}; rebuild it", "wrong-version"
+                    p, f"schema version {-1 if version is None else version} but this app reads version "
+                    f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
                 )
             conn.execute(text("SELECT count(*) FROM events")).scalar()
     except DatabaseError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Base(DeclarativeBase):
@@ -174,3 +174,19 @@ class ColumnCacheRow(Base):
     __tablename__ = "column_cache"
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchGramRow(Base):
+    """Posting lists: the rows whose ``events.search_text`` holds each run of one, two or
+    three characters (white space excluded); for three characters also the rows where the
+    first two occur without the third after them (``head_alone``), and where the last two
+    occur without the first before them (``tail_alone``).
+
+    Written by ``explorer.core.search.write_postings``, whose docstring describes the blobs.
+    """
+
+    __tablename__ = "search_grams"
+    gram: Mapped[str] = mapped_column(Text, primary_key=True)
+    rows: Mapped[bytes] = mapped_column(LargeBinary)
+    head_alone: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    tail_alone: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

@@ -21,6 +21,7 @@ from explorer.core.curated import Curated, Zone, load_curated
 from explorer.core.database import Database, backend_for, sqlite_url
 from explorer.core.dates import PartialDate
 from explorer.core.schema import SCHEMA_VERSION, Base, CitationRow, EventRow, EventStorylineRow, FigureRow
+from explorer.core.search import write_postings
 from explorer.core.store import write_column_cache
 from explorer.core.text import normalise_for_search
 
@@ -68,6 +69,7 @@ def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zon
             write_curated(conn, cur, "synthetic", None)
             _write_events(conn, cur, n, rng)
             backend_for(str(engine.url)).create_search_index(conn)
+            write_postings(conn)
         write_column_cache(Database(engine, backend_for(str(engine.url)), str(tmp), SCHEMA_VERSION))
         engine.dispose()
         os.replace(tmp, out)
