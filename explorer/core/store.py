@@ -2,7 +2,7 @@
 everything else fetched on demand.
 
 Filters become boolean masks that compose with ``&`` (as glue's subsets do).  Text is
-matched in SQL: the backend's index for 3+ characters, a scan for 1–2 characters.
+matched through the n-gram posting lists of :mod:`explorer.core.search`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as OrmSession
 
+from explorer.core import search
 from explorer.core.database import Database
 from explorer.core.dates import PartialDate
 from explorer.core.filter_state import FIELDS, Filters
@@ -350,15 +351,8 @@ class EventStore:
     def _word_mask(self, word: str) -> np.ndarray:
         if self._text_cache and self._text_cache[0] == word:
             return self._text_cache[1]
-        m = np.zeros(self.n, bool)
         with self.db.engine.connect() as conn:
-            rows = self.db.backend.search_rows(conn, word)
-            if rows is None:
-                rows = conn.execute(
-                    select(EventRow.seq).where(EventRow.search_text.contains(word, autoescape=True))
-                ).scalars().all()
-        if rows:
-            m[np.fromiter(rows, np.int64, len(rows))] = True
+            m = search.word_mask(conn, word, self.n, self.db.backend)
         self._text_cache = (word, m)
         return m
 
