@@ -126,12 +126,17 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
     depth = np.zeros(n_lanes, dtype=np.int64)
     if not len(s):
         return depth
-    pos = np.concatenate([s, e])
-    step = np.concatenate([np.ones(len(s), np.int64), -np.ones(len(e), np.int64)])
-    ln = np.concatenate([lane, lane])
-    order = np.lexsort((step, pos, ln))  # an interval ending where another starts frees its row
+    # One key orders by lane, then position (lanes offset far apart, as in stack());
+    # ends are listed first and the sort is stable, so an interval ending where another
+    # starts frees its row first.  One stable argsort instead of a three-key lexsort.
+    lo = float(min(np.min(s), np.min(e)))
+    span = float(max(np.max(s), np.max(e))) - lo + 10.0
+    offset = lane.astype(np.float64) * span - lo
+    order = np.argsort(np.concatenate([e + offset, s + offset]), kind="stable")
+    n = len(s)
+    step = np.where(order < n, -1, 1)
     # Each lane's steps sum to zero, so one running sum serves every lane.
-    np.maximum.at(depth, ln[order], np.cumsum(step[order]))
+    np.maximum.at(depth, np.concatenate([lane, lane])[order], np.cumsum(step))
     return depth
 
 
