@@ -9,6 +9,7 @@ debounce timer is still running is not overwritten, so the echo never fights the
 
 from __future__ import annotations
 
+import weakref
 from functools import partial
 
 import numpy as np
@@ -42,6 +43,68 @@ YEAR_DEBOUNCE_MS = 300
 CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
 ID_ROLE = Qt.ItemDataRole.UserRole
 REMOVE_MARK = "✕"
+
+
+def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None) -> np.ndarray:
+    """``np.bincount(keys[mask], minlength=minlength)``, counting the smaller side of ``mask``.
+
+    ``totals`` (the counts over every row) lets a mask that keeps most rows be counted
+    through the rows it drops; with no filter at all the counts cost one pass over the mask.
+    """
+    kept = int(np.count_nonzero(mask))
+    if totals is not None and 2 * kept > len(mask):
+        if kept == len(mask):
+            return totals.copy()
+        return totals - np.bincount(keys[~mask], minlength=len(totals))
+    return np.bincount(keys[mask], minlength=minlength)
+
+
+class _ZoneCounts:
+    """Events per zone, own and including sub-zones, under every filter but ``zones``."""
+
+    def __init__(self, store):
+        self.store = store
+        n = len(store.zones)
+        up, down = [], []  # every (zone or one of its ancestors, zone) pair
+        for z in store.zones:
+            a = z.index
+            while a >= 0:
+                up.append(a)
+                down.append(z.index)
+                a = store.zones[a].parent
+        self._up, self._down = np.array(up, np.intp), np.array(down, np.intp)
+        self._n = n
+        self._totals: np.ndarray | None = None
+        self._key: object = self  # never equal to a Filters
+        self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(n, np.int64), np.zeros(n, np.int64))
+
+    def get(self, session) -> tuple[np.ndarray, np.ndarray]:
+        key = session.filters.without("zones")
+        if key != self._key:
+            if self._totals is None:
+                self._totals = np.bincount(self.store.zone, minlength=self._n)
+            own = masked_bincount(self.store.zone, session.mask_without("zones"), self._n, self._totals)
+            incl = np.bincount(self._up, weights=own[self._down], minlength=self._n).astype(np.int64)
+            for a in (own, incl):
+                a.setflags(write=False)  # shared by the panes
+            self._key, self._counts = key, (own, incl)
+        return self._counts
+
+
+_ZONE_COUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> _ZoneCounts
+
+
+def zone_counts(session: Session) -> tuple[np.ndarray, np.ndarray]:
+    """Events per zone (own, and including the zones below it) under every filter except the
+    zone filter itself, as the map's markers and the zone tree show them.
+
+    Computed once per change of the other filters and shared by every pane of ``session``
+    (read-only arrays).
+    """
+    counter = _ZONE_COUNTS.get(session)
+    if counter is None:
+        counter = _ZONE_COUNTS[session] = _ZoneCounts(session.store)
+    return counter.get(session)
 
 
 class FlowLayout(QLayout):
@@ -103,6 +166,58 @@ class FlowLayout(QLayout):
             x += hint.width() + self._gap
             line = max(line, hint.height())
         return y + line - rect.y() + m.bottom()
+
+
+class _Rows:
+    """The rows of one check list (zone tree, categories, storylines) and what they show.
+
+    ``show`` touches only the rows whose count, check mark or dimming changed: an item
+    edit costs a model signal and a view update, even when the text stays the same.
+    """
+
+    def __init__(self, tree: QTreeWidget, items: dict[str, QTreeWidgetItem], index: dict[str, int]):
+        self.tree = tree
+        self.items = items
+        self._list = list(items.values())
+        self._at = np.array([index[key] for key in items], np.intp)  # each row's entry in the counts
+        self._source: np.ndarray | None = None  # the counts array last shown (unchanged arrays are skipped)
+        self._counts: np.ndarray | None = None
+        self.checked: frozenset[str] = frozenset()  # the rows ticked in the widget
+
+    def show(self, counts: np.ndarray, active: frozenset, dim) -> None:
+        if counts is not self._source:
+            self._source = counts
+            new = counts[self._at]
+            old = self._counts
+            self._counts = new
+            todo = range(len(new)) if old is None else np.flatnonzero(new != old).tolist()
+            # Told item by item, the view would re-fit the count column (sized to its contents)
+            # after every edit, measuring all rows each time: batch the edits and tell it once.
+            with QSignalBlocker(self.tree.model()):
+                for k in todo:
+                    item, n = self._list[k], int(new[k])
+                    item.setText(1, str(n))
+                    # Rows with nothing left under the other filters stay checkable but recede.
+                    if old is None or (old[k] == 0) != (n == 0):
+                        for col in (0, 1):
+                            item.setData(col, Qt.ItemDataRole.ForegroundRole, dim() if n == 0 else None)
+            if todo:
+                header = self.tree.header()
+                header.setSectionResizeMode(1, header.sectionResizeMode(1))  # re-fits the column, once
+                self.tree.viewport().update()
+                if self.tree.sizeAdjustPolicy() != QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored:
+                    self.tree.updateGeometry()  # the flat lists are as tall and wide as their rows
+        ticked = frozenset(k for k in active if k in self.items)
+        if ticked != self.checked:
+            with QSignalBlocker(self.tree):
+                for key in ticked ^ self.checked:
+                    self.items[key].setCheckState(0, Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
+            self.checked = ticked
+
+    def read_checked(self) -> frozenset[str]:
+        """The ticked rows as the user left them (after a click in the list)."""
+        self.checked = frozenset(k for k, it in self.items.items() if it.checkState(0) == Qt.CheckState.Checked)
+        return self.checked
 
 
 def _check_tree(flat: bool) -> QTreeWidget:
@@ -184,11 +299,19 @@ class FilterPanel(QWidget):
         self._storyline_items: dict[str, QTreeWidgetItem] = {}
         self._chips: list[QToolButton] = []
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
-        self._dimmed: dict[int, bool] = {}  # id(row item) -> drawn greyed out
+        self._chip_for: dict[tuple, QToolButton] = {}  # (label, field, value) -> its chip, kept while shown
+        self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
+        self._totals: dict[str, np.ndarray] = {}  # category / storyline counts over every event
+        self._term_counts: dict[str, tuple] = {}  # field -> (filters they were counted under, counts)
         self._shown_zones: frozenset[str] = frozenset()
         self._ready = False  # item edits while building must not reach the shared state
         self._build()
         self._populate()
+        self._zone_rows = _Rows(self.zone_tree, self._zone_items, self.store.zone_index)
+        self._term_rows = {
+            "categories": _Rows(self.category_list, self._category_items, self.store.category_index),
+            "storylines": _Rows(self.storyline_list, self._storyline_items, self.store.storyline_index),
+        }
         self.retranslate_ui()
         self._apply_names()
         self._refresh(initiator=self)
@@ -317,13 +440,13 @@ class FilterPanel(QWidget):
             self._zone_items[z.id] = _checkable_item(parent or self.zone_tree, z.id)
         self.zone_tree.expandToDepth(0)  # the province and its cities
 
-        cat_totals = np.bincount(store.category, minlength=len(store.categories))
+        cat_totals = self._totals["categories"] = np.bincount(store.category, minlength=len(store.categories))
         for c in store.categories:
             if cat_totals[c.index]:
                 item = _checkable_item(self.category_list, c.id)
-                item.setIcon(0, _swatch(category_colour(c.index)))
+                item.setIcon(0, self._swatch(c.index))
                 self._category_items[c.id] = item
-        story_totals = np.bincount(store.story_ids, minlength=len(store.storylines))
+        story_totals = self._totals["storylines"] = np.bincount(store.story_ids, minlength=len(store.storylines))
         for s in store.storylines:
             if story_totals[s.index]:
                 self._storyline_items[s.id] = _checkable_item(self.storyline_list, s.id)
@@ -344,8 +467,7 @@ class FilterPanel(QWidget):
         self._categories_label.setText(self.tr("Categories"))
         self._storylines_label.setText(self.tr("Storylines"))
         self._update_summary()
-        self._chip_key = None  # tooltips are translated too
-        self._rebuild_chips()
+        self._rebuild_chips(fresh=True)  # tooltips are translated too
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -401,7 +523,7 @@ class FilterPanel(QWidget):
     def _on_zone_checked(self, item: QTreeWidgetItem, column: int) -> None:
         if column != 0 or not self._ready:
             return
-        checked = {zid for zid, it in self._zone_items.items() if it.checkState(0) == Qt.CheckState.Checked}
+        checked = self._zone_rows.read_checked()
         # Zones outside the tree (no events) may still be in the filter, e.g. from the map.
         kept = {z for z in self.session.filters.zones if z not in self._zone_items}
         self._set_state(zones=checked | kept)
@@ -410,7 +532,7 @@ class FilterPanel(QWidget):
         if column != 0 or not self._ready:
             return
         items = self._category_items if field == "categories" else self._storyline_items
-        checked = {k for k, it in items.items() if it.checkState(0) == Qt.CheckState.Checked}
+        checked = self._term_rows[field].read_checked()
         kept = {k for k in getattr(self.session.filters, field) if k not in items}
         self._set_state(**{field: checked | kept})
 
@@ -451,24 +573,31 @@ class FilterPanel(QWidget):
                         spin.setValue(v)
         self.all_years_button.setEnabled(f.years is not None)
         self._update_zone_rows(initiator)
-        self._update_term_rows(self.category_list, self._category_items, f.categories,
-                               np.bincount(self.store.category[self.session.mask_without("categories")],
-                                           minlength=len(self.store.categories)),
-                               self.store.category_index)
-        mask = self.session.mask_without("storylines")
-        self._update_term_rows(self.storyline_list, self._storyline_items, f.storylines,
-                               np.bincount(self.store.story_ids[mask[self.store.story_rows]],
-                                           minlength=len(self.store.storylines)),
-                               self.store.storyline_index)
+        for field, rows in self._term_rows.items():
+            rows.show(self._counts_without(field), getattr(f, field), self._dim_brush)
         self._update_summary()
         self._rebuild_chips()
 
+    def _dim_brush(self):
+        return self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+    def _counts_without(self, field: str) -> np.ndarray:
+        """Events per category or storyline under every filter but ``field`` (kept until those change)."""
+        key = self.session.filters.without(field)
+        cached = self._term_counts.get(field)
+        if cached is None or cached[0] != key:
+            store, mask = self.store, self.session.mask_without(field)
+            if field == "categories":
+                counts = masked_bincount(store.category, mask, len(store.categories), self._totals[field])
+            else:
+                counts = masked_bincount(store.story_ids, mask[store.story_rows], len(store.storylines),
+                                         self._totals[field])
+            cached = self._term_counts[field] = (key, counts)
+        return cached[1]
+
     def _update_zone_rows(self, initiator: object) -> None:
-        store, zones = self.store, self.session.filters.zones
-        counts = store.zone_counts_inclusive(self.session.mask_without("zones"))
-        with QSignalBlocker(self.zone_tree):
-            for zid, item in self._zone_items.items():
-                self._set_row(item, int(counts[store.zone_index[zid]]), zid in zones)
+        zones = self.session.filters.zones
+        self._zone_rows.show(zone_counts(self.session)[1], zones, self._dim_brush)
         if initiator is not self:  # e.g. a map click: show the newly checked zones
             for zid in zones - self._shown_zones:
                 item = self._zone_items.get(zid)
@@ -479,26 +608,6 @@ class FilterPanel(QWidget):
                 if item is not None:
                     self.zone_tree.scrollToItem(item)
         self._shown_zones = zones
-
-    def _update_term_rows(self, tree: QTreeWidget, items: dict, active: frozenset, counts, index: dict) -> None:
-        with QSignalBlocker(tree):
-            for key, item in items.items():
-                self._set_row(item, int(counts[index[key]]), key in active)
-
-    def _set_row(self, item: QTreeWidgetItem, count: int, checked: bool) -> None:
-        """Count, check mark and colour of one row, touching only what changed."""
-        text = str(count)
-        if item.text(1) != text:
-            item.setText(1, text)
-        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if item.checkState(0) != state:
-            item.setCheckState(0, state)
-        # Rows with nothing left under the other filters stay checkable but recede.
-        if self._dimmed.get(id(item)) != (count == 0):
-            self._dimmed[id(item)] = count == 0
-            dim = self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) if count == 0 else None
-            for col in (0, 1):
-                item.setData(col, Qt.ItemDataRole.ForegroundRole, dim)
 
     def _update_summary(self) -> None:
         total, shown = self.store.n, len(self.session.rows)
@@ -511,10 +620,15 @@ class FilterPanel(QWidget):
         self.clear_all_button.setEnabled(not self.session.filters.is_empty())
 
     # ------------------------------------------------------------------ chips
-    def _chip_specs(self) -> list[tuple[str, str, object, QIcon | None]]:
-        """(label, field, value, icon) for every active filter item, in panel order."""
+    def _swatch(self, category: int) -> QIcon:
+        if category not in self._swatches:
+            self._swatches[category] = _swatch(category_colour(category))
+        return self._swatches[category]
+
+    def _chip_specs(self) -> list[tuple[str, str, object, int | None]]:
+        """(label, field, value, category index for a swatch) for every active filter item, in panel order."""
         f, store, lang = self.session.filters, self.store, self.session.lang
-        specs: list[tuple[str, str, object, QIcon | None]] = []
+        specs: list[tuple[str, str, object, int | None]] = []
         for zid in sorted(f.zones, key=lambda z: store.zone_index.get(z, len(store.zones))):
             name = store.zones[store.zone_index[zid]].name(lang) if zid in store.zone_index else zid
             specs.append((name, "zones", zid, None))
@@ -523,7 +637,7 @@ class FilterPanel(QWidget):
             specs.append((str(a) if a == b else f"{a}–{b}", "years", None, None))
         for c in store.categories:
             if c.id in f.categories:
-                specs.append((c.name(lang), "categories", c.id, _swatch(category_colour(c.index))))
+                specs.append((c.name(lang), "categories", c.id, c.index))
         specs += [(k, "categories", k, None) for k in sorted(f.categories - store.category_index.keys())]
         for s in store.storylines:
             if s.id in f.storylines:
@@ -533,41 +647,48 @@ class FilterPanel(QWidget):
             specs.append((f"“{f.text.strip()}”", "text", None, None))
         return specs
 
-    def _rebuild_chips(self) -> None:
+    def _rebuild_chips(self, fresh: bool = False) -> None:
+        """Show one chip per spec; chips whose spec is unchanged stay, only the others are made anew."""
         specs = self._chip_specs()
         key = tuple((label, field, value) for label, field, value, _icon in specs)
-        if key == self._chip_key:
+        if key == self._chip_key and not fresh:
             return
         self._chip_key = key
+        old = {} if fresh else self._chip_for
         for chip in self._chips:
-            # deleteLater: the clicked chip may be the one running this code.
             self._chip_layout.removeWidget(chip)
+        self._chip_for = {}
+        for spec, (label, field, value, category) in zip(key, specs, strict=True):
+            chip = old.pop(spec, None) or self._make_chip(label, field, value, category)
+            self._chip_for[spec] = chip
+            self._chip_layout.addWidget(chip)
+        for chip in (self._chips if fresh else old.values()):
+            # deleteLater: the clicked chip may be the one running this code.
             chip.hide()
             chip.deleteLater()
-        self._chips = []
-        metrics = self.fontMetrics()
-        for label, field, value, icon in specs:
-            chip = QToolButton(self._chip_box)
-            chip.setObjectName("filterChip")
-            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
-            chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
-            chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
-            chip.setAccessibleName(chip.toolTip())
-            chip.setCursor(Qt.CursorShape.PointingHandCursor)
-            if icon is not None:
-                chip.setIcon(icon)
-                chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-                chip.setIconSize(QSize(10, 10))
-            chip.setStyleSheet(
-                "QToolButton#filterChip { border: 1px solid palette(mid); border-radius: 10px;"
-                " padding: 1px 7px; background: palette(alternate-base); }"
-                "QToolButton#filterChip:hover { background: palette(midlight); }"
-            )
-            chip.clicked.connect(partial(self._remove_filter, field, value))
-            self._chip_layout.addWidget(chip)
-            self._chips.append(chip)
+        self._chips = list(self._chip_for.values())
         self._chip_box.setVisible(bool(self._chips))
         self._chip_box.updateGeometry()
+
+    def _make_chip(self, label: str, field: str, value: object, category: int | None) -> QToolButton:
+        chip = QToolButton(self._chip_box)
+        chip.setObjectName("filterChip")
+        shown = self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
+        chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
+        chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
+        chip.setAccessibleName(chip.toolTip())
+        chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        if category is not None:
+            chip.setIcon(self._swatch(category))
+            chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            chip.setIconSize(QSize(10, 10))
+        chip.setStyleSheet(
+            "QToolButton#filterChip { border: 1px solid palette(mid); border-radius: 10px;"
+            " padding: 1px 7px; background: palette(alternate-base); }"
+            "QToolButton#filterChip:hover { background: palette(midlight); }"
+        )
+        chip.clicked.connect(partial(self._remove_filter, field, value))
+        return chip
 
 
 def _disconnect(session: Session, on_filtered, on_language, *_args) -> None:

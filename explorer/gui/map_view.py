@@ -15,11 +15,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsPathItem, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsTextItem, QToolBar, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 from explorer.gui import palette
+from explorer.gui.filter_panel import zone_counts
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -65,6 +66,13 @@ def _arrow_path() -> QPainterPath:
     return path
 
 
+_DIRECTIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1))  # right first
+_DIR_X = np.array([d[0] for d in _DIRECTIONS], float)
+_DIR_Y = np.array([d[1] for d in _DIRECTIONS], float)
+_DIR_NORM = np.array([math.hypot(*d) for d in _DIRECTIONS])
+_LEADER_RINGS = (22, 44, 70)  # px beyond the marker's edge, tried when leaders are on
+
+
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], obstacles: list[tuple],
                  bounds: tuple, leaders: bool) -> dict[int, tuple[float, float, bool]]:
     """Greedy label placement in screen space.
@@ -74,43 +82,79 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ob
     label that overlaps an obstacle (``(zone, rect)``; zone -1 for fixed text), an
     already placed label or leaves ``bounds`` is skipped.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner
     relative to its marker.
+
+    Every candidate spot is tested against the bounds and the obstacles at once (numpy);
+    only the spots that pass are then checked, in order, against the labels placed so far.
     """
-    placed: list[tuple] = []
-    out: dict[int, tuple[float, float, bool]] = {}
-    directions = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
+    if not labels:
+        return {}
+    order = sorted(labels, key=lambda la: la.priority)
+    n, rings = len(order), 1 + (len(_LEADER_RINGS) if leaders else 0)
+    x = np.array([la.x for la in order], float)[:, None, None]
+    y = np.array([la.y for la in order], float)[:, None, None]
+    w = np.array([sizes[la.zone][0] for la in order], float)[:, None, None]
+    h = np.array([sizes[la.zone][1] for la in order], float)[:, None, None]
+    zone = np.array([la.zone for la in order])
+    dist = np.array([la.radius for la in order], float)[:, None] + np.array((2, *_LEADER_RINGS)[:rings], float)
+    # The same arithmetic, in the same order, as one spot at a time: identical floats.
+    left = x + dist[:, :, None] * _DIR_X / _DIR_NORM - w * (1 - _DIR_X) / 2  # (label, ring, direction)
+    top = y + dist[:, :, None] * _DIR_Y / _DIR_NORM - h * (1 - _DIR_Y) / 2
+    right, bottom = left + w, top + h
+    left, top, right, bottom = (a.reshape(n, rings * 8) for a in (left, top, right, bottom))  # spots in try order
     bx0, by0, bx1, by1 = bounds
+    inside = ~((left < bx0) | (top < by0) | (right > bx1) | (bottom > by1))
+    lab_in, spot_in = np.nonzero(inside)  # the spots worth testing, by label then in try order
+    cl, ct, cr, cb = (a[lab_in, spot_in] for a in (left, top, right, bottom))
 
-    def free(r, lab, strict):
-        if r[0] < bx0 or r[1] < by0 or r[2] > bx1 or r[3] > by1:
-            return False
-        for o in placed:
-            if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
-                return False
-        for z, o in obstacles:
-            if (z != lab.zone and (z < 0 or strict)
-                    and r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]):
-                return False
-        return True
+    def clear_of(obs: list[tuple]) -> np.ndarray:
+        """Per spot: inside the bounds and overlapping no obstacle of another zone."""
+        ok = inside.copy()
+        z = np.array([o[0] for o in obs], int)
+        o = np.array([o[1] for o in obs], float).reshape(-1, 4)
+        near = (o[:, 2] > bx0) & (o[:, 0] < bx1) & (o[:, 3] > by0) & (o[:, 1] < by1)  # else none can overlap
+        z, o = z[near], o[near]
+        if len(o):
+            x0, y0, x1, y1 = (np.ascontiguousarray(o[:, k]) for k in range(4))
+            hit = np.less(cl[:, None], x1)  # (spot, obstacle)
+            hit &= np.less(x0, cr[:, None])
+            hit &= np.less(ct[:, None], y1)
+            hit &= np.less(y0, cb[:, None])
+            # A label may cover its own marker: clear the (spot, obstacle) pairs of the same zone.
+            columns: dict[int, list[int]] = {}
+            for j, zj in enumerate(z.tolist()):
+                columns.setdefault(zj, []).append(j)
+            pairs = [(k, j) for k, zk in enumerate(zone.tolist()) for j in columns.get(zk, ())]
+            if pairs:
+                lab, col = np.array(pairs).T
+                first, count = np.searchsorted(lab_in, lab), np.bincount(lab_in, minlength=n)[lab]
+                rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
+                hit[rows, np.repeat(col, count)] = False
+            bad = hit.any(axis=1)
+            ok[lab_in[bad], spot_in[bad]] = False
+        return ok
 
-    for lab in sorted(labels, key=lambda la: la.priority):
-        w, h = sizes[lab.zone]
-        rings = [lab.radius + 2] + ([lab.radius + 22, lab.radius + 44, lab.radius + 70] if leaders else [])
-        tries = [(k, dist, True) for k, dist in enumerate(rings)]
-        if lab.over_markers:  # rather over other markers than not at all
-            tries.append((0, rings[0], False))
-        for k, dist, strict in tries:
-            spot = None
-            for sx, sy in directions:
-                norm = math.hypot(sx, sy)
-                px, py = lab.x + dist * sx / norm, lab.y + dist * sy / norm
-                left, top = px - w * (1 - sx) / 2, py - h * (1 - sy) / 2
-                rect = (left, top, left + w, top + h)
-                if free(rect, lab, strict):
-                    spot = rect
+    strict_ok = clear_of(obstacles)  # clear of every marker but its own, and of the fixed text
+    # Labels that may cover other markers rather than go unnamed: the nearest ring, clear of fixed text.
+    loose_ok = clear_of([ob for ob in obstacles if ob[0] < 0])
+    loose_ok[:, 8:] = False
+    loose_ok &= np.array([la.over_markers for la in order], bool)[:, None]
+    spots: list[list[tuple[list[float], bool]]] = [[] for _ in range(n)]  # per label, in try order
+    for ok, loose in ((strict_ok, False), (loose_ok, True)):
+        lab, spot = np.nonzero(ok)
+        rects = np.stack([left[lab, spot], top[lab, spot], right[lab, spot], bottom[lab, spot]], 1).tolist()
+        for k, c, r in zip(lab.tolist(), spot.tolist(), rects, strict=True):
+            spots[k].append((r, c >= 8 and not loose))
+    placed: list[list[float]] = []
+    out: dict[int, tuple[float, float, bool]] = {}
+    for lab, tries in zip(order, spots, strict=True):
+        for r, leader in tries:
+            x0, y0, x1, y1 = r
+            for o in placed:
+                if x0 < o[2] and o[0] < x1 and y0 < o[3] and o[1] < y1:
                     break
-            if spot is not None:
-                placed.append(spot)
-                out[lab.zone] = (spot[0] - lab.x, spot[1] - lab.y, k > 0)
+            else:
+                placed.append(r)
+                out[lab.zone] = (x0 - lab.x, y0 - lab.y, leader)
                 break
     return out
 
@@ -131,28 +175,58 @@ class MapView(QWidget):
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
-        self._label_state: dict[int, tuple] = {}
         approx = pg.mkPen(MARKER_EDGE, width=1.2)
         approx.setStyle(Qt.PenStyle.DashLine)
+        halo_fill = QColor(palette.ACTIVE)
+        halo_fill.setAlpha(150)
+        # One pen and brush object per style: pyqtgraph caches marker images by their identity.
         self._styles = {
             "sel_pen": pg.mkPen(ORANGE, width=3), "sel_brush": pg.mkBrush(ORANGE_FILL),
             "faded_pen": pg.mkPen(FADED, width=1), "faded_brush": pg.mkBrush(255, 255, 255, 200),
             "pen": pg.mkPen(MARKER_EDGE, width=1.2), "approx_pen": approx, "brush": pg.mkBrush(MARKER_FILL),
             "seat_sel_pen": pg.mkPen(ORANGE, width=2.5), "seat_pen": pg.mkPen("#FFFFFF", width=1),
             "seat_brush": pg.mkBrush("#263238"), "label_fill": pg.mkBrush(255, 255, 255, 170),
+            "edge_sel_pen": pg.mkPen(ORANGE, width=2.5), "edge_pen": pg.mkPen(MARKER_EDGE),
+            "edge_faded_brush": pg.mkBrush(FADED),
+            "halo_pen": pg.mkPen("#F9A825", width=2.5), "halo_brush": pg.mkBrush(halo_fill),
         }
+        st = self._styles
+        self._marker_pens = (st["pen"], st["approx_pen"], st["faded_pen"], st["sel_pen"])  # by _marker_styles()
+        self._marker_brushes = (st["brush"], st["brush"], st["faded_brush"], st["sel_brush"])
         self.session = session
         self.store = session.store
         self.basemap = load_basemap(resource("basemap", "shanxi_region.json"))
         self._ratio = self.basemap.lon_lat_display_ratio
-        self._pos = np.array([[z.lon, z.lat] for z in self.store.zones], float).reshape(-1, 2)
-        self._outside = np.array([not self.basemap.contains(z.lon, z.lat) for z in self.store.zones], bool)
-        self._own = np.zeros(len(self.store.zones), int)
-        self._incl = np.zeros(len(self.store.zones), int)
+        zones = self.store.zones
+        self._pos = np.array([[z.lon, z.lat] for z in zones], float).reshape(-1, 2)
+        self._outside = np.array([not self.basemap.contains(z.lon, z.lat) for z in zones], bool)
+        self._is_city = np.array([z.kind == "prefecture-city" for z in zones], bool)
+        self._approx = np.array([bool(z.approximate) for z in zones], bool)
+        # Drawn as markers: every place inside the map but the province (cities only with events).
+        self._markable = np.array([z.kind != "province" for z in zones], bool) & ~self._outside
+        self._symbols = [KIND_SYMBOLS.get(z.kind, "o") for z in zones]
+        self._own = np.zeros(len(zones), int)
+        self._incl = np.zeros(len(zones), int)
         self._sizes: dict[int, float] = {}  # zone -> marker diameter (px), zones drawn as markers
         self._edge_angle: dict[int, float] = {}
+        self._edge_points: list[tuple[int, float, float, float]] = []  # (zone, lon, lat, size) beyond the map
+        self._arrows: dict[float, QPainterPath] = {}  # edge arrow symbol by angle, reused
         self._labels: dict[int, pg.TextItem] = {}
+        # A label's style is worked out for every place, but given to its text item only when shown.
+        self._label_want: dict[int, tuple] = {}  # zone -> (size, bold, colour, text) it should show
+        self._label_state: dict[int, tuple] = {}  # zone -> what its text item shows
+        self._label_size: dict[int, tuple[float, float]] = {}  # zone -> its box (px) when styled as wanted
+        self._measured: dict[tuple, tuple[float, float]] = {}  # (size, bold, text) -> box (px)
+        self._ruler = QGraphicsTextItem()  # measures label boxes, outside the scene
+        self._ruler.document().setDocumentMargin(1)
+        self._label_inputs: tuple | None = None  # what the label styles were last derived from
+        self._shown: dict[int, bool] = {}  # zone -> label visible
+        self._anchored: dict[int, tuple] = {}  # zone -> (lon, lat, anchor) the label was put at
         self._placed: dict[int, tuple[float, float, bool]] = {}
+        self._neighbour_sizes: list[tuple[float, float]] = []
+        self._neighbour_lang: str | None = None
+        # What each part was last drawn from: a part is redrawn only when its inputs changed.
+        self._drawn: dict[str, object] = {}
 
         self._build_ui()
         self._draw_basemap()
@@ -271,9 +345,7 @@ class MapView(QWidget):
 
     # ------------------------------------------------------------------ session
     def _on_filtered(self, session, initiator) -> None:
-        mask = session.mask_without("zones")
-        self._own = self.store.zone_counts(mask)
-        self._incl = self.store.zone_counts_inclusive(mask)
+        self._own, self._incl = zone_counts(session)  # recounted only when a filter but zones changed
         self._update_markers()
 
     def _on_selection(self, selection, initiator) -> None:
@@ -282,70 +354,122 @@ class MapView(QWidget):
     def _on_language(self, session) -> None:
         self._update_markers()
 
+    def _changed(self, part: str, key: object) -> bool:
+        """Whether ``part`` must be redrawn for ``key`` (remembered for the next call)."""
+        if self._drawn.get(part, self) == key:  # self: never equal to a key
+            return False
+        self._drawn[part] = key
+        return True
+
+    def _marker_styles(self, selected) -> np.ndarray:
+        """Per zone: 3 selected, 2 no events (faded), 1 approximate location (dashed), 0 plain."""
+        index = self.store.zone_index
+        sel = np.zeros(len(self._own), bool)
+        sel[[index[z] for z in selected if z in index]] = True
+        return np.where(sel, 3, np.where(self._own == 0, 2, np.where(self._approx, 1, 0)))
+
     def _update_markers(self) -> None:
-        zones, selected = self.store.zones, self.session.filters.zones
-        for lab, t in self._neighbours:
-            t.setText(lab.name(self.session.lang))
-        shown = [z.index for z in zones
-                 if z.kind != "province" and not self._outside[z.index]
-                 and (z.kind != "prefecture-city" or self._own[z.index] > 0)]
-        self._sizes = {i: marker_size(int(self._own[i])) for i in shown}
-        order = sorted(shown, key=lambda i: -self._sizes[i])  # small markers drawn last, on top
-        pens, brushes = [], []
-        st = self._styles
-        for i in order:
-            z, n = zones[i], self._own[i]
-            if z.id in selected:
-                pens.append(st["sel_pen"])
-                brushes.append(st["sel_brush"])
-            elif n == 0:
-                pens.append(st["faded_pen"])
-                brushes.append(st["faded_brush"])
-            else:
-                # dashed: the curated coordinates are only roughly known
-                pens.append(st["approx_pen"] if z.approximate else st["pen"])
-                brushes.append(st["brush"])
-        self._markers.setData(pos=self._pos[order] if order else np.empty((0, 2)), size=[self._sizes[i] for i in order],
-                              symbol=[KIND_SYMBOLS.get(zones[i].kind, "o") for i in order],
-                              pen=pens, brush=brushes, data=order)
-        self._seats.setData(
-            pos=self._pos[self._cities] if self._cities else np.empty((0, 2)),
-            size=[10 if zones[i].id in selected else 7 for i in self._cities],
-            pen=[st["seat_sel_pen"] if zones[i].id in selected else st["seat_pen"] for i in self._cities],
-            brush=st["seat_brush"], data=self._cities)
+        zones, selected, lang = self.store.zones, self.session.filters.zones, self.session.lang
+        if lang != self._neighbour_lang:
+            self._neighbour_lang = lang
+            self._neighbour_sizes = []
+            for lab, t in self._neighbours:
+                t.setText(lab.name(lang))
+                br = t.textItem.boundingRect()
+                self._neighbour_sizes.append((br.width(), br.height()))
+        shown = np.flatnonzero(self._markable & (~self._is_city | (self._own > 0)))
+        sizes = [marker_size(n) for n in self._own[shown].tolist()]
+        self._sizes = dict(zip(shown.tolist(), sizes, strict=True))
+        styles = self._marker_styles(selected)[shown]
+        if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
+            rank = np.argsort(-np.array(sizes, float), kind="stable")  # small markers drawn last, on top
+            order, styles = shown[rank].tolist(), styles[rank].tolist()
+            self._markers.setData(pos=self._pos[order] if order else np.empty((0, 2)),
+                                  size=[self._sizes[i] for i in order], symbol=[self._symbols[i] for i in order],
+                                  pen=[self._marker_pens[k] for k in styles],
+                                  brush=[self._marker_brushes[k] for k in styles], data=order)
+        seats = [zones[i].id in selected for i in self._cities]
+        if self._changed("seats", tuple(seats)):
+            st = self._styles
+            self._seats.setData(
+                pos=self._pos[self._cities] if self._cities else np.empty((0, 2)),
+                size=[10 if sel else 7 for sel in seats],
+                pen=[st["seat_sel_pen"] if sel else st["seat_pen"] for sel in seats],
+                brush=st["seat_brush"], data=self._cities)
         self._sync_labels()
         self.relayout_labels()
         self._update_halo()
 
     def _sync_labels(self) -> None:
-        """Create a text item for every zone that can carry a label, and set its text."""
+        """Create a text item for every zone that can carry a label, and work out the style and
+        box of the labels whose text, weight or colour changed."""
         zones, lang, selected = self.store.zones, self.session.lang, self.session.filters.zones
         wanted = set(self._sizes) | set(self._cities) | set(np.flatnonzero(self._outside).tolist())
-        for i in wanted:
-            t = self._labels.get(i)
-            if t is None:
+        index = self.store.zone_index
+        sel = np.zeros(len(zones), bool)
+        sel[[index[z] for z in selected if z in index]] = True
+        has = self._own > 0
+        counted = np.where(self._outside, self._own, 0)  # places beyond the map show their count
+        previous = self._label_inputs
+        self._label_inputs = (lang, sel, has, counted)
+        if previous is None or previous[0] != lang:
+            todo = wanted
+        else:
+            diff = set(np.flatnonzero((previous[1] != sel) | (previous[2] != has) | (previous[3] != counted)).tolist())
+            for i in diff - wanted:
+                self._label_want.pop(i, None)  # worked out again when wanted again
+            todo = (diff & wanted) | (wanted - set(self._label_want))
+        for i in todo:
+            if i not in self._labels:
                 t = self._labels[i] = pg.TextItem()
                 t.textItem.document().setDocumentMargin(1)
                 t.setZValue(30)
+                t.setVisible(False)  # until the layout places it
+                self._shown[i] = False
                 self._vb.addItem(t, ignoreBounds=True)
             z = zones[i]
             size = 13 if z.kind == "prefecture-city" else 11
             bold = z.kind == "prefecture-city" or z.id in selected
             colour = "#BF360C" if z.id in selected else "#212121" if z.kind == "prefecture-city" else \
                 "#263238" if self._own[i] > 0 else FADED
-            key = (size, bold, colour, self._label_text(i, lang))
-            if self._label_state.get(i) == key:  # restyling every label on each filter change is costly
-                continue
-            self._label_state[i] = key
-            font = QFont()
-            font.setPixelSize(size)
-            font.setBold(bold)
-            t.setFont(font)
+            want = self._label_want[i] = (size, bold, colour, self._label_text(i, lang))
+            self._label_size[i] = self._measure(size, bold, want[3])
+        for i in set(self._labels) - wanted:
+            self._show_label(i, False)
+
+    @staticmethod
+    def _label_font(size: int, bold: bool) -> QFont:
+        font = QFont()
+        font.setPixelSize(size)
+        font.setBold(bold)
+        return font
+
+    def _measure(self, size: int, bold: bool, text: str) -> tuple[float, float]:
+        """The box of a label's text item with this style (cached)."""
+        key = (size, bold, text)
+        if key not in self._measured:
+            self._ruler.setFont(self._label_font(size, bold))
+            self._ruler.setPlainText(text)
+            br = self._ruler.boundingRect()
+            self._measured[key] = (br.width(), br.height())
+        return self._measured[key]
+
+    def _style_label(self, i: int) -> None:
+        """Give a label's text item the style worked out for it (restyling every label is costly)."""
+        want = self._label_want[i]
+        if self._label_state.get(i) != want:
+            self._label_state[i] = want
+            size, bold, colour, text = want
+            t = self._labels[i]
+            t.setFont(self._label_font(size, bold))
             t.setColor(colour)
             t.fill = self._styles["label_fill"]
-            t.setText(key[3])
-        for i in set(self._labels) - wanted:
-            self._labels[i].setVisible(False)
+            t.setText(text)
+
+    def _show_label(self, i: int, visible: bool) -> None:
+        if self._shown.get(i) != visible:
+            self._shown[i] = visible
+            self._labels[i].setVisible(visible)
 
     def _label_text(self, i: int, lang: str) -> str:
         name = self.store.zones[i].name(lang)
@@ -355,27 +479,23 @@ class MapView(QWidget):
 
     def _update_halo(self) -> None:
         row = self.session.selection.active
-        if row is None:
-            self._halo.setData([])
-            return
-        zi = self.store.record(row).zone
-        pos = self._display_pos(zi)
+        zi = None if row is None else self.store.record(row).zone
+        pos = None if zi is None else self._display_pos(zi)
         if pos is None:
-            self._halo.setData([])
+            if self._changed("halo", None):
+                self._halo.setData([])
             return
         size = self._sizes.get(zi, 8 if zi in self._cities else 12) + 18
-        fill = QColor(palette.ACTIVE)
-        fill.setAlpha(150)
-        self._halo.setData(pos=[pos], size=[size], pen=pg.mkPen("#F9A825", width=2.5), brush=pg.mkBrush(fill),
-                           data=[zi])
+        if self._changed("halo", (zi, pos, size)):
+            self._halo.setData(pos=[pos], size=[size], pen=self._styles["halo_pen"],
+                               brush=self._styles["halo_brush"], data=[zi])
 
     def _display_pos(self, zi: int) -> tuple[float, float] | None:
         if self.store.zones[zi].kind == "province":
             return None
         if self._outside[zi]:
-            pts = self._edge.data
-            hit = [p for p in pts if p["data"] == zi]
-            return (float(hit[0]["x"]), float(hit[0]["y"])) if hit else None
+            hit = [(lon, lat) for i, lon, lat, _size in self._edge_points if i == zi]
+            return hit[0] if hit else None
         return float(self._pos[zi, 0]), float(self._pos[zi, 1])
 
     # ------------------------------------------------------------------ labels
@@ -384,106 +504,133 @@ class MapView(QWidget):
         t = self._vb.childGroup.sceneTransform()
         return t.m11(), t.m22(), t.m31(), t.m32()
 
-    def _update_edge_markers(self) -> None:
+    def _update_edge_markers(self, view: tuple) -> None:
         """Pin places beyond the basemap to the edge of what is visible, pointing at them."""
         outside = np.flatnonzero(self._outside).tolist()
+        selected = self.session.filters.zones
+        chosen = tuple(self.store.zones[i].id in selected for i in outside)
+        if not self._changed("edge", (view, chosen, self._own[outside].tobytes())):
+            return
         if not outside:
+            self._edge_points = []
             self._edge.setData([])
             return
-        sx, sy, _, _ = self._to_screen()
-        (vx0, vx1), (vy0, vy1) = self._vb.viewRange()
+        sx, sy, _, _, vx0, vx1, vy0, vy1 = view
         ix, iy = EDGE_INSET_PX / abs(sx or 1), EDGE_INSET_PX / abs(sy or 1)
         x0, y0, x1, y1 = self.basemap.extent
         box = (max(vx0, x0) + ix, max(vy0, y0) + iy, min(vx1, x1) - ix, min(vy1, y1) - iy)
         if box[0] >= box[2] or box[1] >= box[3]:
             box = (vx0 + ix, vy0 + iy, vx1 - ix, vy1 - iy)
-        pos, symbols, sizes, pens = [], [], [], []
-        selected = self.session.filters.zones
-        for i in outside:
+        st = self._styles
+        points, symbols, pens, brushes = [], [], [], []
+        for i, sel in zip(outside, chosen, strict=True):
             lon, lat, angle = pin_to_box(float(self._pos[i, 0]), float(self._pos[i, 1]), box, self._ratio)
             self._edge_angle[i] = angle
-            pos.append((lon, lat))
-            symbols.append(QTransform().rotate(-angle).map(self._arrow))
-            sizes.append(max(16.0, marker_size(int(self._own[i]))))
-            pens.append(pg.mkPen(ORANGE, width=2.5) if self.store.zones[i].id in selected else pg.mkPen(MARKER_EDGE))
-        brush = [pg.mkBrush(ORANGE_FILL) if self.store.zones[i].id in selected else
-                 pg.mkBrush(MARKER_FILL) if self._own[i] else pg.mkBrush(FADED) for i in outside]
-        self._edge.setData(pos=pos, symbol=symbols, size=sizes, pen=pens, brush=brush, data=outside)
+            points.append((i, lon, lat, max(16.0, marker_size(int(self._own[i])))))
+            if angle not in self._arrows:
+                self._arrows[angle] = QTransform().rotate(-angle).map(self._arrow)
+            symbols.append(self._arrows[angle])
+            pens.append(st["edge_sel_pen"] if sel else st["edge_pen"])
+            brushes.append(st["sel_brush"] if sel else st["brush"] if self._own[i] else st["edge_faded_brush"])
+        self._edge_points = points
+        self._edge.setData(pos=[(lon, lat) for _, lon, lat, _ in points], symbol=symbols,
+                           size=[size for *_, size in points], pen=pens, brush=brushes, data=outside)
 
-    def _update_scale(self) -> None:
+    def _update_scale(self, view: tuple) -> None:
         """Keep the scale bar near 100 px with a round number of kilometres."""
-        sx = abs(self._to_screen()[0])
-        (_, _), (y0, y1) = self._vb.viewRange()
-        km_per_deg = KM_PER_DEG_LAT * math.cos(math.radians((y0 + y1) / 2))
+        sx, vy0, vy1 = abs(view[0]), view[6], view[7]
+        km_per_deg = KM_PER_DEG_LAT * math.cos(math.radians((vy0 + vy1) / 2))
         km = min(SCALE_KM, key=lambda k: abs(math.log(k * sx / km_per_deg / 100)))
-        self._scale.size = km / km_per_deg
-        self._scale.text.setText(self.tr("%1 km").replace("%1", str(km)))
-        self._scale.updateBar()
+        text = self.tr("%1 km").replace("%1", str(km))
+        if self._changed("scale", (km / km_per_deg, text)):
+            self._scale.size = km / km_per_deg
+            self._scale.text.setText(text)
+            self._scale.updateBar()
 
     def relayout_labels(self) -> None:
-        """Place the labels that fit without overlapping (called throttled on zoom and pan)."""
-        self._update_edge_markers()
-        self._update_scale()
+        """Place the labels that fit without overlapping (called throttled on zoom and pan).
+
+        The placement is recomputed only when something it depends on changed: the view,
+        the markers, the labels' priorities or their texts."""
         sx, sy, dx, dy = self._to_screen()
+        (vx0, vx1), (vy0, vy1) = self._vb.viewRange()
+        view = (sx, sy, dx, dy, vx0, vx1, vy0, vy1)
+        self._update_edge_markers(view)
+        self._update_scale(view)
         rect = self._vb.sceneBoundingRect()
         bounds = (rect.left() + 2, rect.top() + 2, rect.right() - 2, rect.bottom() - 2)
         selected = self.session.filters.zones
-
-        def screen(lon, lat):
-            return lon * sx + dx, lat * sy + dy
 
         obstacles = []
         for item in (self._key, self._scale.bar, self._scale.text):  # overlays in the corners
             r = item.sceneBoundingRect()
             obstacles.append((-1, (r.left(), r.top() - 2, r.right(), r.bottom())))
-        for lab, t in self._neighbours:  # centred on their position
-            x, y = screen(lab.lon, lab.lat)
-            br = t.textItem.boundingRect()
-            obstacles.append((-1, (x - br.width() / 2, y - br.height() / 2, x + br.width() / 2, y + br.height() / 2)))
-        points: list[tuple[int, float, float, float]] = []
-        for i, size in self._sizes.items():
-            points.append((i, *screen(*self._pos[i]), size / 2))
-        for i in self._cities:
-            if i not in self._sizes:
-                points.append((i, *screen(*self._pos[i]), 4.0))
-        for p in self._edge.data:
-            i = int(p["data"])
-            points.append((i, *screen(p["x"], p["y"]), p["size"] / 2))
-        view_width = self._vb.viewRange()[0][1] - self._vb.viewRange()[0][0]
-        zoomed_in = view_width < LEADER_ZOOM_DEG
+        for (lab, _t), (w, h) in zip(self._neighbours, self._neighbour_sizes, strict=True):  # centred
+            x, y = lab.lon * sx + dx, lab.lat * sy + dy
+            obstacles.append((-1, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+        # Markers, city seats without a marker, then the places pinned to the edge: screen position, radius.
+        idx = list(self._sizes) + [i for i in self._cities if i not in self._sizes]
+        radius = [size / 2 for size in self._sizes.values()] + [4.0] * (len(idx) - len(self._sizes))
+        lonlat = self._pos[idx]
+        if self._edge_points:
+            idx += [p[0] for p in self._edge_points]
+            radius += [p[3] / 2 for p in self._edge_points]
+            lonlat = np.vstack([lonlat, [(p[1], p[2]) for p in self._edge_points]])
+        xs, ys = (lonlat[:, 0] * sx + dx).tolist(), (lonlat[:, 1] * sy + dy).tolist()
+        zoomed_in = vx1 - vx0 < LEADER_ZOOM_DEG
         labels, sizes = [], {}
-        anchors = {i: (x, y) for i, x, y, _ in points}
-        for i, x, y, r in points:
+        anchors = {}
+        index = self.store.zone_index
+        chosen = {index[z] for z in selected if z in index}
+        is_city, outside, own, incl = (a.tolist() for a in (self._is_city, self._outside, self._own, self._incl))
+        for i, x, y, r in zip(idx, xs, ys, radius, strict=True):
+            anchors[i] = (x, y)
             q = 0.8 * r
             obstacles.append((i, (x - q, y - q, x + q, y + q)))
             if not (bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]):
                 continue
-            z = self.store.zones[i]
-            rank = 0 if z.id in selected else 1 if z.kind == "prefecture-city" else 2 if self._outside[i] else 3
-            if rank == 3 and self._own[i] == 0 and not zoomed_in:
+            rank = 0 if i in chosen else 1 if is_city[i] else 2 if outside[i] else 3
+            if rank == 3 and own[i] == 0 and not zoomed_in:
                 continue  # places with no events are named only when zoomed in
-            labels.append(_Label(i, x, y, r, (rank, -int(self._own[i]), -int(self._incl[i]), i), rank < 2))
-            br = self._labels[i].textItem.boundingRect()
-            sizes[i] = (br.width(), br.height())
-        self._placed = place_labels(labels, sizes, obstacles, bounds, leaders=zoomed_in)
+            if i not in self._label_size:
+                continue  # no text item yet (before the first filter update)
+            labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2))
+            sizes[i] = self._label_size[i]
+        key = (view, bounds, obstacles, labels, sizes)
+        if self._changed("layout", key):
+            self._apply_layout(place_labels(labels, sizes, obstacles, bounds, leaders=zoomed_in), sizes, anchors, view)
+        for i in self._placed:
+            self._style_label(i)
+
+    def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,
+                      view: tuple) -> None:
+        """Show the placed labels where ``place_labels`` put them (moving only those that moved)."""
+        sx, sy, dx, dy = view[:4]
+        for i in set(self._placed) - set(placed):
+            self._show_label(i, False)
+        self._placed = placed
         lx, ly = [], []
-        for i, t in self._labels.items():
-            spot = self._placed.get(i)
-            t.setVisible(spot is not None)
-            if spot is None:
+        for i in self._labels:  # in a fixed order, so the leader lines are drawn the same way
+            if i not in placed:
                 continue
-            ox, oy, leader = spot
+            ox, oy, leader = placed[i]
+            self._show_label(i, True)
             w, h = sizes[i]
             x, y = anchors[i]
             lon, lat = (x - dx) / sx, (y - dy) / sy
-            t.setPos(lon, lat)
-            t.setAnchor((-ox / w, -oy / h))  # keeps the pixel offset while the view zooms
+            where = (lon, lat, (-ox / w, -oy / h))  # the anchor keeps the pixel offset while the view zooms
+            if self._anchored.get(i) != where:
+                self._anchored[i] = where
+                t = self._labels[i]
+                t.setPos(lon, lat)
+                t.setAnchor(where[2])
             if leader:
                 cx = min(max(x, x + ox), x + ox + w)  # nearest point of the label box
                 cy = min(max(y, y + oy), y + oy + h)
                 lx += [lon, (cx - dx) / sx, np.nan]
                 ly += [lat, (cy - dy) / sy, np.nan]
-        self._leaders.setData(np.array(lx, float), np.array(ly, float), connect="finite")
+        if self._changed("leaders", (tuple(lx), tuple(ly))):
+            self._leaders.setData(np.array(lx, float), np.array(ly, float), connect="finite")
 
     # ------------------------------------------------------------------ interaction
     def _on_clicked(self, item, points, ev) -> None:

@@ -10,7 +10,15 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QWidget
 
 from explorer.core.filter_state import Filters
-from explorer.gui.filter_panel import SEARCH_DEBOUNCE_MS, YEAR_DEBOUNCE_MS, FilterPanel
+from explorer.gui.filter_panel import (
+    SEARCH_DEBOUNCE_MS,
+    YEAR_DEBOUNCE_MS,
+    FilterPanel,
+    _check_tree,
+    _checkable_item,
+    _Rows,
+    masked_bincount,
+)
 
 HITECH = "yangquan-hitech"
 VALVE = "yangquan-valve"  # a company site under HITECH, and a storyline of the same id
@@ -287,6 +295,147 @@ def test_storyline_checks_and_counts(panel, session, store):
         if panel.storyline_item(s.id):
             want = int(base[store.storyline_mask([s.id])].sum())
             assert int(panel.storyline_item(s.id).text(1)) == want, s.id
+
+
+# ---------------------------------------------------------------------- incremental updates
+def shown(panel) -> dict:
+    """Everything the panel shows, as plain data (to compare two panels)."""
+    QCoreApplication.processEvents()  # the count columns are re-fitted on the next pass
+
+    def rows(tree):
+        out = []
+        for item in tree.findItems("", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive):
+            fg = [item.data(c, Qt.ItemDataRole.ForegroundRole) for c in (0, 1)]
+            out.append((item.text(0), item.text(1), item.checkState(0), item.isExpanded(),
+                        [None if b is None else b.color().name() for b in fg]))
+        return out, tree.header().sectionSize(0), tree.header().sectionSize(1), tree.sizeHint().height()
+
+    return {
+        "zones": rows(panel.zone_tree), "categories": rows(panel.category_list),
+        "storylines": rows(panel.storyline_list),
+        "chips": [(c.text(), c.toolTip(), c.icon().isNull(), c.isVisibleTo(panel)) for c in panel.chip_buttons()],
+        "summary": panel._summary_label.text(), "clear": panel.clear_all_button.isEnabled(),
+        "text": panel.search_edit.text(), "years": (panel.year_from.value(), panel.year_to.value()),
+        "all_years": panel.all_years_button.isEnabled(),
+    }
+
+
+def test_an_updated_panel_shows_what_a_fresh_one_shows(qtbot, panel, session, store):
+    # Only changed rows, check marks and chips are touched: after any sequence of changes
+    # the panel must show exactly what a panel opened on the same state shows.
+    steps = [
+        lambda: session.state.update(None, years=(2019, 2021)),
+        lambda: session.state.update(None, zones={HITECH, "jincheng"}),
+        lambda: panel.zone_item("jincheng").setCheckState(0, Qt.CheckState.Unchecked),  # the user unticks
+        lambda: session.state.update(None, categories={"reform", "project"}, storylines={VALVE}),
+        lambda: panel.category_item("project").setCheckState(0, Qt.CheckState.Unchecked),
+        lambda: session.state.update(None, years=(1924, 1924), text="阀门"),
+        lambda: session.set_language("en"),
+        lambda: session.state.update(None, years=(2019, 2021)),  # an earlier state again
+        lambda: session.state.clear(None),
+    ]
+    for k, step in enumerate(steps):
+        step()
+        # Expanded branches are the user's business (and a map click's): copy them over.
+        fresh = FilterPanel(session)
+        qtbot.addWidget(fresh)
+        fresh.resize(panel.size())
+        fresh.show()
+        qtbot.waitExposed(fresh)
+        for zid, item in panel._zone_items.items():
+            fresh.zone_item(zid).setExpanded(item.isExpanded())
+        got, want = shown(panel), shown(fresh)
+        for part in want:
+            assert got[part] == want[part], (k, part)
+        fresh.close()
+
+
+def test_rows_follow_counts_checks_and_dimming(panel, session, store):
+    def expected(field, items, counts, index):
+        for key, item in items.items():
+            n = int(counts[index[key]])
+            dim = item.data(1, Qt.ItemDataRole.ForegroundRole)
+            assert (item.text(1), checked(item), dim is not None) == \
+                (str(n), key in getattr(session.filters, field), n == 0), (field, key)
+
+    for change in ({"years": (2019, 2021)}, {"categories": {"reform"}}, {"zones": {HITECH}},
+                   {"years": (1924, 1930)}, {"years": None, "categories": set()}, {"zones": set()}):
+        session.state.update(None, **change)
+        f = session.filters
+        expected("zones", panel._zone_items, store.zone_counts_inclusive(store.mask(f.without("zones"))),
+                 store.zone_index)
+        expected("categories", panel._category_items,
+                 np.bincount(store.category[store.mask(f.without("categories"))], minlength=len(store.categories)),
+                 store.category_index)
+        base = store.mask(f.without("storylines"))
+        expected("storylines", panel._storyline_items,
+                 [int(base[store.storyline_mask([s.id])].sum()) for s in store.storylines], store.storyline_index)
+
+
+def test_count_columns_fit_the_counts(panel, session, store):
+    def widths():
+        QCoreApplication.processEvents()
+        return [t.header().sectionSize(1) for t in (panel.zone_tree, panel.category_list, panel.storyline_list)]
+
+    wide = widths()
+    assert store.n >= 100  # three digits in the province's row
+    session.state.update(None, years=(1924, 1924))  # a handful of events: one digit everywhere
+    narrow = widths()
+    assert narrow[0] < wide[0] and all(n <= w for n, w in zip(narrow, wide, strict=True))
+    session.state.update(None, years=(1924, store.year_max - 1))  # hundreds again, the panel's layout unchanged
+    assert widths() == wide
+    session.state.update(None, years=None)
+    assert widths() == wide
+
+
+@pytest.mark.parametrize("share", [0.0, 0.001, 0.3, 0.5, 0.7, 0.999, 1.0])
+def test_masked_bincount_is_bincount_of_the_masked_keys(share):
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 40, 5000).astype(np.int32)
+    keys[keys == 7] = 8  # a key with no rows at all
+    mask = rng.random(5000) < share
+    want = np.bincount(keys[mask], minlength=45)
+    for totals in (None, np.bincount(keys, minlength=45)):
+        got = masked_bincount(keys, mask, 45, totals)
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("flat", [False, True])
+def test_rows_refit_the_count_column(qtbot, flat):
+    # The counts are written with the model's signals held back; the column must still fit them.
+    tree = _check_tree(flat)
+    qtbot.addWidget(tree)
+    items = {f"k{i}": _checkable_item(tree, f"k{i}") for i in range(5)}
+    for key, item in items.items():
+        item.setText(0, key)
+    rows = _Rows(tree, items, {key: i for i, key in enumerate(items)})
+    tree.resize(300, 300)
+    tree.show()
+    qtbot.waitExposed(tree)
+
+    def width(counts):
+        rows.show(np.array(counts), frozenset(), lambda: None)
+        QCoreApplication.processEvents()
+        return tree.header().sectionSize(1)
+
+    narrow = width([1, 2, 3, 4, 5])
+    assert width([1, 2, 3, 4, 123456789]) > narrow and items["k4"].text(1) == "123456789"
+    assert width([1, 2, 3, 4, 5]) == narrow
+
+
+def test_chips_stay_while_their_filter_stays(qtbot, panel, session):
+    session.state.update(None, zones={HITECH})
+    (zone_chip,) = panel.chip_buttons()
+    session.state.update(None, years=(2019, 2021), categories={"reform"})
+    chips = panel.chip_buttons()
+    assert chips[0] is zone_chip and panel.chip_texts()[1:] == ["2019–2021 ✕", f"{panel.category_item('reform').text(0)} ✕"]
+    assert not chips[2].icon().isNull()  # the category's swatch
+    session.state.update(None, zones=set())
+    assert zone_chip not in panel.chip_buttons() and panel.chip_buttons() == chips[1:]
+    assert zone_chip.isHidden()  # and deleted on the next event-loop pass
+    panel.retranslate_ui()  # tooltips are translated: every chip is made anew
+    assert panel.chip_texts() == ["2019–2021 ✕", f"{panel.category_item('reform').text(0)} ✕"]
+    assert not set(panel.chip_buttons()) & set(chips)
 
 
 # ---------------------------------------------------------------------- language, tooltips, lifetime

@@ -1,15 +1,20 @@
 """The zone map pane: change the state, assert what the map shows, and click it."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase
 
+from explorer.core.database import open_database
 from explorer.core.paths import resource
-from explorer.gui.map_view import MapView, _Label, marker_size, place_labels
+from explorer.core.session import Session
+from explorer.core.store import EventStore
+from explorer.core.synth import synthesise
+from explorer.gui.map_view import KM_PER_DEG_LAT, LABEL_RATE, MapView, _Label, marker_size, place_labels
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -30,6 +35,14 @@ def view(qtbot, session):
     qtbot.waitExposed(w)
     w.fit_province()
     return w
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory):
+    """A synthetic database: more zones, and events in places beyond the map."""
+    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
+    synthesise(3000, path, seed=3)
+    return EventStore(open_database(path))
 
 
 def click_zone(qtbot, view, zone_id):
@@ -223,6 +236,202 @@ def test_place_labels_skips_what_does_not_fit():
     tiny = place_labels(labels, sizes, [], (0, 0, 100, 100), leaders=False)
     assert tiny == out  # deterministic
     assert place_labels(labels, sizes, [], (40, 40, 60, 60), leaders=False) == {}
+
+
+def _pen(pen):
+    return None if pen is None else (pen.color().name(QColor.NameFormat.HexArgb), pen.widthF(), pen.style())
+
+
+def _brush(brush):
+    return None if brush is None else brush.color().name(QColor.NameFormat.HexArgb)
+
+
+def drawn(view) -> dict:
+    """What the map shows of its zones, as plain data: markers, seats, arrows, halo, labels, leaders."""
+    def spots(item):
+        return [(round(float(p["x"]), 9), round(float(p["y"]), 9), float(p["size"]), p["data"],
+                 p["symbol"] if isinstance(p["symbol"], str | None) else p["symbol"].boundingRect().getRect(),
+                 _pen(p["pen"]), _brush(p["brush"])) for p in item.data]
+
+    labels = {}
+    for i, t in view._labels.items():
+        if t.isVisible():
+            font = t.textItem.font()
+            labels[view.store.zones[i].id] = (
+                t.textItem.toPlainText(), round(t.pos().x(), 9), round(t.pos().y(), 9),
+                (round(t.anchor[0], 9), round(t.anchor[1], 9)), font.pixelSize(), font.bold(),
+                t.textItem.defaultTextColor().name(), t.textItem.boundingRect().getRect())
+    lx, ly = view._leaders.getData()
+    return {"markers": spots(view._markers), "seats": spots(view._seats), "edge": spots(view._edge),
+            "halo": spots(view._halo), "labels": labels,
+            "leaders": [] if lx is None else [[None if math.isnan(v) else v for v in pt]
+                                              for pt in np.round(np.c_[lx, ly], 9).tolist()],
+            "neighbours": [t.textItem.toPlainText() for _, t in view._neighbours],
+            "scale": (view._scale.text.toPlainText(), round(view._scale.size, 12))}
+
+
+def open_map(qtbot, session, size=(900, 900)) -> MapView:
+    view = MapView(session)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+@pytest.mark.parametrize("data", ["curated", "synthetic"])
+@pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan"])
+def test_an_updated_map_draws_what_a_fresh_one_draws(qtbot, request, data, preset):
+    # The map redraws only what changed: after any sequence of changes it must show exactly
+    # what a map opened on the same state shows.
+    store = request.getfixturevalue("store" if data == "curated" else "synth_store")
+    session = Session(store, lang="zh")
+    view = open_map(qtbot, session)
+    getattr(view, preset)()
+    city = next(z.id for z in store.zones if z.kind == "prefecture-city")
+    park = next(z.id for z in store.zones if z.kind == "park")
+    edge = [store.zones[i].id for i in np.flatnonzero(view._outside)]
+    steps = [
+        lambda: session.state.update(None, years=(store.year_min, int(np.median(store.year)))),
+        lambda: session.state.update(None, zones={city, park, *edge}),
+        lambda: session.selection.select_one(int(np.flatnonzero(store.zone != store.zone_index["shanxi"])[-1]), None),
+        lambda: session.state.update(None, categories={store.categories[0].id}, zones={park}),
+        lambda: session.state.update(None, years=(store.year_max, store.year_max), categories=set()),
+        lambda: session.set_language("en"),
+        lambda: view.resize(640, 900),  # the view box changes size
+        lambda: session.state.update(None, years=None, zones=set()),
+        lambda: session.selection.clear(None),
+    ]
+    for k, step in enumerate([*steps, "pan"]):
+        getattr(view, preset)()
+        if step == "pan":
+            view._vb.translateBy(x=0.05, y=0.3)
+            qtbot.wait(3 * 1000 // LABEL_RATE)  # the throttled re-layout after a pan
+        else:
+            step()
+        fresh = open_map(qtbot, session, (view.width(), view.height()))
+        getattr(fresh, preset)()
+        if step == "pan":
+            fresh._vb.translateBy(x=0.05, y=0.3)
+            fresh.relayout_labels()
+        (_, _), (y0, y1) = view._vb.viewRange()
+        km = float(view._scale.text.toPlainText().split()[0])  # the scale bar is that long on the map
+        assert view._scale.size == pytest.approx(km / (KM_PER_DEG_LAT * math.cos(math.radians((y0 + y1) / 2))))
+        got, want = drawn(view), drawn(fresh)
+        assert got.keys() == want.keys()
+        for part in want:
+            assert got[part] == want[part], (k, part)
+        fresh.close()
+
+
+def test_label_boxes_used_for_placement_are_the_shown_ones(view, session):
+    # Label boxes are measured once per style, off the scene: they must be those of the labels.
+    for change in (lambda: None, lambda: session.state.toggle_zone("taiyuan", None),
+                   lambda: session.set_language("en"), lambda: session.state.update(None, years=(2019, 2019))):
+        change()
+        assert view.label_texts()
+        for zid in view.label_texts():
+            i = view.store.zone_index[zid]
+            br = view._labels[i].textItem.boundingRect()
+            assert view._label_size[i] == (br.width(), br.height()), zid
+
+
+def test_labels_are_laid_out_again_only_when_something_they_depend_on_changed(view, session, monkeypatch):
+    import explorer.gui.map_view as mv
+
+    calls = []
+    place = mv.place_labels
+    monkeypatch.setattr(mv, "place_labels", lambda *a, **k: calls.append(1) or place(*a, **k))
+    shown = drawn(view)
+    view.relayout_labels()  # e.g. a range signal after the preset already laid them out
+    assert calls == []
+    store = session.store
+    session.state.update(None, years=(store.year_min, store.year_max))  # a filter that changes no count
+    assert calls == [] and drawn(view) == shown
+    session.state.update(None, years=(store.year_min, int(np.median(store.year))))  # counts change
+    assert len(calls) == 1 and drawn(view)["labels"] != shown["labels"]
+    view.zoom_to_yangquan()  # the view changes
+    assert len(calls) >= 2
+
+
+def test_places_beyond_the_map_show_their_current_count(qtbot, synth_store):
+    session = Session(synth_store, lang="zh")
+    view = open_map(qtbot, session)
+    view.fit_province()
+    store = session.store
+    outside = [store.zones[i] for i in np.flatnonzero(view._outside)]
+    counts = store.zone_counts(session.mask)
+    z = max(outside, key=lambda z: counts[z.index])
+    assert counts[z.index] > 0, "the synthetic data should have events beyond the map"
+
+    def count():
+        return int(store.zone_counts(session.mask_without("zones"))[z.index])
+
+    assert view.label_texts().get(z.id) == f"{z.name_zh} ({count()})"
+    year = int(store.year[store.zone == z.index][0])
+    session.state.update(None, years=(year, year))
+    assert count() > 0 and view.label_texts().get(z.id) == f"{z.name_zh} ({count()})"
+    session.state.update(None, years=(year + 1, year + 60) if year < 1990 else (year - 60, year - 1))
+    if count():
+        assert view.label_texts().get(z.id) == f"{z.name_zh} ({count()})"
+    session.state.update(None, text="no event has this text")
+    assert count() == 0 and view.label_texts().get(z.id, z.name_zh) == z.name_zh
+    session.state.update(None, years=None, text="")
+    assert view.label_texts().get(z.id) == f"{z.name_zh} ({counts[z.index]})"
+
+
+def reference_place_labels(labels, sizes, obstacles, bounds, leaders):
+    """The placement as first written: one spot at a time, in plain Python."""
+    placed, out = [], {}
+    directions = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
+    bx0, by0, bx1, by1 = bounds
+
+    def free(r, lab, strict):
+        if r[0] < bx0 or r[1] < by0 or r[2] > bx1 or r[3] > by1:
+            return False
+        if any(r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3] for o in placed):
+            return False
+        return not any(z != lab.zone and (z < 0 or strict) and r[0] < o[2] and o[0] < r[2] and r[1] < o[3]
+                       and o[1] < r[3] for z, o in obstacles)
+
+    for lab in sorted(labels, key=lambda la: la.priority):
+        w, h = sizes[lab.zone]
+        rings = [lab.radius + 2] + ([lab.radius + 22, lab.radius + 44, lab.radius + 70] if leaders else [])
+        tries = [(k, dist, True) for k, dist in enumerate(rings)] + ([(0, rings[0], False)] if lab.over_markers else [])
+        for k, dist, strict in tries:
+            spot = None
+            for sx, sy in directions:
+                norm = math.hypot(sx, sy)
+                px, py = lab.x + dist * sx / norm, lab.y + dist * sy / norm
+                left, top = px - w * (1 - sx) / 2, py - h * (1 - sy) / 2
+                if free(rect := (left, top, left + w, top + h), lab, strict):
+                    spot = rect
+                    break
+            if spot is not None:
+                placed.append(spot)
+                out[lab.zone] = (spot[0] - lab.x, spot[1] - lab.y, k > 0)
+                break
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_place_labels_matches_the_spot_by_spot_placement(seed):
+    # Crowded random maps: markers (their own obstacles), fixed text, labels leaving the bounds.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 120))
+    xy = rng.uniform(-20, 420, (n, 2))
+    radius = rng.uniform(2, 21, n)
+    labels = [_Label(i, float(xy[i, 0]), float(xy[i, 1]), float(radius[i]),
+                     (int(rng.integers(0, 4)), -int(rng.integers(0, 50)), i), bool(rng.random() < 0.3))
+              for i in range(n) if rng.random() < 0.8]
+    sizes = {i: (float(rng.uniform(20, 90)), float(rng.uniform(10, 16))) for i in range(n)}
+    obstacles = [(i, (x - 0.8 * r, y - 0.8 * r, x + 0.8 * r, y + 0.8 * r))
+                 for i, ((x, y), r) in enumerate(zip(xy, radius, strict=True))]
+    obstacles += [(-1, (float(a), float(b), float(a) + 60, float(b) + 18)) for a, b in rng.uniform(0, 400, (4, 2))]
+    bounds = (2.0, 2.0, 398.0, 398.0)
+    for leaders in (False, True):
+        assert place_labels(labels, sizes, obstacles, bounds, leaders) == \
+            reference_place_labels(labels, sizes, obstacles, bounds, leaders)
 
 
 def test_deleted_pane_stops_listening(qtbot, session):
