@@ -3,6 +3,8 @@
 import csv
 import io
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,8 +15,12 @@ import pandas as pd
 import pytest
 
 from explorer.core import export as export_mod
-from explorer.core.export import COLUMNS, ExportCancelled, ExportError, ExportSpec, neutralise, write_csv
+from explorer.core import export_sql
+from explorer.core.database import open_database
+from explorer.core.export import COLUMNS, ENCODINGS, ExportCancelled, ExportError, ExportSpec, neutralise, write_csv
 from explorer.core.filter_state import Filters
+from explorer.core.store import EventStore
+from explorer.core.synth import synthesise
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,55 +73,188 @@ def test_formula_injection_neutralised(cell):
     assert neutralise("阀门=1") == "阀门=1"
 
 
-def test_injection_in_data_is_neutralised_in_file(store, tmp_path, monkeypatch):
-    real = export_mod.iter_rows
+# Hostile text in a copy of the real data: formula starts, separators, quotes, line breaks,
+# odd figure values, several figures and citations stored out of order.
+EVIL_SQL = """
+PRAGMA foreign_keys=OFF;
+UPDATE events SET title_zh='=1+1' WHERE seq=5;
+UPDATE events SET title_en='+SUM(A1)' WHERE seq=6;
+UPDATE events SET summary_zh='-2+3' WHERE seq=7;
+UPDATE events SET summary_en='@cmd' WHERE seq=8;
+UPDATE events SET title_zh=char(9)||'tab' WHERE seq=9;
+UPDATE events SET title_en=char(13)||'cr'||char(10)||'lf' WHERE seq=10;
+UPDATE events SET summary_zh='第一行'||char(10)||'第二行, "引号"' WHERE seq=11;
+UPDATE events SET summary_en='a,b' WHERE seq=12;
+UPDATE events SET summary_en='', title_en='' WHERE seq=13;
+UPDATE events SET title_zh=' =space first', summary_zh='''quote first' WHERE seq=14;
+UPDATE events SET title_zh='emoji 😀 ＝全角', summary_en='"=quoted"' WHERE seq=15;
+UPDATE events SET title_en=char(13) WHERE seq=16;
+UPDATE events SET title_en='=a,"b"'||char(10) WHERE seq=17;
+UPDATE figures SET event_id='-dash-id' WHERE event_id=(SELECT id FROM events WHERE seq=25);
+UPDATE citations SET event_id='-dash-id' WHERE event_id=(SELECT id FROM events WHERE seq=25);
+UPDATE event_storylines SET event_id='-dash-id' WHERE event_id=(SELECT id FROM events WHERE seq=25);
+UPDATE events SET id='-dash-id' WHERE seq=25;
+UPDATE zones SET name_en='=evil zone' WHERE id=(SELECT zone_id FROM events WHERE seq=0);
+UPDATE zones SET name_zh='' WHERE id=(SELECT zone_id FROM events WHERE seq=30);
+UPDATE zones SET name_zh='阳泉,"市"' WHERE kind='prefecture-city';
+UPDATE categories SET zh='', en='-minus cat' WHERE id=(SELECT category_id FROM events WHERE seq=1);
+UPDATE storylines SET zh='@故事', en='' WHERE id=(SELECT min(id) FROM storylines);
+UPDATE storylines SET zh='', en='+plus story' WHERE id=(SELECT max(id) FROM storylines);
+UPDATE articles SET outlet_zh='=南风窗, "x"', outlet_en='' WHERE id=(SELECT min(id) FROM articles);
+UPDATE articles SET outlet_en='-Shanxi' WHERE id=(SELECT max(id) FROM articles);
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 9, 1e20, NULL, '亿,元', '=大数', 'big' FROM events WHERE seq=20;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, -1, 0.1+0.2, 0.0, '', '', 'third "q"' FROM events WHERE seq=20;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 3, 1.0/3, 2.5, '%', '三', '' FROM events WHERE seq=20;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 0, -5.5, -1e-7, 'm', '负', 'neg' FROM events WHERE seq=21;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 0, 123456789012.5, 1e16, 'x', '-开头', '-start' FROM events WHERE seq=22;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 1, 1.5e300, -0.0, 'y', 'huge', 'huge' FROM events WHERE seq=22;
+INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, -5, (SELECT min(id) FROM articles), 77, 0, 1 FROM events WHERE seq=20;
+INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, 50, (SELECT max(id) FROM articles), 3, 0, 1 FROM events WHERE seq=20;
+UPDATE events SET conflict_id='-conf' WHERE seq=40;
+"""
 
-    def evil(*a, **k):
-        for row in real(*a, **k):
-            row[12] = "=HYPERLINK(\"http://x\")"
-            yield row
 
-    monkeypatch.setattr(export_mod, "iter_rows", evil)
+@pytest.fixture(scope="module")
+def evil_store(db_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("evil") / "evil.sqlite"
+    shutil.copy(db_path, path)
+    con = sqlite3.connect(path)
+    con.executescript(EVIL_SQL)
+    con.close()
+    return EventStore(open_database(path))
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
+    synthesise(1500, path, seed=3)
+    return EventStore(open_database(path))
+
+
+def _read(path, enc="utf-8-sig"):
+    with open(path, encoding=enc, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _generic_bytes(store, spec, path, monkeypatch, enc="utf-8-sig"):
+    """The export written through :func:`iter_rows` (the generic path), as bytes."""
+    with monkeypatch.context() as m:
+        m.setattr(export_sql, "supported", lambda _store: False)
+        write_csv(store, spec, path, encoding=enc)
+    return path.read_bytes()
+
+
+def test_hostile_text_is_neutralised_and_quoted(evil_store, tmp_path):
     out = tmp_path / "e.csv"
-    write_csv(store, _spec(text="阀门"), out)
-    df = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert all(v.startswith("'=") for v in df["title_zh"])
+    n = write_csv(evil_store, ExportSpec(), out)
+    rows = _read(out)
+    assert n == len(rows) == evil_store.n  # line breaks inside cells do not split rows
+    assert rows[5]["title_zh"] == "'=1+1" and rows[6]["title_en"] == "'+SUM(A1)"
+    assert rows[7]["summary_zh"] == "'-2+3" and rows[8]["summary_en"] == "'@cmd"
+    assert rows[9]["title_zh"] == "'\ttab" and rows[10]["title_en"] == "'\rcr\nlf"
+    assert rows[11]["summary_zh"] == '第一行\n第二行, "引号"' and rows[12]["summary_en"] == "a,b"
+    assert rows[14]["title_zh"] == " =space first" and rows[14]["summary_zh"] == "'quote first"
+    assert rows[15]["title_zh"] == "emoji 😀 ＝全角" and rows[15]["summary_en"] == '"=quoted"'
+    assert rows[17]["title_en"] == "'=a,\"b\"\n"
+    assert rows[25]["event_id"] == "'-dash-id" and rows[40]["conflict_group"] == "'-conf"
+    assert rows[0]["zone_en"] == "'=evil zone"
+    assert all(r["city_zh"] in ("", '阳泉,"市"') for r in rows)
+    assert any(r["sources"].startswith("'=南风窗, \"x\", ") for r in rows)
+    raw = out.read_bytes()
+    assert b'"\'=a,""b""\n"' in raw and b"\r\n" in raw
 
 
-def test_multiline_text_is_quoted(store, tmp_path, monkeypatch):
-    real = export_mod.iter_rows
+def test_several_figures_and_sources_in_order(evil_store, tmp_path):
+    out = tmp_path / "f.csv"
+    write_csv(evil_store, ExportSpec(scope="selection", rows=(20, 21, 22)), out)
+    rows = _read(out)
+    for r, row in zip(rows, (20, 21, 22), strict=True):
+        d = evil_store.detail(row)
+        figs = "; ".join(f"{f.label('zh')} {f.value_text()}" for f in d.figures)
+        srcs = " | ".join(f"{s.outlet_zh}, {evil_store.articles[s.article_id].published}, {s.article_id}, ¶{s.para}"
+                          for s in d.sources)
+        assert r["figures"] == neutralise(figs) and r["sources"] == neutralise(srcs)
+    assert rows[0]["figures"].startswith('third "q" 0.3; ')  # a value_to of 0 is no range
+    assert "; 三 0.3333333333–2.5%; =大数 100000000000000000000亿,元" in rows[0]["figures"]
+    assert " | " in rows[0]["sources"] and rows[0]["sources"].startswith("'=南风窗")
+    assert "负 -5.5–-1e-07m" in rows[1]["figures"]
+    assert rows[2]["figures"].startswith("'-开头 1.23456789e+11–10000000000000000x")
+    assert f"; huge {int(1.5e300)}y" in rows[2]["figures"]  # written in full, as the detail pane does
 
-    def multi(*a, **k):
-        for row in real(*a, **k):
-            row[14] = "第一行\n第二行, \"引号\""
-            yield row
 
-    monkeypatch.setattr(export_mod, "iter_rows", multi)
-    out = tmp_path / "m.csv"
-    n = write_csv(store, _spec(text="阀门"), out)
-    with out.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    assert len(rows) == n and rows[0]["summary_zh"] == "第一行\n第二行, \"引号\""
+@pytest.mark.parametrize("spec", [
+    ExportSpec(),
+    ExportSpec(lang="en", lane_mode="category"),
+    ExportSpec(lane_mode="storyline"),
+    ExportSpec(scope="lanes", lane_mode="storyline", lanes=("storyline:", "storyline:nope", "storyline:sanhua-sanzhi")),
+    ExportSpec(scope="lanes", lane_mode="zone", lanes=("zone:yangquan-hitech", "zone:yangquan-valve"), lang="en"),
+    ExportSpec(scope="selection", rows=(150, 3, 77, 5, 5, 10**9, -1, 0, 11), lane_mode="storyline", lang="en"),
+    ExportSpec(filters=Filters(text="阀门")),
+])
+@pytest.mark.parametrize("enc", ENCODINGS)
+def test_sql_path_writes_the_bytes_of_the_generic_path(evil_store, tmp_path, monkeypatch, spec, enc):
+    monkeypatch.setattr(export_mod, "BATCH", 7)  # many chunks: both workers, chunk seams
+    out = tmp_path / "fast.csv"
+    write_csv(evil_store, spec, out, encoding=enc)
+    assert out.read_bytes() == _generic_bytes(evil_store, spec, tmp_path / "slow.csv", monkeypatch, enc)
+
+
+@pytest.mark.parametrize("spec", [
+    ExportSpec(lane_mode="category", lang="en"),
+    ExportSpec(scope="lanes", lane_mode="storyline", lanes=("storyline:", "storyline:yangquan-valve")),
+    ExportSpec(filters=Filters(years=(1950, 2000))),
+])
+def test_synthetic_export_matches_generic_path(synth_store, tmp_path, monkeypatch, spec):
+    monkeypatch.setattr(export_mod, "BATCH", 200)
+    out = tmp_path / "fast.csv"
+    n = write_csv(synth_store, spec, out)
+    assert n > 200
+    assert out.read_bytes() == _generic_bytes(synth_store, spec, tmp_path / "slow.csv", monkeypatch)
+
+
+def test_selection_scope_with_scattered_rows(evil_store, tmp_path):
+    out = tmp_path / "s.csv"
+    n = write_csv(evil_store, ExportSpec(scope="selection", rows=(150, 3, 77, 5, 5, 10**9, -1, 0)), out)
+    rows = _read(out)
+    assert n == len(rows) == 5
+    assert [r["event_id"] for r in rows] == [neutralise(evil_store.record(i).id) for i in (0, 3, 5, 77, 150)]
+
+
+def test_rows_in_any_order_keep_their_order(evil_store):
+    groups = [("", np.array([30, 2, 17, 16, 1])), ("category:founding", np.array([4, 5, 6, 9]))]
+    body = b"".join(data for _, data in export_sql.stream(evil_store, groups, "zh", "utf-8", 3))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        [neutralise(c) for c in row] for row in export_mod.iter_rows(evil_store, groups, "zh"))
+    assert body.decode("utf-8") == buf.getvalue()
 
 
 def test_failure_mid_write_leaves_existing_file_untouched(store, tmp_path, monkeypatch):
     out = tmp_path / "keep.csv"
     out.write_text("precious", encoding="utf-8")
-    real = export_mod.iter_rows
+    real_fdopen = os.fdopen
 
-    def boom(*a, **k):
-        for i, row in enumerate(real(*a, **k)):
-            if i == 3:
+    class DiskFull(io.BufferedWriter):
+        writes = 0
+
+        def write(self, data):
+            DiskFull.writes += 1
+            if DiskFull.writes == 3:
                 raise OSError(28, "No space left on device")
-            yield row
+            return super().write(data)
 
-    monkeypatch.setattr(export_mod, "iter_rows", boom)
-    monkeypatch.setattr(export_mod, "BATCH", 2)
+    def fdopen(fd, mode, **kw):
+        return DiskFull(real_fdopen(fd, mode, buffering=0))
+
+    monkeypatch.setattr(export_mod.os, "fdopen", fdopen)
+    monkeypatch.setattr(export_mod, "BATCH", 10)
     with pytest.raises(ExportError) as info:
         write_csv(store, ExportSpec(), out)
+    assert info.value.kind == "write-failed"
     assert "No space left on device" in str(info.value) and "keep.csv" in str(info.value)
     assert out.read_text(encoding="utf-8") == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.csv"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-export")]
 
 
 def test_cancel_leaves_nothing(store, tmp_path, monkeypatch):
@@ -130,6 +269,27 @@ def test_cancel_leaves_nothing(store, tmp_path, monkeypatch):
     with pytest.raises(ExportCancelled):
         write_csv(store, ExportSpec(), tmp_path / "c.csv", progress=progress, cancel=cancel)
     assert list(tmp_path.iterdir()) == [] and seen
+    assert seen[0] < store.n  # stopped mid-way, not after the last chunk
+
+
+def test_cancel_in_a_large_export_stops_the_workers(synth_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(export_mod, "BATCH", 50)
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if done >= 200:
+            cancel.set()
+
+    with pytest.raises(ExportCancelled):
+        write_csv(synth_store, ExportSpec(lane_mode="storyline"), tmp_path / "c.csv", progress=progress, cancel=cancel)
+    assert list(tmp_path.iterdir()) == []
+    done, total = seen[-1]
+    assert 200 <= done < 250 < total  # one chunk (at most 50 rows) after the cancel
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-export")]
+    # The pooled connections went back as they were: text comes back as str, not bytes.
+    assert isinstance(synth_store.record(7).title_zh, str) and synth_store.detail(3).record.row == 3
 
 
 def test_unwritable_targets_have_clear_messages(store, tmp_path):
