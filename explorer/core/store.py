@@ -472,6 +472,7 @@ class EventStore:
     def records(self, rows: Sequence[int]) -> list[EventRecord]:
         """Text fields of the given rows (cached; fetched in batches with plain SQL rows)."""
         want = sorted({int(r) for r in rows if int(r) not in self._cache})
+        fetched: dict[int, EventRecord] = {}  # kept here too: a large request may evict its own rows
         if want:
             t = EventRow.__table__
             cols = [t.c[k] for k in _RECORD_COLUMNS]
@@ -481,12 +482,17 @@ class EventStore:
                     q = select(*cols).where(t.c.seq.between(lo, hi)) if hi - lo > 8 else \
                         select(*cols).where(t.c.seq.in_(list(range(lo, hi + 1))))
                     for r in conn.execute(q):
-                        self._remember(self._record(r))
+                        rec = self._record(r)
+                        fetched[rec.row] = rec
+                        self._remember(rec)
         out = []
         for r in rows:
-            rec = self._cache.get(int(r))
+            rec = fetched.get(int(r))
+            if rec is None:
+                rec = self._cache.get(int(r))
+                if rec is not None:
+                    self._cache.move_to_end(int(r))
             if rec is not None:
-                self._cache.move_to_end(int(r))
                 out.append(rec)
         return out
 

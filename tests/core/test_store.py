@@ -170,3 +170,13 @@ def test_lookup_table_masks_match_plain_membership(store):
     cats = {store.categories[1].id, store.categories[3].id, "no-such-category"}
     assert np.array_equal(store.category_mask(cats), np.isin(store.category, [1, 3]))
     assert not store.zone_mask({"no-such-zone"}).any()
+
+
+def test_records_returns_every_row_even_beyond_the_cache(db_path):
+    from explorer.core.database import open_database
+    from explorer.core.store import EventStore
+
+    small = EventStore(open_database(db_path), cache_size=10)
+    rows = list(range(small.n))
+    recs = small.records(rows)
+    assert [r.row for r in recs] == rows
