@@ -40,14 +40,10 @@ class Backend:
     def create_search_index(self, conn) -> None:
         """Create and fill a full-text index over ``events.search_text`` if supported."""
 
-    def search_rows(self, conn, query: str) -> list[int] | None:
-        """``events.seq`` of rows whose search text contains ``query``, or ``None`` when
-        this backend cannot answer (the caller then scans)."""
-        rows = self.match_rows(conn, query)
-        return None if rows is None else rows.tolist()
-
     def match_rows(self, conn, query: str) -> np.ndarray | None:
-        """Like :meth:`search_rows`, as an array (fetched without a Python object per row)."""
+        """``events.seq`` of rows whose search text contains ``query`` (an array, fetched
+        without a Python object per row), or ``None`` when this backend cannot answer
+        (the caller then scans)."""
         return None
 
 

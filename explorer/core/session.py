@@ -40,6 +40,7 @@ class Session:
         self._without_cache: dict[tuple, np.ndarray] = {}
         # field -> (value, mask or None): a change recomputes only the fields that changed
         self._field_masks: dict[str, tuple[object, np.ndarray | None]] = {}
+        self._zone_counts: tuple[Filters, tuple[np.ndarray, np.ndarray]] | None = None
         self.mask = np.ones(store.n, bool)
         self.rows = np.arange(store.n)
         self.state.changed.connect(self._refilter)
@@ -68,6 +69,22 @@ class Session:
         if key not in self._without_cache:
             self._without_cache[key] = combine(self.store.n, (self._field_mask(f) for f in FIELDS if f not in key))
         return self._without_cache[key]
+
+    def zone_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Events per zone (own, and including the zones below it) under every filter but
+        the zone filter, as the map's markers and the zone tree show them.
+
+        Recounted only when a filter other than ``zones`` changed; the arrays are shared
+        by the panes (read-only).
+        """
+        key = self.filters.without("zones")
+        if self._zone_counts is None or self._zone_counts[0] != key:
+            own = self.store.zone_counts(self.mask_without("zones"))
+            incl = self.store.roll_up(own)
+            for a in (own, incl):
+                a.setflags(write=False)
+            self._zone_counts = (key, (own, incl))
+        return self._zone_counts[1]
 
     def set_lane_mode(self, mode: str, initiator: object = None) -> None:
         if mode not in LANE_MODES:

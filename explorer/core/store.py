@@ -197,6 +197,7 @@ class EventStore:
         self._cache: OrderedDict[int, EventRecord] = OrderedDict()
         self._cache_size = cache_size
         self._text_cache: tuple[str, np.ndarray] | None = None
+        self._zone_totals: np.ndarray | None = None  # events per zone over every row
         with OrmSession(db.engine) as conn:
             self.meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
             self._load_vocab(conn)
@@ -379,11 +380,16 @@ class EventStore:
 
     def zone_counts(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone (own events only) among ``mask``."""
-        return np.bincount(self.zone[mask], minlength=len(self.zones))
+        if self._zone_totals is None:
+            self._zone_totals = np.bincount(self.zone, minlength=len(self.zones))
+        return masked_bincount(self.zone, mask, len(self.zones), self._zone_totals)
 
     def zone_counts_inclusive(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone including every zone below it."""
-        own = self.zone_counts(mask)
+        return self.roll_up(self.zone_counts(mask))
+
+    def roll_up(self, own: np.ndarray) -> np.ndarray:
+        """Per-zone counts with each zone's descendants added in."""
         out = own.copy()
         for z in reversed(self.zones):  # children come after parents in seq order
             if z.parent >= 0:
@@ -588,6 +594,20 @@ class EventStore:
         for z in self.zones:
             out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
         return out
+
+
+def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None) -> np.ndarray:
+    """``np.bincount(keys[mask], minlength=minlength)``, counting the smaller side of ``mask``.
+
+    ``totals`` (the counts over every row) lets a mask that keeps most rows be counted
+    through the rows it drops; with no filter at all the counts cost one pass over the mask.
+    """
+    kept = int(np.count_nonzero(mask))
+    if totals is not None and 2 * kept > len(mask):
+        if kept == len(mask):
+            return totals.copy()
+        return totals - np.bincount(keys[~mask], minlength=len(totals))
+    return np.bincount(keys[mask], minlength=minlength)
 
 
 def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:

@@ -9,7 +9,6 @@ debounce timer is still running is not overwritten, so the echo never fights the
 
 from __future__ import annotations
 
-import weakref
 from functools import partial
 
 import numpy as np
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.session import Session
+from explorer.core.store import masked_bincount
 from explorer.gui.palette import category_colour
 
 SEARCH_DEBOUNCE_MS = 250
@@ -43,68 +43,6 @@ YEAR_DEBOUNCE_MS = 300
 CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
 ID_ROLE = Qt.ItemDataRole.UserRole
 REMOVE_MARK = "✕"
-
-
-def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None) -> np.ndarray:
-    """``np.bincount(keys[mask], minlength=minlength)``, counting the smaller side of ``mask``.
-
-    ``totals`` (the counts over every row) lets a mask that keeps most rows be counted
-    through the rows it drops; with no filter at all the counts cost one pass over the mask.
-    """
-    kept = int(np.count_nonzero(mask))
-    if totals is not None and 2 * kept > len(mask):
-        if kept == len(mask):
-            return totals.copy()
-        return totals - np.bincount(keys[~mask], minlength=len(totals))
-    return np.bincount(keys[mask], minlength=minlength)
-
-
-class _ZoneCounts:
-    """Events per zone, own and including sub-zones, under every filter but ``zones``."""
-
-    def __init__(self, store):
-        self.store = store
-        n = len(store.zones)
-        up, down = [], []  # every (zone or one of its ancestors, zone) pair
-        for z in store.zones:
-            a = z.index
-            while a >= 0:
-                up.append(a)
-                down.append(z.index)
-                a = store.zones[a].parent
-        self._up, self._down = np.array(up, np.intp), np.array(down, np.intp)
-        self._n = n
-        self._totals: np.ndarray | None = None
-        self._key: object = self  # never equal to a Filters
-        self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(n, np.int64), np.zeros(n, np.int64))
-
-    def get(self, session) -> tuple[np.ndarray, np.ndarray]:
-        key = session.filters.without("zones")
-        if key != self._key:
-            if self._totals is None:
-                self._totals = np.bincount(self.store.zone, minlength=self._n)
-            own = masked_bincount(self.store.zone, session.mask_without("zones"), self._n, self._totals)
-            incl = np.bincount(self._up, weights=own[self._down], minlength=self._n).astype(np.int64)
-            for a in (own, incl):
-                a.setflags(write=False)  # shared by the panes
-            self._key, self._counts = key, (own, incl)
-        return self._counts
-
-
-_ZONE_COUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> _ZoneCounts
-
-
-def zone_counts(session: Session) -> tuple[np.ndarray, np.ndarray]:
-    """Events per zone (own, and including the zones below it) under every filter except the
-    zone filter itself, as the map's markers and the zone tree show them.
-
-    Computed once per change of the other filters and shared by every pane of ``session``
-    (read-only arrays).
-    """
-    counter = _ZONE_COUNTS.get(session)
-    if counter is None:
-        counter = _ZONE_COUNTS[session] = _ZoneCounts(session.store)
-    return counter.get(session)
 
 
 class FlowLayout(QLayout):
@@ -597,7 +535,7 @@ class FilterPanel(QWidget):
 
     def _update_zone_rows(self, initiator: object) -> None:
         zones = self.session.filters.zones
-        self._zone_rows.show(zone_counts(self.session)[1], zones, self._dim_brush)
+        self._zone_rows.show(self.session.zone_counts()[1], zones, self._dim_brush)
         if initiator is not self:  # e.g. a map click: show the newly checked zones
             for zid in zones - self._shown_zones:
                 item = self._zone_items.get(zid)

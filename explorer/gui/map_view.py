@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsTextItem, QToolBar, QV
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 from explorer.gui import palette
-from explorer.gui.filter_panel import zone_counts
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -345,7 +344,7 @@ class MapView(QWidget):
 
     # ------------------------------------------------------------------ session
     def _on_filtered(self, session, initiator) -> None:
-        self._own, self._incl = zone_counts(session)  # recounted only when a filter but zones changed
+        self._own, self._incl = session.zone_counts()  # recounted only when a filter but zones changed
         self._update_markers()
 
     def _on_selection(self, selection, initiator) -> None:

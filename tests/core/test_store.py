@@ -6,6 +6,7 @@ import pytest
 from explorer.core.filter_state import Filters, FilterState
 from explorer.core.selection import Selection
 from explorer.core.session import Session
+from explorer.core.store import masked_bincount
 
 
 def _titles(store, mask):
@@ -180,3 +181,26 @@ def test_records_returns_every_row_even_beyond_the_cache(db_path):
     rows = list(range(small.n))
     recs = small.records(rows)
     assert [r.row for r in recs] == rows
+
+
+@pytest.mark.parametrize("share", [0.0, 0.001, 0.3, 0.5, 0.7, 0.999, 1.0])
+def test_masked_bincount_is_bincount_of_the_masked_keys(share):
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 40, 5000).astype(np.int32)
+    keys[keys == 7] = 8  # a key with no rows at all
+    mask = rng.random(5000) < share
+    want = np.bincount(keys[mask], minlength=45)
+    for totals in (None, np.bincount(keys, minlength=45)):
+        got = masked_bincount(keys, mask, 45, totals)
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+def test_session_zone_counts_ignore_the_zone_filter_and_follow_the_others(store):
+    sess = Session(store)
+    sess.state.update("t", zones={"yangquan-valve"}, years=(2017, 2025))
+    own, incl = sess.zone_counts()
+    base = store.mask(sess.filters.without("zones"))
+    assert own.tolist() == np.bincount(store.zone[base], minlength=len(store.zones)).tolist()
+    assert incl.tolist() == store.zone_counts_inclusive(base).tolist()
+    sess.state.update("t", years=None)
+    assert sess.zone_counts()[1][0] == store.n  # the province holds every event

@@ -17,7 +17,6 @@ from explorer.gui.filter_panel import (
     _check_tree,
     _checkable_item,
     _Rows,
-    masked_bincount,
 )
 
 HITECH = "yangquan-hitech"
@@ -386,18 +385,6 @@ def test_count_columns_fit_the_counts(panel, session, store):
     assert widths() == wide
     session.state.update(None, years=None)
     assert widths() == wide
-
-
-@pytest.mark.parametrize("share", [0.0, 0.001, 0.3, 0.5, 0.7, 0.999, 1.0])
-def test_masked_bincount_is_bincount_of_the_masked_keys(share):
-    rng = np.random.default_rng(5)
-    keys = rng.integers(0, 40, 5000).astype(np.int32)
-    keys[keys == 7] = 8  # a key with no rows at all
-    mask = rng.random(5000) < share
-    want = np.bincount(keys[mask], minlength=45)
-    for totals in (None, np.bincount(keys, minlength=45)):
-        got = masked_bincount(keys, mask, 45, totals)
-        assert got.dtype == want.dtype and got.tolist() == want.tolist()
 
 
 @pytest.mark.parametrize("flat", [False, True])
