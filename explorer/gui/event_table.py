@@ -170,6 +170,8 @@ class EventTable(QWidget):
         self.view.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        # A scroll bar coming and going with the row count would re-lay out the pane per filter.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
         hh = self.view.horizontalHeader()
@@ -201,6 +203,9 @@ class EventTable(QWidget):
 
     def _on_filtered(self, session, initiator) -> None:
         self.model.reset_rows()
+        # Lay the rows out now rather than on Qt's deferred timer, which would paint the
+        # pane a second time right after the change.
+        self.view.doItemsLayout()
         self._update_caption()
         self._show_selection()
 

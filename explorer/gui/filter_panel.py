@@ -40,6 +40,7 @@ from explorer.gui.palette import category_colour
 
 SEARCH_DEBOUNCE_MS = 250
 YEAR_DEBOUNCE_MS = 300
+COUNT_PAD = 14  # px beside the widest count
 CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
 ID_ROLE = Qt.ItemDataRole.UserRole
 REMOVE_MARK = "✕"
@@ -129,8 +130,7 @@ class _Rows:
             old = self._counts
             self._counts = new
             todo = range(len(new)) if old is None else np.flatnonzero(new != old).tolist()
-            # Told item by item, the view would re-fit the count column (sized to its contents)
-            # after every edit, measuring all rows each time: batch the edits and tell it once.
+            # Told item by item, the view would repaint once per edit: batch them, update once.
             with QSignalBlocker(self.tree.model()):
                 for k in todo:
                     item, n = self._list[k], int(new[k])
@@ -140,11 +140,7 @@ class _Rows:
                         for col in (0, 1):
                             item.setData(col, Qt.ItemDataRole.ForegroundRole, dim() if n == 0 else None)
             if todo:
-                header = self.tree.header()
-                header.setSectionResizeMode(1, header.sectionResizeMode(1))  # re-fits the column, once
                 self.tree.viewport().update()
-                if self.tree.sizeAdjustPolicy() != QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored:
-                    self.tree.updateGeometry()  # the flat lists are as tall and wide as their rows
         ticked = frozenset(k for k in active if k in self.items)
         if ticked != self.checked:
             with QSignalBlocker(self.tree):
@@ -171,7 +167,8 @@ def _check_tree(flat: bool) -> QTreeWidget:
     header = tree.header()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)  # see _fit_count_column
+    header.setMinimumSectionSize(1)
     if flat:
         # Short lists: as tall as their rows, so only the panel itself scrolls.
         tree.setIndentation(0)
@@ -179,6 +176,15 @@ def _check_tree(flat: bool) -> QTreeWidget:
         tree.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         tree.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     return tree
+
+
+def _fit_count_column(tree: QTreeWidget, most: int) -> None:
+    """Make the count column as wide as ``most``, the largest count it can ever show.
+
+    Fixed rather than fitted to the counts shown: a fitted column is re-measured, and the
+    panel re-laid out and repainted, on every filter change.
+    """
+    tree.header().resizeSection(1, tree.fontMetrics().horizontalAdvance(str(int(most))) + COUNT_PAD)
 
 
 def _checkable_item(parent, ident: str) -> QTreeWidgetItem:
@@ -237,7 +243,7 @@ class FilterPanel(QWidget):
         self._storyline_items: dict[str, QTreeWidgetItem] = {}
         self._chips: list[QToolButton] = []
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
-        self._chip_for: dict[tuple, QToolButton] = {}  # (label, field, value) -> its chip, kept while shown
+        self._chip_for: dict[tuple, QToolButton] = {}  # (field, value) -> its chip, kept while shown
         self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
         self._totals: dict[str, np.ndarray] = {}  # category / storyline counts over every event
         self._term_counts: dict[str, tuple] = {}  # field -> (filters they were counted under, counts)
@@ -377,6 +383,7 @@ class FilterPanel(QWidget):
             parent = self._zone_items.get(store.zones[z.parent].id) if z.parent >= 0 else None
             self._zone_items[z.id] = _checkable_item(parent or self.zone_tree, z.id)
         self.zone_tree.expandToDepth(0)  # the province and its cities
+        _fit_count_column(self.zone_tree, store.n)  # a zone counts at most every event
 
         cat_totals = self._totals["categories"] = np.bincount(store.category, minlength=len(store.categories))
         for c in store.categories:
@@ -388,6 +395,8 @@ class FilterPanel(QWidget):
         for s in store.storylines:
             if story_totals[s.index]:
                 self._storyline_items[s.id] = _checkable_item(self.storyline_list, s.id)
+        _fit_count_column(self.category_list, cat_totals.max(initial=0))
+        _fit_count_column(self.storyline_list, story_totals.max(initial=0))
 
     # ------------------------------------------------------------------ texts
     def retranslate_ui(self) -> None:
@@ -586,21 +595,33 @@ class FilterPanel(QWidget):
         return specs
 
     def _rebuild_chips(self, fresh: bool = False) -> None:
-        """Show one chip per spec; chips whose spec is unchanged stay, only the others are made anew."""
+        """Show one chip per spec.
+
+        A chip stands for one (field, value): it stays while that item is filtered and is
+        only relabelled when its text changes (as the search text does while typing), so
+        the chip row keeps its height and the panel is not re-laid out on every keystroke.
+        """
         specs = self._chip_specs()
         key = tuple((label, field, value) for label, field, value, _icon in specs)
         if key == self._chip_key and not fresh:
             return
         self._chip_key = key
-        old = {} if fresh else self._chip_for
+        old = self._chip_for
         for chip in self._chips:
             self._chip_layout.removeWidget(chip)
         self._chip_for = {}
-        for spec, (label, field, value, category) in zip(key, specs, strict=True):
-            chip = old.pop(spec, None) or self._make_chip(label, field, value, category)
-            self._chip_for[spec] = chip
+        for label, field, value, category in specs:
+            chip = old.pop((field, value), None)
+            made = chip is None
+            if made:
+                chip = self._make_chip(field, value, category)
+            if made or fresh or chip.property("chipLabel") != label:
+                self._label_chip(chip, label)
+            self._chip_for[(field, value)] = chip
             self._chip_layout.addWidget(chip)
-        for chip in (self._chips if fresh else old.values()):
+            if made:
+                chip.show()  # at once: a chip shown later would lay the row out twice
+        for chip in old.values():
             # deleteLater: the clicked chip may be the one running this code.
             chip.hide()
             chip.deleteLater()
@@ -608,13 +629,9 @@ class FilterPanel(QWidget):
         self._chip_box.setVisible(bool(self._chips))
         self._chip_box.updateGeometry()
 
-    def _make_chip(self, label: str, field: str, value: object, category: int | None) -> QToolButton:
+    def _make_chip(self, field: str, value: object, category: int | None) -> QToolButton:
         chip = QToolButton(self._chip_box)
         chip.setObjectName("filterChip")
-        shown = self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
-        chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
-        chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
-        chip.setAccessibleName(chip.toolTip())
         chip.setCursor(Qt.CursorShape.PointingHandCursor)
         if category is not None:
             chip.setIcon(self._swatch(category))
@@ -627,6 +644,13 @@ class FilterPanel(QWidget):
         )
         chip.clicked.connect(partial(self._remove_filter, field, value))
         return chip
+
+    def _label_chip(self, chip: QToolButton, label: str) -> None:
+        chip.setProperty("chipLabel", label)
+        shown = self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
+        chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
+        chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
+        chip.setAccessibleName(chip.toolTip())
 
 
 def _disconnect(session: Session, on_filtered, on_language, *_args) -> None:

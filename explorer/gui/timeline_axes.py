@@ -228,6 +228,7 @@ class LaneAxis(pg.AxisItem):
         self._indent = True
         self.label_font = QtGui.QFont(font)
         self._max_width = self.MAX_WIDTH
+        self._widest: float | None = None  # extent of every label the lane mode can show
         self.setWidth(160)
         self.setAcceptHoverEvents(True)
 
@@ -239,14 +240,28 @@ class LaneAxis(pg.AxisItem):
         self._fit_width()
         self.update()
 
+    def fit_labels(self, labels: list[tuple[str, int]], indent: bool) -> None:
+        """Size the axis for every ``(label, depth)`` lane the current mode can show.
+
+        Filters then never change its width: a width following the lanes shown would shift
+        the time axis sideways and re-lay out the plot on every filter change.
+        """
+        fm = QtGui.QFontMetricsF(self.label_font)
+        self._widest = max((fm.horizontalAdvance(text) + (depth * self.INDENT if indent else 0)
+                            for text, depth in labels), default=80.0)
+        self._fit_width()
+
     def set_max_width(self, px: float) -> None:
         """Labels never take more than this (a share of the pane); longer ones are elided."""
         self._max_width = max(self.MIN_WIDTH, min(self.MAX_WIDTH, px))
         self._fit_width()
 
     def _fit_width(self) -> None:
-        fm = QtGui.QFontMetricsF(self.label_font)
-        want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in self._lanes), default=80)
+        if self._widest is not None:
+            want = self._widest
+        else:
+            fm = QtGui.QFontMetricsF(self.label_font)
+            want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in self._lanes), default=80)
         width = int(min(self._max_width, max(self.MIN_WIDTH, want + 2 * self.PAD + 4)))
         if width != int(self.width()):
             self.setWidth(width)

@@ -37,6 +37,7 @@ class TimelineLegend(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
+        self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until entries change
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.setFont(font)
@@ -45,8 +46,13 @@ class TimelineLegend(QtWidgets.QWidget):
         self.setSizePolicy(policy)
 
     def set_entries(self, entries: list[LegendEntry]) -> None:
+        if entries == self._entries:
+            return
+        relabelled = [e.text for e in entries] != [e.text for e in self._entries]
         self._entries = entries
-        self.updateGeometry()
+        self._laid_out = None
+        if relabelled:  # only new texts can change the height; a dimmed entry just repaints
+            self.updateGeometry()
         self.update()
 
     def entries(self) -> list[LegendEntry]:
@@ -54,6 +60,8 @@ class TimelineLegend(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ layout
     def _layout(self, width: int) -> list[tuple[QtCore.QRectF, LegendEntry]]:
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
         fm = QtGui.QFontMetricsF(self.font())
         h = max(fm.height(), SWATCH_H)
         x, y, out = 6.0, 4.0, []
@@ -66,6 +74,7 @@ class TimelineLegend(QtWidgets.QWidget):
                 x, y = 6.0, y + h + ROW_GAP
             out.append((QtCore.QRectF(x, y, w, h), e))
             x += w + GAP
+        self._laid_out = (width, out)
         return out
 
     def event(self, ev):  # noqa: N802 (Qt API)
@@ -92,6 +101,12 @@ class TimelineLegend(QtWidgets.QWidget):
 
     def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt API)
         return QtCore.QSize(100, self.heightForWidth(max(self.width(), 100)))
+
+    def changeEvent(self, ev):  # noqa: N802 (Qt API)
+        if ev.type() == QtCore.QEvent.Type.FontChange:
+            self._laid_out = None
+            self.updateGeometry()
+        super().changeEvent(ev)
 
     def resizeEvent(self, ev):  # noqa: N802 (Qt API)
         super().resizeEvent(ev)

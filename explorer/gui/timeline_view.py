@@ -34,6 +34,15 @@ CTRL = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.M
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 
 
+def all_lane_labels(store, mode: str, lang: str) -> list[tuple[str, int]]:
+    """``(label, depth)`` of every lane ``mode`` can show, whatever the filters."""
+    if mode == "zone":
+        return [(z.name(lang), z.depth) for z in store.zones]
+    if mode == "category":
+        return [(c.name(lang), 0) for c in store.categories]
+    return [(s.name(lang), 0) for s in store.storylines] + [(store.lane_label("storyline:", lang), 0)]
+
+
 class TimelineView(QtWidgets.QWidget):
     """Events along time in lanes, linked to the session's filters and selection.
 
@@ -60,6 +69,7 @@ class TimelineView(QtWidgets.QWidget):
         self.session = session
         self.store = session.store
         self._layout: TimelineLayout | None = None
+        self._labels_fitted: tuple[str, str] | None = None  # (lane mode, language) the lane axis is sized for
         self._titles: dict[int, str] = {}
         self._brush_sync = False
         self._y_top = 0.0
@@ -319,6 +329,7 @@ class TimelineView(QtWidgets.QWidget):
         self._update_legend()
         self._update_selection()
         self._refresh()
+        self._refresh_timer.stop()  # setting the y range above queued a refresh this one made
 
     def _maybe_relayout(self) -> None:
         """After a resize: lanes may stack deeper (or must stack shallower)."""
@@ -329,6 +340,10 @@ class TimelineView(QtWidgets.QWidget):
     def _update_lane_labels(self) -> None:
         lay = self._layout
         lang = self.session.lang
+        mode = self.session.lane_mode
+        if self._labels_fitted != (mode, lang):
+            self._labels_fitted = (mode, lang)
+            self.lane_axis.fit_labels(all_lane_labels(self.store, mode, lang), indent=mode == "zone")
         geo = [LaneGeometry(lane.key, lane.label(lang), lane.depth, float(t), float(t + h), c == 0)
                for lane, t, h, c in zip(lay.lanes, lay.lane_top, lay.lane_height, lay.lane_count, strict=True)]
         self.lane_axis.set_lanes(geo, indent=self.session.lane_mode == "zone")
@@ -365,7 +380,9 @@ class TimelineView(QtWidgets.QWidget):
         self.scrollbar.setPageStep(int(rows * 100))
         self.scrollbar.setSingleStep(100)
         self.scrollbar.blockSignals(False)
-        self.scrollbar.setVisible(extra > 0)
+        # Always shown (disabled when everything fits): a scroll bar appearing and going with
+        # the filter would resize the plot and re-lay out the whole pane on every change.
+        self.scrollbar.setEnabled(extra > 0)
         self._set_y_top(self._y_top)
 
     def _set_y_top(self, top: float) -> None:

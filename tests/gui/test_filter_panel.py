@@ -371,25 +371,27 @@ def test_rows_follow_counts_checks_and_dimming(panel, session, store):
                  [int(base[store.storyline_mask([s.id])].sum()) for s in store.storylines], store.storyline_index)
 
 
-def test_count_columns_fit_the_counts(panel, session, store):
+def test_count_columns_hold_the_largest_count_and_keep_their_width(panel, session, store):
+    """Wide enough for any count the list can show, and not re-fitted per filter change
+    (which would re-lay out and repaint the whole panel each time)."""
     def widths():
         QCoreApplication.processEvents()
         return [t.header().sectionSize(1) for t in (panel.zone_tree, panel.category_list, panel.storyline_list)]
 
+    fm = panel.zone_tree.fontMetrics()
     wide = widths()
-    assert store.n >= 100  # three digits in the province's row
-    session.state.update(None, years=(1924, 1924))  # a handful of events: one digit everywhere
-    narrow = widths()
-    assert narrow[0] < wide[0] and all(n <= w for n, w in zip(narrow, wide, strict=True))
-    session.state.update(None, years=(1924, store.year_max - 1))  # hundreds again, the panel's layout unchanged
-    assert widths() == wide
-    session.state.update(None, years=None)
-    assert widths() == wide
+    assert wide[0] >= fm.horizontalAdvance(str(store.n))
+    most_cat = int(np.bincount(store.category).max())
+    assert wide[1] >= fm.horizontalAdvance(str(most_cat))
+    assert wide[1] < fm.horizontalAdvance(str(most_cat) + "0000")  # fitted to the data, not a guess
+    for change in ({"years": (1924, 1924)}, {"years": (1924, store.year_max - 1)}, {"text": "阀门"}, {"years": None}):
+        session.state.update(None, **change)
+        assert widths() == wide
 
 
 @pytest.mark.parametrize("flat", [False, True])
-def test_rows_refit_the_count_column(qtbot, flat):
-    # The counts are written with the model's signals held back; the column must still fit them.
+def test_rows_show_new_counts_without_refitting_the_column(qtbot, flat):
+    # The counts are written with the model's signals held back; the view must still show them.
     tree = _check_tree(flat)
     qtbot.addWidget(tree)
     items = {f"k{i}": _checkable_item(tree, f"k{i}") for i in range(5)}
@@ -400,14 +402,15 @@ def test_rows_refit_the_count_column(qtbot, flat):
     tree.show()
     qtbot.waitExposed(tree)
 
-    def width(counts):
+    def show(counts):
         rows.show(np.array(counts), frozenset(), lambda: None)
         QCoreApplication.processEvents()
-        return tree.header().sectionSize(1)
+        return tree.header().sectionSize(1), [tree.visualItemRect(it).height() > 0 for it in items.values()]
 
-    narrow = width([1, 2, 3, 4, 5])
-    assert width([1, 2, 3, 4, 123456789]) > narrow and items["k4"].text(1) == "123456789"
-    assert width([1, 2, 3, 4, 5]) == narrow
+    before = show([1, 2, 3, 4, 5])
+    assert show([1, 2, 3, 4, 123456789]) == before and items["k4"].text(1) == "123456789"
+    assert tree.model().data(tree.model().index(4, 1)) == "123456789"  # what the view reads
+    assert show([1, 2, 3, 4, 5]) == before and items["k4"].text(1) == "5"
 
 
 def test_chips_stay_while_their_filter_stays(qtbot, panel, session):
@@ -420,9 +423,24 @@ def test_chips_stay_while_their_filter_stays(qtbot, panel, session):
     session.state.update(None, zones=set())
     assert zone_chip not in panel.chip_buttons() and panel.chip_buttons() == chips[1:]
     assert zone_chip.isHidden()  # and deleted on the next event-loop pass
-    panel.retranslate_ui()  # tooltips are translated: every chip is made anew
+    panel.retranslate_ui()  # tooltips are translated: every chip is relabelled, none is made anew
     assert panel.chip_texts() == ["2019–2021 ✕", f"{panel.category_item('reform').text(0)} ✕"]
-    assert not set(panel.chip_buttons()) & set(chips)
+    assert panel.chip_buttons() == chips[1:]
+
+
+def test_the_search_chip_is_relabelled_in_place_while_typing(qtbot, panel, session):
+    session.state.update(None, text="阀门")
+    (chip,) = panel.chip_buttons()
+    shown = []
+    chip_box = chip.parentWidget()
+    height = chip_box.height()
+    for text in ("阀门公", "阀门公司", "閥門"):
+        session.state.update(None, text=text)
+        QCoreApplication.processEvents()
+        shown.append(panel.chip_texts())
+        assert panel.chip_buttons() == [chip] and chip_box.height() == height
+    assert shown == [["“阀门公” ✕"], ["“阀门公司” ✕"], ["“閥門” ✕"]]
+    assert "閥門" in chip.toolTip()
 
 
 # ---------------------------------------------------------------------- language, tooltips, lifetime

@@ -49,6 +49,31 @@ def test_filter_updates_every_pane(window):
     assert sizes.get("yangquan-hitech", 0) > 0
 
 
+def test_filter_changes_leave_every_pane_its_size(window, qtbot):
+    """A filter change repaints the panes but never re-lays out the window: no scroll bar
+    comes or goes, no column or chip row is re-fitted (each would resize a pane and
+    repaint everything around it)."""
+    s = window.session
+    s.state.update(None, text="阀门", years=(2017, 2025))
+    qtbot.wait(50)
+    panes = {"timeline": window.timeline.plot_widget, "map": window.map.plot_widget,
+             "table": window.table.view.viewport(), "zones": window.filters.zone_tree,
+             "categories": window.filters.category_list, "storylines": window.filters.storyline_list}
+
+    def sizes():
+        qtbot.wait(20)
+        return {name: w.size().toTuple() for name, w in panes.items()}
+
+    before = sizes()
+    counts = []
+    for change in ({"text": "园区"}, {"years": (1924, 2025)}, {"text": "高新区"}, {"years": (2019, 2019)},
+                   {"text": "閥門"}, {"years": (2021, 2024)}):
+        s.state.update(None, **change)
+        counts.append(len(s.rows))
+        assert sizes() == before, change
+    assert len(set(counts)) > 3  # the changes did change what is shown
+
+
 def test_map_click_filters_table(window, qtbot):
     s = window.session
     window.map.zoom_to_yangquan()

@@ -580,3 +580,40 @@ def test_a_new_time_range_is_applied_before_the_next_paint(view):
     t = vb.childGroup.transform()
     assert t.map(QtCore.QPointF(1990.0, 0)).x() == pytest.approx(0, abs=0.5)
     assert t.map(QtCore.QPointF(2000.0, 0)).x() == pytest.approx(vb.width(), abs=0.5)
+
+
+def test_legend_dims_absent_categories_and_keeps_its_height(view, session, store, qtbot):
+    def dimmed():
+        return {e.text for e in view.legend.entries() if e.kind == "fill" and e.dimmed}
+
+    height = view.legend.height()
+    assert not dimmed()
+    session.state.update(None, categories={store.categories[0].id})
+    qtbot.wait(20)
+    names = {c.name("zh") for c in store.categories}
+    assert dimmed() == names - {store.categories[0].name("zh")}
+    assert view.legend.height() == height  # same texts: only repainted, not re-laid out
+    font = view.legend.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    view.legend.setFont(font)  # a new font does re-lay it out
+    qtbot.wait(20)
+    assert view.legend.height() > height
+
+
+def test_a_filter_change_refreshes_the_timeline_once(view, session, store, monkeypatch):
+    # The lane labels' column keeps its width (sized for every lane the mode can show), so
+    # the plot is not resized and refreshed again after the change.
+    width = view.lane_axis.width()
+    shortest = min(store.zones, key=lambda z: len(z.name_zh))
+    session.state.update(None, zones={shortest.id})
+    QtCore.QCoreApplication.processEvents()
+    assert view.lane_axis.width() == width
+    calls = []
+    monkeypatch.setattr(view.canvas, "refresh", lambda *a, **k: calls.append(a))
+    session.state.update(None, years=(2017, 2020))
+    QtCore.QCoreApplication.processEvents()
+    assert len(calls) == 1 and not view._refresh_timer.isActive()
+    QtCore.QThread.msleep(60)  # longer than the refresh timer's interval
+    QtCore.QCoreApplication.processEvents()
+    assert len(calls) == 1
+
