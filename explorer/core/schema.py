@@ -1,7 +1,9 @@
 """The event database schema (SQLAlchemy 2.x typed ORM).
 
-Documented in ``db/README.md``.  Bump :data:`SCHEMA_VERSION` on any change to the
-tables; the app refuses a database of another version with a clear message.
+Documented in ``db/README.md``.  Bump :data:`SCHEMA_VERSION` (kept with the plain table
+and column names of :mod:`explorer.core.tables`, which the read path uses instead of
+these models) on any change to the tables; the app refuses a database of another version
+with a clear message.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 2
+from explorer.core.tables import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
 
 
 class Base(DeclarativeBase):
