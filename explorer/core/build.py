@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
-from explorer.core.database import Database, backend_for, sqlite_url
+from explorer.core.database import backend_for, open_database, sqlite_url
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -97,20 +97,32 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
     try:
         tmp_path.unlink()
         engine = create_engine(sqlite_url(tmp_path, read_only=False))
-        Base.metadata.create_all(engine)
-        with engine.begin() as conn:
-            write_curated(conn, cur, source_digest(source), corpus)
-            backend_for(str(engine.url)).create_search_index(conn)
-            write_postings(conn)
-        write_column_cache(Database(engine, backend_for(str(engine.url)), str(tmp_path), SCHEMA_VERSION))
-        with engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM")
-        engine.dispose()
+        try:
+            Base.metadata.create_all(engine)
+            with engine.begin() as conn:
+                write_curated(conn, cur, source_digest(source), corpus)
+                backend_for(str(engine.url)).create_search_index(conn.connection)
+                write_postings(conn)
+            finish_database(tmp_path)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("VACUUM")
+        finally:
+            engine.dispose()
         os.replace(tmp_path, out)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     return cur
+
+
+def finish_database(path: Path) -> None:
+    """Open a freshly written database as the app will (checking it) and store its column
+    cache; every connection is closed on return."""
+    db = open_database(path, read_only=False)
+    try:
+        write_column_cache(db)
+    finally:
+        db.close()
 
 
 def _chunks(rows: Iterable[dict], n: int = 5000):

@@ -1,20 +1,27 @@
-"""Opening, checking and creating event databases.
+"""Opening, checking and reading event databases.
 
-All access goes through SQLAlchemy so a PostgreSQL URL could later serve a team.  What
-is SQLite-specific (pragmas, the FTS5 trigram index) sits behind :class:`Backend`.
+Reading goes straight through Python's ``sqlite3`` (plain SQL, parameters bound with
+``?``): opening a database and every query of the store and the search run without
+importing SQLAlchemy, whose import alone costs ~0.35 s at start-up and whose statement
+handling costs ~0.3–0.5 ms a query.  SQLAlchemy, with the models of
+:mod:`explorer.core.schema`, stays the tool that creates and writes databases (build,
+synth, the column cache): :attr:`Database.engine` makes an engine on first use.
+
+What is SQLite-specific beyond the SQL dialect (pragmas, the FTS5 trigram index) sits
+behind :class:`Backend`, which works on DBAPI connections.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
-from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.core.schema import SCHEMA_VERSION, Base, Meta
+from explorer.core.tables import SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -30,17 +37,21 @@ class DatabaseError(Exception):
 
 
 class Backend:
-    """The small interface behind which SQLite-only features live."""
+    """The small interface behind which SQLite-only features live.
+
+    Every method takes a DBAPI connection (``sqlite3``'s, or the one under an SQLAlchemy
+    connection, ``conn.connection``) and uses only ``cursor()``.
+    """
 
     name = "generic"
 
-    def configure(self, engine: Engine, read_only: bool) -> None:
+    def configure(self, dbapi_conn, read_only: bool) -> None:  # noqa: ANN001
         """Per-connection settings."""
 
-    def create_search_index(self, conn) -> None:
+    def create_search_index(self, dbapi_conn) -> None:  # noqa: ANN001
         """Create and fill a full-text index over ``events.search_text`` if supported."""
 
-    def match_rows(self, conn, query: str) -> np.ndarray | None:
+    def match_rows(self, dbapi_conn, query: str) -> np.ndarray | None:  # noqa: ANN001
         """``events.seq`` of rows whose search text contains ``query`` (an array, fetched
         without a Python object per row), or ``None`` when this backend cannot answer
         (the caller then scans)."""
@@ -52,35 +63,54 @@ class SQLiteBackend(Backend):
 
     name = "sqlite"
 
-    def configure(self, engine: Engine, read_only: bool) -> None:
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-            cur = dbapi_conn.cursor()
+    def configure(self, dbapi_conn, read_only: bool) -> None:  # noqa: ANN001
+        cur = dbapi_conn.cursor()
+        try:
             cur.execute("PRAGMA foreign_keys=ON")
             if read_only:
                 cur.execute("PRAGMA query_only=ON")
+        finally:
             cur.close()
 
-    def create_search_index(self, conn) -> None:
-        conn.exec_driver_sql(
-            "CREATE VIRTUAL TABLE events_fts USING fts5("
-            "search_text, content='events', content_rowid='seq', tokenize='trigram')"
-        )
-        conn.exec_driver_sql("INSERT INTO events_fts(rowid, search_text) SELECT seq, search_text FROM events")
+    def create_search_index(self, dbapi_conn) -> None:  # noqa: ANN001
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute("CREATE VIRTUAL TABLE events_fts USING fts5("
+                        "search_text, content='events', content_rowid='seq', tokenize='trigram')")
+            cur.execute("INSERT INTO events_fts(rowid, search_text) SELECT seq, search_text FROM events")
+        finally:
+            cur.close()
 
-    def match_rows(self, conn, query: str) -> np.ndarray | None:
+    def match_rows(self, dbapi_conn, query: str) -> np.ndarray | None:  # noqa: ANN001
         # The trigram tokenizer silently finds nothing for queries under 3 characters.
         if len(query) < 3:
             return None
+        cur = dbapi_conn.cursor()
         try:
             # One comma-separated string parsed by numpy: far cheaper than a tuple per row.
-            found = conn.exec_driver_sql(
-                "SELECT group_concat(rowid) FROM events_fts WHERE search_text MATCH ?",
-                ('"' + query.replace('"', '""') + '"',),
-            ).scalar()
-        except SQLAlchemyError:
+            cur.execute("SELECT group_concat(rowid) FROM events_fts WHERE search_text MATCH ?",
+                        ('"' + query.replace('"', '""') + '"',))
+            (found,) = cur.fetchone()
+        except sqlite3.Error:  # no such table (built without FTS5), or no FTS5 here
             return None
+        finally:
+            cur.close()
         return np.fromstring(found, np.int64, sep=",") if found else np.zeros(0, np.int64)
+
+
+def in_lists(sql: str, values: Sequence, most: int = 512) -> Iterator[tuple[str, list]]:
+    """``(sql + "(?,?,…)", values)`` statements that together cover ``values``, at most
+    ``most`` values each (SQLite before 3.32 takes 999 parameters at the most).
+
+    ``sql`` ends with ``IN``.  A list is padded to a power of two by repeating its last
+    value (harmless in ``IN``), so only a few distinct statements exist: ``sqlite3``
+    caches prepared statements by their text.
+    """
+    for i in range(0, len(values), most):
+        part = list(values[i : i + most])
+        size = 1 << (len(part) - 1).bit_length()
+        part += part[-1:] * (size - len(part))
+        yield sql + "(" + ",".join("?" * size) + ")", part
 
 
 def backend_for(url: str) -> Backend:
@@ -88,43 +118,142 @@ def backend_for(url: str) -> Backend:
 
 
 def sqlite_url(path: str | Path, read_only: bool = True) -> str:
+    """The SQLAlchemy URL of a database file (for writing, or :attr:`Database.engine`)."""
     p = Path(path).resolve()
     if read_only:
         return f"sqlite:///file:{p.as_posix()}?mode=ro&uri=true"
     return f"sqlite:///{p.as_posix()}"
 
 
-@dataclass
-class Database:
-    """An opened, checked database."""
+def connect(path: str | Path, backend: Backend, read_only: bool = True) -> sqlite3.Connection:
+    """A new ``sqlite3`` connection to an existing file, configured by ``backend``.
 
-    engine: Engine
-    backend: Backend
-    path: str
-    schema_version: int
+    Read-only connections open the file with ``mode=ro`` (nothing can be written, not
+    even a journal) and ``PRAGMA query_only``.  No transaction is ever opened implicitly
+    (``isolation_level=None``), so reads never hold a lock after their statement ends.
+    The connection may be handed to another thread, but used by one at a time.
+    """
+    uri = Path(path).resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        backend.configure(conn, read_only)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """An opened, checked database.
+
+    Readers take a ``sqlite3`` connection from :meth:`reading`; writers use the
+    SQLAlchemy :attr:`engine`, made on first use.
+    """
+
+    def __init__(self, path: str | Path, backend: Backend, schema_version: int, read_only: bool = True,
+                 conn: sqlite3.Connection | None = None):
+        self.path = str(path)
+        self.backend = backend
+        self.schema_version = schema_version
+        self.read_only = read_only
+        self._conn = conn  # the reading connection of the thread that made it
+        self._conn_thread = threading.get_ident()
+        self._lock = threading.Lock()
+        self._engine = None
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection to this database, configured as the others; the caller closes it."""
+        return connect(self.path, self.backend, self.read_only)
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading in the calling thread.
+
+        The thread that opened the database keeps one connection open (the app's GUI
+        thread: no cost per query); another thread gets a connection of its own for the
+        duration of the ``with`` block, so threads never share one.
+        """
+        me = threading.get_ident()
+        with self._lock:
+            if self._conn is None:  # first use, or used again after close()
+                self._conn, self._conn_thread = self.connect(), me
+            own = self._conn if self._conn_thread == me else None
+        if own is not None:
+            yield own
+            return
+        conn = self.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @property
+    def engine(self):  # noqa: ANN201 (sqlalchemy.Engine: not imported here)
+        """An SQLAlchemy engine of this file, made on first use (imports SQLAlchemy)."""
+        with self._lock:
+            if self._engine is None:
+                from sqlalchemy import create_engine, event  # noqa: PLC0415 (not on the read path)
+
+                engine = create_engine(sqlite_url(self.path, self.read_only))
+                backend, read_only = self.backend, self.read_only
+
+                @event.listens_for(engine, "connect")
+                def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+                    backend.configure(dbapi_conn, read_only)
+
+                self._engine = engine
+            return self._engine
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Close the reading connection and dispose of the engine, if any (both are made
+        again if the database is used after all)."""
+        conn, self._conn = self._conn, None
+        engine, self._engine = self._engine, None
+        try:
+            if conn is not None:
+                conn.close()
+        finally:
+            if engine is not None:
+                engine.dispose()
 
 
-def _schema_version(conn, tables: set[str], missing: list[str]) -> int | None:
+def _schema_version(conn: sqlite3.Connection, tables: set[str], missing: list[str]) -> int | None:
     """The ``schema_version`` recorded in ``meta`` (-1 when not a number), or ``None``
     when there is none: no ``meta`` table, or, in a file lacking tables anyway, an
     unreadable one."""
-    if Meta.__tablename__ not in tables:
+    if "meta" not in tables:
         return None
     try:
-        row = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
-    except SQLAlchemyError:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error:
         if missing:
             return None
         raise
-    if row is None:
+    if row is None or row[0] is None:
         return None
     try:
-        return int(row)
+        return int(row[0])
     except ValueError:
         return -1
+
+
+def _check(p: Path, conn: sqlite3.Connection) -> int:
+    """The schema version of an opened file, or :class:`DatabaseError` if it is not an
+    event database of this version."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(set(TABLES) - tables)
+    # An event database of another version may lack tables of this one: it is named as
+    # such (rebuild it), not as something else.
+    version = _schema_version(conn, tables, missing)
+    if missing and version in (None, SCHEMA_VERSION):
+        raise DatabaseError(p, f"not an event database of this app (missing tables: {', '.join(missing)})", "wrong-shape")
+    if version != SCHEMA_VERSION:
+        raise DatabaseError(
+            p, f"schema version {-1 if version is None else version} but this app reads version "
+            f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
+        )
+    conn.execute("SELECT count(*) FROM events").fetchone()
+    return version
 
 
 def open_database(path: str | Path, read_only: bool = True) -> Database:
@@ -148,32 +277,17 @@ def open_database(path: str | Path, read_only: bool = True) -> Database:
         raise DatabaseError(p, f"cannot read: {exc.strerror or exc}", "invalid") from exc
     if head != SQLITE_MAGIC:
         raise DatabaseError(p, "not an SQLite database (wrong file header)", "not-sqlite")
-    url = sqlite_url(p, read_only=read_only)
-    backend = backend_for(url)
-    engine = create_engine(url)
-    backend.configure(engine, read_only)
+    backend = SQLiteBackend()
+    conn = None
     try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            missing = sorted(set(Base.metadata.tables) - tables)
-            # An event database of another version may lack tables of this one: it is
-            # named as such (rebuild it), not as something else.
-            version = _schema_version(conn, tables, missing)
-            if missing and version in (None, SCHEMA_VERSION):
-                raise DatabaseError(p, f"not an event database of this app (missing tables: {', '.join(missing)})", "wrong-shape")
-            if version != SCHEMA_VERSION:
-                raise DatabaseError(
-                    p, f"schema version {-1 if version is None else version} but this app reads version "
-                    f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
-                )
-            conn.execute(text("SELECT count(*) FROM events")).scalar()
-    except DatabaseError:
-        engine.dispose()
+        conn = connect(p, backend, read_only)
+        version = _check(p, conn)
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.DatabaseError):  # OperationalError too: corrupt, locked, unreadable
+            raise DatabaseError(p, f"corrupt or unreadable SQLite file ({exc})", "not-sqlite") from exc
+        if isinstance(exc, sqlite3.Error):
+            raise DatabaseError(p, f"cannot open: {exc}", "invalid") from exc
         raise
-    except SADatabaseError as exc:
-        engine.dispose()
-        raise DatabaseError(p, f"corrupt or unreadable SQLite file ({exc.orig})", "not-sqlite") from exc
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise DatabaseError(p, f"cannot open: {exc}", "invalid") from exc
-    return Database(engine, backend, str(p), version)
+    return Database(p, backend, version, read_only, conn)

@@ -7,8 +7,8 @@ labels, article outlets) is rendered once in Python with :mod:`csv` and handed t
 query as JSON lookup tables; figure values that are not small integers are formatted by
 the same Python code as the detail pane (a registered SQL function).
 
-Two worker threads, each with its own connection, run the chunk queries (SQLite releases
-the GIL while it steps) and the caller receives the chunks in file order.  At most
+Two worker threads, each with its own ``sqlite3`` connection, run the chunk queries
+(SQLite releases the GIL while it steps) and the caller receives the chunks in file order.  At most
 :data:`AHEAD` chunks wait in memory, so memory stays flat whatever the export size.  The
 threads only run side by side because the common path allocates almost nothing per row
 (see "SQL pieces" below).
@@ -56,13 +56,11 @@ def supported(store: EventStore) -> bool:
     """Whether ``store`` is an SQLite database whose SQLite has the JSON functions used here."""
     if store.db.backend.name != "sqlite":
         return False
-    fairy = store.db.engine.raw_connection()
     try:
-        fairy.driver_connection.execute("SELECT key, value FROM json_each('{\"a\": 1}')").fetchall()
+        with store.db.reading() as conn:
+            conn.execute("SELECT key, value FROM json_each('{\"a\": 1}')").fetchall()
     except Exception:  # any failure means: use the generic path
         return False
-    finally:
-        fairy.close()
     return True
 
 
@@ -327,20 +325,15 @@ def _run(conn, chunk: _Chunk, encoding: str) -> bytes:
 
 
 class _Connection:
-    """A pooled connection set up for the export queries, put back as it was."""
+    """A connection of its own, set up for the export queries, for one thread."""
 
     def __init__(self, store: EventStore):
-        self.fairy = store.db.engine.raw_connection()
-        self.conn = self.fairy.driver_connection
-        self._factory = self.conn.text_factory
+        self.conn = store.db.connect()
         self.conn.text_factory = bytes  # the lines stay UTF-8 bytes: no decoding for UTF-8 files
         self.conn.create_function(_NUM_FN, 1, _number_text, deterministic=True)
 
     def close(self) -> None:
-        try:
-            self.conn.text_factory = self._factory
-        finally:
-            self.fairy.close()
+        self.conn.close()
 
 
 def stream(store: EventStore, groups: list[tuple[str, np.ndarray]], lang: str, encoding: str,
@@ -399,7 +392,7 @@ class _Pipeline:
     def stop(self) -> None:
         with self.cond:
             self.stopped = True
-            for c in self.conns:  # under the lock: a connection back in the pool is never interrupted
+            for c in self.conns:  # under the lock: a connection being closed is never interrupted
                 c.conn.interrupt()
             self.cond.notify_all()
         for _ in self.threads:

@@ -15,6 +15,10 @@ word then becomes a boolean mask over rows, mostly without reading any event tex
 So the answer is always exactly the rows whose search text contains the word, as
 ``instr(search_text, word) > 0`` says.
 
+Querying takes a ``sqlite3`` connection and plain SQL (it runs when the user types, and
+opening the app must not import SQLAlchemy); building the lists writes through an
+SQLAlchemy connection, as the rest of a build does.
+
 Posting list format (one blob, little-endian), after Roaring bitmaps: rows are split
 into blocks of 65,536; for each block holding the gram the header gives the block number
 and how many of its rows hold it, and the payload is either those rows' low 16 bits
@@ -26,14 +30,16 @@ block (8 KiB, bit ``i`` of byte ``j`` is row ``8j + i`` of the block)::
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.core.schema import EventRow, SearchGramRow
+from explorer.core.database import in_lists
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 BLOCK_BITS = 16
 BLOCK = 1 << BLOCK_BITS  # rows per block
@@ -185,14 +191,22 @@ def posting_blobs(blocks: Iterable[Sequence[str]]) -> Iterable[tuple[str, bytes,
 
 
 def _blocks(conn: Connection) -> Iterable[list[str]]:
+    from sqlalchemy import select  # noqa: PLC0415 (building only: not on the app's read path)
+
+    from explorer.core.schema import EventRow  # noqa: PLC0415
+
     texts = select(EventRow.search_text).order_by(EventRow.seq).execution_options(stream_results=True)
     for chunk in conn.execute(texts).scalars().partitions(BLOCK):
         yield list(chunk)
 
 
 def write_postings(conn: Connection) -> int:
-    """Fill ``search_grams`` from ``events.search_text`` (rows in ``seq`` order); return
-    the number of grams."""
+    """Fill ``search_grams`` from ``events.search_text`` (rows in ``seq`` order) through an
+    SQLAlchemy connection; return the number of grams."""
+    from sqlalchemy import insert  # noqa: PLC0415 (building only: not on the app's read path)
+
+    from explorer.core.schema import SearchGramRow  # noqa: PLC0415
+
     count = 0
     batch: list[dict] = []
     for gram, rows, head, tail in posting_blobs(_blocks(conn)):
@@ -206,6 +220,15 @@ def write_postings(conn: Connection) -> int:
 
 
 # ---------------------------------------------------------------------------- querying
+class _Lists(NamedTuple):
+    """One row of ``search_grams``."""
+
+    gram: str
+    rows: bytes
+    head_alone: bytes | None
+    tail_alone: bytes | None
+
+
 def _containers(blob: bytes | None) -> Iterable[tuple[int, np.ndarray]]:
     """Each block's first row and payload: a bitmap (``uint8``) or low bits (``uint16``)."""
     if not blob:
@@ -274,9 +297,10 @@ def _doubtful(lists: dict, runs: list[str], n: int) -> np.ndarray:
     return doubt
 
 
-def word_mask(conn: Connection, word: str, n: int, backend=None) -> np.ndarray:  # noqa: ANN001
+def word_mask(conn: sqlite3.Connection, word: str, n: int, backend=None) -> np.ndarray:  # noqa: ANN001
     """Rows ``0..n-1`` (as a boolean mask) whose search text contains ``word``.
 
+    ``conn`` is a ``sqlite3`` connection to the database.
     ``word`` is already normalised (:func:`~explorer.core.text.normalise_for_search`).
     ``backend`` (a :class:`~explorer.core.database.Backend`), when given, checks many
     doubtful candidates through its full-text index.  A word with white space, or a
@@ -289,11 +313,9 @@ def word_mask(conn: Connection, word: str, n: int, backend=None) -> np.ndarray: 
         return _slow(conn, word, n, backend)
     size = min(len(word), MAX_GRAM)
     runs = [word[i : i + size] for i in range(len(word) - size + 1)]
-    g = SearchGramRow
     try:
-        lists = {r[0]: r for r in conn.execute(
-            select(g.gram, g.rows, g.head_alone, g.tail_alone).where(g.gram.in_(set(runs))))}
-    except SQLAlchemyError:
+        lists = _lists(conn, sorted(set(runs)))
+    except sqlite3.Error:
         return _slow(conn, word, n, backend)
     cand = np.zeros(n, bool)
     if any(r not in lists for r in runs):
@@ -320,27 +342,34 @@ def word_mask(conn: Connection, word: str, n: int, backend=None) -> np.ndarray: 
     return cand | _confirm(conn, word, doubt, n)
 
 
-def word_rows(conn: Connection, word: str, n: int, backend=None) -> np.ndarray:  # noqa: ANN001
+def word_rows(conn: sqlite3.Connection, word: str, n: int, backend=None) -> np.ndarray:  # noqa: ANN001
     """Like :func:`word_mask`, as sorted row numbers."""
     return np.flatnonzero(word_mask(conn, word, n, backend))
 
 
-def _confirm(conn: Connection, word: str, rows: np.ndarray, n: int) -> np.ndarray:
+def _lists(conn: sqlite3.Connection, grams: list[str]) -> dict[str, _Lists]:
+    """The ``search_grams`` rows of those of ``grams`` that occur, by gram."""
+    out = {}
+    for sql, part in in_lists("SELECT gram, rows, head_alone, tail_alone FROM search_grams WHERE gram IN ", grams):
+        out.update((r[0], _Lists(*r)) for r in conn.execute(sql, part).fetchall())
+    return out
+
+
+def _confirm(conn: sqlite3.Connection, word: str, rows: np.ndarray, n: int) -> np.ndarray:
     """Mask of the ``rows`` whose search text contains ``word`` (their text is read)."""
-    contains = EventRow.search_text.contains(word, autoescape=True)
+    contains = "SELECT seq FROM events WHERE instr(search_text, ?) > 0"
     if len(rows) > n // 4:  # most rows: one scan beats looking each one up
-        hits = conn.execute(select(EventRow.seq).where(contains)).scalars().all()
+        hits = conn.execute(contains, (word,)).fetchall()
     else:
         hits = []
-        for i in range(0, len(rows), 900):
-            ids = rows[i : i + 900].tolist()
-            hits += conn.execute(select(EventRow.seq).where(EventRow.seq.in_(ids), contains)).scalars().all()
+        for sql, ids in in_lists(contains + " AND seq IN ", rows.tolist()):
+            hits += conn.execute(sql, [word, *ids]).fetchall()
     m = np.zeros(n, bool)
-    m[np.fromiter(hits, np.int64, len(hits))] = True
+    m[np.fromiter((h[0] for h in hits), np.int64, len(hits))] = True
     return m
 
 
-def _full_text(conn: Connection, word: str, n: int, backend) -> np.ndarray | None:  # noqa: ANN001
+def _full_text(conn: sqlite3.Connection, word: str, n: int, backend) -> np.ndarray | None:  # noqa: ANN001
     found = backend.match_rows(conn, word) if backend is not None else None
     if found is None:
         return None
@@ -349,6 +378,6 @@ def _full_text(conn: Connection, word: str, n: int, backend) -> np.ndarray | Non
     return m
 
 
-def _slow(conn: Connection, word: str, n: int, backend) -> np.ndarray:  # noqa: ANN001
+def _slow(conn: sqlite3.Connection, word: str, n: int, backend) -> np.ndarray:  # noqa: ANN001
     exact = _full_text(conn, word, n, backend)
     return exact if exact is not None else _confirm(conn, word, np.arange(n), n)

@@ -9,37 +9,24 @@ from __future__ import annotations
 
 import json
 import struct
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session as OrmSession
 
 from explorer.core import search
-from explorer.core.database import Database
+from explorer.core.database import Database, in_lists
 from explorer.core.dates import PartialDate
 from explorer.core.filter_state import FIELDS, Filters
-from explorer.core.schema import (
-    ArticleRow,
-    CategoryRow,
-    CitationRow,
-    ColumnCacheRow,
-    ConflictRow,
-    EventRow,
-    EventStorylineRow,
-    FigureRow,
-    Meta,
-    PassageRow,
-    StorylineRow,
-    ZoneNameRow,
-    ZoneRow,
-)
+from explorer.core.tables import TABLES
 from explorer.core.text import normalise_for_search
 
+# The store reads with plain SQL through sqlite3 (see explorer.core.database); the table
+# and column names are those of explorer.core.tables, checked against the schema by tests.
 _RECORD_COLUMNS = ("seq", "id", "date", "date_end", "inferred", "inference", "status", "zone_id", "category_id",
                    "importance", "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id")
+_RECORDS = f"SELECT {', '.join(_RECORD_COLUMNS)} FROM events WHERE "
 COLUMN_CACHE = "events-v1"
 COLUMN_NAMES = ("t_start", "t_end", "year", "year_end", "zone", "category", "flags", "importance", "precision",
                 "story_rows", "story_ids")
@@ -167,6 +154,12 @@ class FigureInfo:
         return pick(lang, self.label_zh, self.label_en)
 
 
+# One row of ``articles`` / ``conflicts``, fields named as the columns (``authors`` and
+# ``defects`` hold JSON lists, ``published`` a partial date as text).
+Article = namedtuple("Article", TABLES["articles"])
+Conflict = namedtuple("Conflict", TABLES["conflicts"])
+
+
 @dataclass
 class EventDetail:
     """Everything the detail pane shows about one event."""
@@ -198,11 +191,11 @@ class EventStore:
         self._cache_size = cache_size
         self._text_cache: tuple[str, np.ndarray] | None = None
         self._zone_totals: np.ndarray | None = None  # events per zone over every row
-        with OrmSession(db.engine) as conn:
-            self.meta = dict(conn.execute(select(Meta.key, Meta.value)).all())
+        with db.reading() as conn:
+            self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             self._load_vocab(conn)
-            n = conn.execute(select(func.count()).select_from(EventRow)).scalar_one()
-            blob = conn.execute(select(ColumnCacheRow.data).where(ColumnCacheRow.name == COLUMN_CACHE)).scalar()
+            (n,) = conn.execute("SELECT count(*) FROM events").fetchone()
+            blob = _scalar(conn, "SELECT data FROM column_cache WHERE name = ?", (COLUMN_CACHE,))
             cols = unpack_columns(blob) if (blob and use_column_cache) else None
             if cols is None or len(cols["t_start"]) != n:
                 cols = self._read_columns(conn)
@@ -215,16 +208,17 @@ class EventStore:
 
     # ------------------------------------------------------------------ loading
     def _load_vocab(self, conn) -> None:
-        zrows = conn.execute(select(ZoneRow).order_by(ZoneRow.seq)).scalars().all()
-        self.zone_index = {z.id: i for i, z in enumerate(zrows)}
+        zrows = conn.execute("SELECT id, name_zh, name_en, kind, depth, lat, lon, approximate, parent_id "
+                             "FROM zones ORDER BY seq").fetchall()
+        self.zone_index = {z[0]: i for i, z in enumerate(zrows)}
         self.zones = [
-            ZoneInfo(z.id, i, z.name_zh, z.name_en, z.kind, -1, z.depth, z.lat, z.lon, z.approximate)
-            for i, z in enumerate(zrows)
+            ZoneInfo(zid, i, name_zh, name_en, kind, -1, depth, lat, lon, bool(approximate))
+            for i, (zid, name_zh, name_en, kind, depth, lat, lon, approximate, _) in enumerate(zrows)
         ]
         for z, row in zip(self.zones, zrows, strict=True):
-            z.parent = self.zone_index.get(row.parent_id, -1) if row.parent_id else -1
-        for zid, name, kind in conn.execute(select(ZoneNameRow.zone_id, ZoneNameRow.name, ZoneNameRow.kind)
-                                            .order_by(ZoneNameRow.id)):
+            parent_id = row[-1]
+            z.parent = self.zone_index.get(parent_id, -1) if parent_id else -1
+        for zid, name, kind in conn.execute("SELECT zone_id, name, kind FROM zone_names ORDER BY id").fetchall():
             z = self.zones[self.zone_index[zid]]
             (z.former_names if kind == "former" else z.aliases).append(name)
         self._descendants: list[np.ndarray] = []
@@ -240,24 +234,22 @@ class EventStore:
             self._descendants.append(np.array(sorted(out), dtype=np.int32))
         self._children = children
         self.categories = [
-            Term(c.id, i, c.zh, c.en, c.description)
-            for i, c in enumerate(conn.execute(select(CategoryRow).order_by(CategoryRow.seq)).scalars())
+            Term(cid, i, zh, en, description) for i, (cid, zh, en, description) in enumerate(
+                conn.execute("SELECT id, zh, en, description FROM categories ORDER BY seq").fetchall())
         ]
         self.category_index = {c.id: c.index for c in self.categories}
         self.storylines = [
-            Term(s.id, i, s.zh, s.en)
-            for i, s in enumerate(conn.execute(select(StorylineRow).order_by(StorylineRow.seq)).scalars())
+            Term(sid, i, zh, en)
+            for i, (sid, zh, en) in enumerate(conn.execute("SELECT id, zh, en FROM storylines ORDER BY seq").fetchall())
         ]
         self.storyline_index = {s.id: s.index for s in self.storylines}
-        self.conflicts = {c.id: c for c in conn.execute(select(ConflictRow)).scalars()}
-        self.articles = {a.id: a for a in conn.execute(select(ArticleRow)).scalars()}
+        self.conflicts = {r[0]: Conflict(*r) for r in conn.execute(_select_all("conflicts")).fetchall()}
+        self.articles = {r[0]: Article(*r) for r in conn.execute(_select_all("articles")).fetchall()}
 
     def _read_columns(self, conn) -> dict[str, np.ndarray]:
         """The columns read row by row (no cache, or a stale one)."""
-        cols = (EventRow.seq, EventRow.t_start, EventRow.t_end, EventRow.year, EventRow.year_end,
-                EventRow.zone_id, EventRow.category_id, EventRow.status, EventRow.inferred,
-                EventRow.conflict_id, EventRow.importance, EventRow.date_precision)
-        rows = conn.execute(select(*cols).order_by(EventRow.seq)).all()
+        rows = conn.execute("SELECT seq, t_start, t_end, year, year_end, zone_id, category_id, status, inferred, "
+                            "conflict_id, importance, date_precision FROM events ORDER BY seq").fetchall()
         n = len(rows)
         if any(r[0] != i for i, r in enumerate(rows)):
             raise ValueError("events.seq must be 0..n-1")
@@ -277,10 +269,9 @@ class EventStore:
             "precision": np.fromiter((PRECISIONS.index(r[11]) for r in rows), np.int8, n),
         }
         pairs = conn.execute(
-            select(EventRow.seq, EventStorylineRow.storyline_id)
-            .join(EventRow, EventRow.id == EventStorylineRow.event_id)
-            .order_by(EventRow.seq, EventStorylineRow.storyline_id)
-        ).all()
+            "SELECT e.seq, s.storyline_id FROM event_storylines s JOIN events e ON e.id = s.event_id "
+            "ORDER BY e.seq, s.storyline_id"
+        ).fetchall()
         out["story_rows"] = np.fromiter((p[0] for p in pairs), np.int64, len(pairs))
         out["story_ids"] = np.fromiter((si[p[1]] for p in pairs), np.int32, len(pairs))
         return out
@@ -350,9 +341,10 @@ class EventStore:
         return m
 
     def _word_mask(self, word: str) -> np.ndarray:
-        if self._text_cache and self._text_cache[0] == word:
-            return self._text_cache[1]
-        with self.db.engine.connect() as conn:
+        cached = self._text_cache  # read once: an export thread may replace it meanwhile
+        if cached and cached[0] == word:
+            return cached[1]
+        with self.db.reading() as conn:
             m = search.word_mask(conn, word, self.n, self.db.backend)
         self._text_cache = (word, m)
         return m
@@ -480,17 +472,17 @@ class EventStore:
         want = sorted({int(r) for r in rows if int(r) not in self._cache})
         fetched: dict[int, EventRecord] = {}  # kept here too: a large request may evict its own rows
         if want:
-            t = EventRow.__table__
-            cols = [t.c[k] for k in _RECORD_COLUMNS]
-            with self.db.engine.connect() as conn:
-                # Contiguous runs are read with BETWEEN, scattered rows with IN (...).
+            # Long runs are read with BETWEEN; the rows of short ones are gathered and read
+            # with IN (...), in as few statements as possible.
+            scattered: list[int] = []
+            with self.db.reading() as conn:
                 for lo, hi in _runs(want):
-                    q = select(*cols).where(t.c.seq.between(lo, hi)) if hi - lo > 8 else \
-                        select(*cols).where(t.c.seq.in_(list(range(lo, hi + 1))))
-                    for r in conn.execute(q):
-                        rec = self._record(r)
-                        fetched[rec.row] = rec
-                        self._remember(rec)
+                    if hi - lo > 8:
+                        self._fetch(conn, _RECORDS + "seq BETWEEN ? AND ?", (lo, hi), fetched)
+                    else:
+                        scattered.extend(range(lo, hi + 1))
+                for sql, params in in_lists(_RECORDS + "seq IN ", scattered):
+                    self._fetch(conn, sql, params, fetched)
         out = []
         for r in rows:
             rec = fetched.get(int(r))
@@ -505,48 +497,60 @@ class EventStore:
     def record(self, row: int) -> EventRecord:
         return self.records([row])[0]
 
+    def _fetch(self, conn, sql: str, params: Sequence, fetched: dict[int, EventRecord]) -> None:  # noqa: ANN001
+        for r in conn.execute(sql, params).fetchall():
+            rec = self._record(r)
+            fetched[rec.row] = rec
+            self._remember(rec)
+
     def _remember(self, rec: EventRecord) -> None:
         self._cache[rec.row] = rec
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
-    def _record(self, e) -> EventRecord:
+    def _record(self, r: tuple) -> EventRecord:
+        """An :class:`EventRecord` of one row of the columns :data:`_RECORD_COLUMNS`."""
+        (seq, eid, date, date_end, inferred, inference, status, zone_id, category_id, importance,
+         title_zh, title_en, summary_zh, summary_en, conflict_id) = r
         return EventRecord(
-            e.seq, e.id, _parse_date(e.date), _parse_date(e.date_end) if e.date_end else None,
-            bool(e.inferred), e.inference, e.status, self.zone_index[e.zone_id], self.category_index[e.category_id],
-            e.importance, e.title_zh, e.title_en, e.summary_zh, e.summary_en, e.conflict_id,
+            seq, eid, _parse_date(date), _parse_date(date_end) if date_end else None,
+            bool(inferred), inference, status, self.zone_index[zone_id], self.category_index[category_id],
+            importance, title_zh, title_en, summary_zh, summary_en, conflict_id,
         )
 
     def row_of(self, event_id: str) -> int | None:
-        with self.db.engine.connect() as conn:
-            return conn.execute(select(EventRow.seq).where(EventRow.id == event_id)).scalar()
+        with self.db.reading() as conn:
+            return _scalar(conn, "SELECT seq FROM events WHERE id = ?", (event_id,))
 
     def detail(self, row: int) -> EventDetail:
         """Everything about one event: figures, sources with passages, conflicts, storyline."""
         rec = self.record(row)
         stories = sorted(int(s) for s in self.story_ids[self.story_rows == row])
-        with OrmSession(self.db.engine) as conn:
+        with self.db.reading() as conn:
             figs = [
-                FigureInfo(f.value, f.value_to, f.unit, f.label_zh, f.label_en)
-                for f in conn.execute(select(FigureRow).where(FigureRow.event_id == rec.id).order_by(FigureRow.seq)).scalars()
+                FigureInfo(*f) for f in conn.execute(
+                    "SELECT value, value_to, unit, label_zh, label_en FROM figures WHERE event_id = ? ORDER BY seq",
+                    (rec.id,)).fetchall()
             ]
             sources = []
-            q = (select(CitationRow, PassageRow)
-                 .outerjoin(PassageRow, PassageRow.citation_id == CitationRow.id)
-                 .where(CitationRow.event_id == rec.id).order_by(CitationRow.seq))
-            for c, p in conn.execute(q).all():
-                a = self.articles[c.article_id]
+            cites = conn.execute(
+                'SELECT c.article_id, c.para, c.start, c."end", p.citation_id, p.text, p.hl_start, p.hl_end '
+                "FROM citations c LEFT OUTER JOIN passages p ON p.citation_id = c.id "
+                "WHERE c.event_id = ? ORDER BY c.seq", (rec.id,)).fetchall()
+            for article_id, para, start, end, passage_id, text, hl_start, hl_end in cites:
+                a = self.articles[article_id]
+                has = passage_id is not None
                 sources.append(Source(
                     a.id, a.outlet_zh, a.outlet_en, a.title_zh, a.title_en, json.loads(a.authors),
                     PartialDate.parse(a.published), a.published_basis, a.published_confidence,
-                    c.para, c.start, c.end,
-                    p.text if p else None, p.hl_start if p else 0, p.hl_end if p else 0,
+                    para, start, end,
+                    text if has else None, hl_start if has else 0, hl_end if has else 0,
                 ))
             conflict_rows = []
             if rec.conflict:
-                conflict_rows = list(conn.execute(
-                    select(EventRow.seq).where(EventRow.conflict_id == rec.conflict, EventRow.seq != row)
-                    .order_by(EventRow.seq)).scalars())
+                conflict_rows = [r[0] for r in conn.execute(
+                    "SELECT seq FROM events WHERE conflict_id = ? AND seq != ? ORDER BY seq",
+                    (rec.conflict, row)).fetchall()]
         d = EventDetail(rec, stories, figs, sources, conflict_rows=conflict_rows)
         if rec.conflict and rec.conflict in self.conflicts:
             d.conflict_note_zh = self.conflicts[rec.conflict].note_zh
@@ -559,24 +563,22 @@ class EventStore:
     def sources_for(self, rows: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
         """``row -> [(article_id, para), …]`` for many rows at once (export)."""
         out: dict[int, list[tuple[str, int]]] = {}
-        c, e = CitationRow.__table__, EventRow.__table__
-        with self.db.engine.connect() as conn:
+        sql = ("SELECT e.seq, c.article_id, c.para FROM citations c JOIN events e ON e.id = c.event_id "
+               "WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq, c.seq")
+        with self.db.reading() as conn:
             for lo, hi in _runs(sorted(int(r) for r in rows)):
-                q = (select(e.c.seq, c.c.article_id, c.c.para).join(e, e.c.id == c.c.event_id)
-                     .where(e.c.seq.between(lo, hi)).order_by(e.c.seq, c.c.seq))
-                for seq, aid, para in conn.execute(q):
+                for seq, aid, para in conn.execute(sql, (lo, hi)).fetchall():
                     out.setdefault(seq, []).append((aid, para))
         return out
 
     def figures_for(self, rows: Sequence[int]) -> dict[int, list[FigureInfo]]:
         """``row -> [FigureInfo, …]`` for many rows at once (export)."""
         out: dict[int, list[FigureInfo]] = {}
-        f, e = FigureRow.__table__, EventRow.__table__
-        with self.db.engine.connect() as conn:
+        sql = ("SELECT e.seq, f.value, f.value_to, f.unit, f.label_zh, f.label_en FROM figures f "
+               "JOIN events e ON e.id = f.event_id WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq, f.seq")
+        with self.db.reading() as conn:
             for lo, hi in _runs(sorted(int(r) for r in rows)):
-                q = (select(e.c.seq, f.c.value, f.c.value_to, f.c.unit, f.c.label_zh, f.c.label_en)
-                     .join(e, e.c.id == f.c.event_id).where(e.c.seq.between(lo, hi)).order_by(e.c.seq, f.c.seq))
-                for seq, *vals in conn.execute(q):
+                for seq, *vals in conn.execute(sql, (lo, hi)).fetchall():
                     out.setdefault(seq, []).append(FigureInfo(*vals))
         return out
 
@@ -643,11 +645,27 @@ def unpack_columns(blob: bytes) -> dict[str, np.ndarray] | None:
 
 
 def write_column_cache(db: Database) -> None:
-    """Store the packed columns in a freshly built database (build and synth call this)."""
+    """Store the packed columns in a freshly built database opened for writing (build and
+    synth call this; the columns are read as the app reads them, written through SQLAlchemy)."""
+    from sqlalchemy import delete, insert  # noqa: PLC0415 (writing: never on the app's read path)
+
+    from explorer.core.schema import ColumnCacheRow  # noqa: PLC0415
+
     store = EventStore(db, use_column_cache=False)
     with db.engine.begin() as conn:
-        conn.execute(ColumnCacheRow.__table__.delete())
+        conn.execute(delete(ColumnCacheRow))
         conn.execute(insert(ColumnCacheRow), [{"name": COLUMN_CACHE, "data": pack_columns(store.columns())}])
+
+
+def _select_all(table: str) -> str:
+    """SQL: every column of ``table``, in the order of :data:`~explorer.core.tables.TABLES`."""
+    return f"SELECT {', '.join(TABLES[table])} FROM {table}"
+
+
+def _scalar(conn, sql: str, params: Sequence = ()):  # noqa: ANN001, ANN202
+    """The first column of the first row, or ``None`` when there is no row."""
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else row[0]
 
 
 def _runs(sorted_rows: Sequence[int], gap: int = 64):

@@ -16,13 +16,12 @@ import numpy as np
 from sqlalchemy import create_engine, insert
 
 from explorer.core import paths
-from explorer.core.build import write_curated, zone_order
+from explorer.core.build import finish_database, write_curated, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
-from explorer.core.database import Database, backend_for, sqlite_url
+from explorer.core.database import backend_for, sqlite_url
 from explorer.core.dates import PartialDate
-from explorer.core.schema import SCHEMA_VERSION, Base, CitationRow, EventRow, EventStorylineRow, FigureRow
+from explorer.core.schema import Base, CitationRow, EventRow, EventStorylineRow, FigureRow
 from explorer.core.search import write_postings
-from explorer.core.store import write_column_cache
 from explorer.core.text import normalise_for_search
 
 _SUBJECTS = ("高新区", "开发区", "管委会", "平台公司", "园区", "招商公司", "阀门公司", "数科集团", "产业基金", "孵化器")
@@ -62,16 +61,18 @@ def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zon
     os.unlink(tmp)
     try:
         engine = create_engine(sqlite_url(tmp, read_only=False))
-        Base.metadata.create_all(engine)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=OFF")
-            conn.exec_driver_sql("PRAGMA synchronous=OFF")
-            write_curated(conn, cur, "synthetic", None)
-            _write_events(conn, cur, n, rng)
-            backend_for(str(engine.url)).create_search_index(conn)
-            write_postings(conn)
-        write_column_cache(Database(engine, backend_for(str(engine.url)), str(tmp), SCHEMA_VERSION))
-        engine.dispose()
+        try:
+            Base.metadata.create_all(engine)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=OFF")
+                conn.exec_driver_sql("PRAGMA synchronous=OFF")
+                write_curated(conn, cur, "synthetic", None)
+                _write_events(conn, cur, n, rng)
+                backend_for(str(engine.url)).create_search_index(conn.connection)
+                write_postings(conn)
+        finally:
+            engine.dispose()
+        finish_database(Path(tmp))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

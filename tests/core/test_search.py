@@ -3,13 +3,14 @@
 import random
 import shutil
 import sqlite3
+from contextlib import closing
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert
 
 from explorer.core import search
-from explorer.core.database import DatabaseError, SQLiteBackend, open_database, sqlite_url
+from explorer.core.database import DatabaseError, SQLiteBackend, connect, open_database, sqlite_url
 from explorer.core.filter_state import Filters
 from explorer.core.schema import SCHEMA_VERSION, Base, EventRow
 from explorer.core.store import EventStore
@@ -36,6 +37,8 @@ def _random_texts(count: int, seed: int) -> list[str]:
 
 
 def _make_db(path, texts: list[str]):
+    """A database of just these event texts, with its postings and FTS5 index; returns a
+    read-only ``sqlite3`` connection to it (closing it is the caller's)."""
     engine = create_engine(sqlite_url(path, read_only=False))
     Base.metadata.create_all(engine)
     rows = [
@@ -49,9 +52,10 @@ def _make_db(path, texts: list[str]):
     with engine.begin() as conn:
         if rows:
             conn.execute(insert(EventRow), rows)
-        SQLiteBackend().create_search_index(conn)
+        SQLiteBackend().create_search_index(conn.connection)
         search.write_postings(conn)
-    return engine
+    engine.dispose()
+    return closing(connect(path, SQLiteBackend()))
 
 
 def _scan(texts: list[str], word: str) -> np.ndarray:
@@ -95,7 +99,7 @@ def test_postings_answer_like_a_substring_scan(tmp_path, request, monkeypatch, b
     if blocks == "small":
         request.getfixturevalue("small_blocks")
     texts = FIXED + _random_texts(150, seed=7)
-    engine = _make_db(tmp_path / "t.sqlite", texts)
+    db = _make_db(tmp_path / "t.sqlite", texts)
     # Force each way of settling doubtful candidates.
     monkeypatch.setattr(search, "CONFIRM_COST", 10**9 if check == "full-text index" else 0)
     backend = None if check == "no backend" else SQLiteBackend()
@@ -103,7 +107,7 @@ def test_postings_answer_like_a_substring_scan(tmp_path, request, monkeypatch, b
     for name in ("_confirm", "_full_text"):
         monkeypatch.setattr(search, name, _counted(getattr(search, name), settled))
     n = len(texts)
-    with engine.connect() as conn:
+    with db as conn:
         for word in _words(texts, random.Random(3)):
             got = search.word_mask(conn, word, n, backend)
             assert got.dtype == bool and len(got) == n
@@ -114,8 +118,7 @@ def test_postings_answer_like_a_substring_scan(tmp_path, request, monkeypatch, b
 
 def test_lengths_scripts_and_width_fold(tmp_path):
     texts = FIXED
-    engine = _make_db(tmp_path / "t.sqlite", texts)
-    with engine.connect() as conn:
+    with _make_db(tmp_path / "t.sqlite", texts) as conn:
         def find(q):
             return {i for i in np.flatnonzero(search.word_mask(conn, normalise_for_search(q), len(texts), SQLiteBackend()))}
 
@@ -134,17 +137,15 @@ def test_lengths_scripts_and_width_fold(tmp_path):
 
 def test_white_space_in_a_word_is_still_a_substring_match(tmp_path):
     texts = FIXED
-    engine = _make_db(tmp_path / "t.sqlite", texts)
-    with engine.connect() as conn:
+    with _make_db(tmp_path / "t.sqlite", texts) as conn:
         for word in ["a a", "aa a", " ", "园区 产业"]:
             for backend in (None, SQLiteBackend()):
                 assert np.array_equal(search.word_mask(conn, word, len(texts), backend), _scan(texts, word)), word
 
 
 def test_empty_database(tmp_path):
-    engine = _make_db(tmp_path / "t.sqlite", [])
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM search_grams")).scalar() == 0
+    with _make_db(tmp_path / "t.sqlite", []) as conn:
+        assert conn.execute("SELECT count(*) FROM search_grams").fetchone() == (0,)
         assert search.word_mask(conn, "阀门公司", 0, SQLiteBackend()).shape == (0,)
 
 
@@ -159,19 +160,9 @@ def test_posting_lists_cover_each_gram_once(tmp_path, small_blocks):
     assert list(search.decode_rows(blobs["b"][0])) == [0, 2, *range(3, len(texts))]
 
 
-def test_store_text_mask_with_postings(monkeypatch, db_path):
-    """The body proposed for ``EventStore._word_mask``: the store's filters through the
-    posting lists, checked against a scan of every record (multi-word queries AND)."""
-
-    def word_mask(self, word):
-        if self._text_cache and self._text_cache[0] == word:
-            return self._text_cache[1]
-        with self.db.engine.connect() as conn:
-            m = search.word_mask(conn, word, self.n, self.db.backend)
-        self._text_cache = (word, m)
-        return m
-
-    monkeypatch.setattr(EventStore, "_word_mask", word_mask)
+def test_store_text_mask_with_postings(db_path):
+    """The store's text filter through the posting lists, checked against a scan of every
+    record (multi-word queries AND)."""
     store = EventStore(open_database(db_path))
     recs = store.records(np.arange(store.n))
 
