@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsTextItem, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsTextItem, QToolBar, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
@@ -310,6 +310,11 @@ class MapView(QWidget):
                                    pen=pg.mkPen(palette.MAP_SHANXI, width=2.4), antialias=True)
         outline.setZValue(-15)
         self._vb.addItem(outline, ignoreBounds=True)
+        for curve in (lines, outline):
+            # Antialiased boundary lines are the map's costliest drawing, and they change only
+            # when the view zooms: keep them as pixmaps, so a filter change only blits them
+            # (a pan reuses the pixmap too; a zoom redraws it).
+            curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._neighbours = []
         font = QFont()
         font.setPixelSize(17)

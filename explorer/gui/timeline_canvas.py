@@ -21,6 +21,7 @@ from explorer.gui.timeline_items import (
     OVERFLOW_COLOUR,
     BadgeLayer,
     EventBarItem,
+    EventPointItem,
     EventStyles,
     Label,
     LabelLayer,
@@ -38,6 +39,8 @@ SELECTION_DENSITY_MIN = 200  # larger selections among aggregated events are dra
 DENSITY_PX = 4  # width of a density bin
 DENSITY_COLOUR = "#546E7A"
 PILE_FRAME = "#3C4043"
+NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+BOUND_PEN = pg.mkPen("#000000", width=1.6, cosmetic=True)  # the widest event outline: pads the bars' bounds
 
 
 class TimelineCanvas(QtCore.QObject):
@@ -70,25 +73,24 @@ class TimelineCanvas(QtCore.QObject):
         self.bars.setZValue(10)
         self.clusters = EventBarItem(pen=pg.mkPen(OVERFLOW_COLOUR, width=1), brush=overflow_brush())
         self.clusters.setZValue(11)
-        self.pile_segments = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=None, brush=None)
+        self.pile_segments = EventBarItem(pen=None, brush=None)
         self.pile_segments.setZValue(10.5)
-        self.piles = EventBarItem(pen=pg.mkPen(PILE_FRAME, width=1.3), brush=None)
+        self.piles = EventBarItem(pen=pg.mkPen(PILE_FRAME, width=1), brush=None)
         self.piles.setZValue(11)
-        self.pile_shadows = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(PILE_FRAME, width=1),
-                                            brush=pg.mkBrush("#FFFFFF"))
+        self.pile_shadows = EventBarItem(pen=pg.mkPen(PILE_FRAME, width=1), brush=pg.mkBrush("#FFFFFF"))
         self.pile_shadows.setZValue(10.4)
-        self.points = pg.ScatterPlotItem(size=MARKER_PX, symbol="o", pxMode=True, hoverable=False)
+        self.points = EventPointItem(MARKER_PX)
         self.points.setZValue(12)
-        self.density_bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=None, brush=DENSITY_COLOUR)
+        self.density_bars = EventBarItem(pen=None, brush=DENSITY_COLOUR)
         self.density_bars.hide()
         self.density_bars.setZValue(9)
         self.badges = BadgeLayer(font)
         self.badges.setZValue(20)
         self.labels = LabelLayer(self.label_font)
         self.labels.setZValue(25)
-        self.active_bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(ACTIVE, width=5), brush=None)
+        self.active_bars = EventBarItem(pen=pg.mkPen(ACTIVE, width=5), brush=None)
         self.active_bars.setZValue(30)
-        self.sel_bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(SELECTED, width=2), brush=None)
+        self.sel_bars = EventBarItem(pen=pg.mkPen(SELECTED, width=2), brush=None)
         self.sel_bars.setZValue(31)
         self.active_points = pg.ScatterPlotItem(size=MARKER_PX + 9, symbol="o", pxMode=True,
                                                 pen=pg.mkPen(ACTIVE, width=3), brush=None)
@@ -100,7 +102,7 @@ class TimelineCanvas(QtCore.QObject):
                      self.piles, self.points, self.badges,
                      self.labels, self.active_bars, self.sel_bars, self.active_points, self.sel_points):
             view.addItem(item, ignoreBounds=True)
-        self.sel_density = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=None, brush=SELECTED)
+        self.sel_density = EventBarItem(pen=None, brush=SELECTED)
         self.sel_density.setZValue(29)
         view.addItem(self.sel_density, ignoreBounds=True)
         self.overlay_rows = np.zeros(0, dtype=np.int64)
@@ -109,7 +111,7 @@ class TimelineCanvas(QtCore.QObject):
         self._view: tuple = ((-np.inf, np.inf), (-np.inf, np.inf), 0.0)
         self._density_max = 1
 
-        self.points.sigClicked.connect(self._points_clicked)
+        self.points.sigClicked.connect(self._bars_clicked)  # same payload: layout items, nearest first
         self.bars.sigClicked.connect(self._bars_clicked)
         self.clusters.sigClicked.connect(self._groups_clicked)
         self.piles.sigClicked.connect(self._groups_clicked)
@@ -124,6 +126,7 @@ class TimelineCanvas(QtCore.QObject):
         extent = QtCore.QRectF(x_extent[0], -1, x_extent[1] - x_extent[0], layout.height + 2)
         self.labels.set_extent(extent)
         self.badges.set_extent(extent)
+        self.points.set_extent(extent)
         self._drawn_window = None
 
     def set_lane_selection(self, keys) -> None:
@@ -177,14 +180,12 @@ class TimelineCanvas(QtCore.QObject):
         cats = self.store.category[rows]
         flags = self.store.flags[rows]
         is_pt = lay.point[own]
+        codes = self.styles.codes(cats, flags)
         b = own[~is_pt]
-        pens, brushes = self.styles.pens_brushes(cats[~is_pt], flags[~is_pt])
-        self.bars.set_bars(lay.x0[b], lay.x1[b], lay.y[b] - BAR_HALF, lay.y[b] + BAR_HALF, b,
-                           pens=pens, brushes=brushes)
+        self.bars.set_styled_bars(lay.x0[b], lay.x1[b], lay.y[b] - BAR_HALF, lay.y[b] + BAR_HALF, b,
+                                  codes[~is_pt], self.styles.for_code, BOUND_PEN)
         p = own[is_pt]
-        pens, brushes = self.styles.pens_brushes(cats[is_pt], flags[is_pt])
-        self.points.setData(x=(lay.x0[p] + lay.x1[p]) / 2, y=lay.y[p], data=p, pen=pens, brush=brushes,
-                            size=MARKER_PX, symbol="o")
+        self.points.set_points((lay.x0[p] + lay.x1[p]) / 2, lay.y[p], p, codes[is_pt], self.styles.for_code)
         groups = np.unique(lay.group[items[lay.group[items] >= 0]])
         cl = groups[lay.g_kind[groups] == CLUSTER]
         self.clusters.set_bars(lay.g_x0[cl], lay.g_x1[cl], lay.g_y[cl] - BAR_HALF, lay.g_y[cl] + BAR_HALF, cl)
@@ -214,9 +215,13 @@ class TimelineCanvas(QtCore.QObject):
         left = x0[:, None] + np.concatenate([np.zeros((len(piles), 1)), np.cumsum(share, axis=1)[:, :-1]], axis=1) * (x1 - x0)[:, None]
         width = share * (x1 - x0)[:, None]
         pi, ci = np.nonzero(counts)
-        brushes = [self.styles.style(c, 0)[1] for c in ci.tolist()] or None
-        self.pile_segments.setOpts(x0=left[pi, ci], x1=left[pi, ci] + width[pi, ci], y0=y[pi] - BAR_HALF,
-                                   y1=y[pi] + BAR_HALF, brushes=brushes, pens=None, pen=None)
+        self.pile_segments.set_styled_bars(left[pi, ci], left[pi, ci] + width[pi, ci], y[pi] - BAR_HALF,
+                                           y[pi] + BAR_HALF, pi, self.styles.codes(ci, np.zeros_like(ci)),
+                                           self._stripe_style, NO_PEN)
+
+    def _stripe_style(self, code: int) -> tuple[QtGui.QPen, QtGui.QBrush]:
+        """A pile's category stripe: the category's fill, no outline (the pile has a frame)."""
+        return NO_PEN, self.styles.for_code(code)[1]
 
     def _draw_density(self, vis: np.ndarray, x_range, width_px: float) -> None:
         self.aggregated = True
@@ -364,9 +369,9 @@ class TimelineCanvas(QtCore.QObject):
             li = lay.lane_at(pos.y())
             k = np.flatnonzero((lane == li) & (bx0 <= pos.x()) & (pos.x() < bx1))
             return ("density", (int(li), int(count[k[0]]))) if len(k) else None
-        pts = self.points.pointsAt(pos)
-        if len(pts):
-            return ("item", self._nearest_point(pts, pos))
+        got = self.points.payload_at(pos)
+        if len(got):
+            return ("item", int(got[0]))
         got = self.bars.payload_at(pos, 3 * px)
         if len(got):
             return ("item", int(got[0]))
@@ -375,16 +380,6 @@ class TimelineCanvas(QtCore.QObject):
             if len(got):
                 return ("group", int(got[0]))
         return None
-
-    @staticmethod
-    def _nearest_point(points, pos: QtCore.QPointF) -> int:
-        """The item of the marker nearest ``pos`` among overlapping markers."""
-        d = [abs(p.pos().x() - pos.x()) + abs(p.pos().y() - pos.y()) * 1e-3 for p in points]
-        return int(points[int(np.argmin(d))].data())
-
-    def _points_clicked(self, item, points, ev) -> None:
-        if len(points):
-            self.sig_clicked.emit([int(self.layout.row[self._nearest_point(points, ev.pos())])], ev.modifiers())
 
     def _bars_clicked(self, item, payload, ev) -> None:
         self.sig_clicked.emit([int(self.layout.row[int(payload[0])])], ev.modifiers())

@@ -1,8 +1,9 @@
-"""Graphics items of the timeline: event bars, lane bands, labels and badges.
+"""Graphics items of the timeline: event bars, day markers, lane bands, labels and badges.
 
-Events are drawn with pyqtgraph's own items where they fit (``BarGraphItem`` for
-bars, ``ScatterPlotItem`` for day markers); text is drawn by one light item in
-device pixels, so a hundred labels cost one paint call rather than a hundred items.
+Events are drawn by items that take numpy arrays and a style code per event (see
+:meth:`EventStyles.codes`) and draw one batch per style, so their cost per filter
+change is numpy work, not a Python call per event.  Text is drawn by one light item
+in device pixels, so a hundred labels cost one paint call rather than a hundred items.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from explorer.gui.palette import CONFLICT, category_colour
 
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
+THIN_PX = 3.0  # bars narrower than this (device pixels) are drawn as a fill in their outline's colour
 OVERFLOW_COLOUR = "#6B7280"
 
 
@@ -59,13 +61,43 @@ class EventStyles:
         self._cache[key] = got
         return got
 
-    def pens_brushes(self, categories: np.ndarray, flags: np.ndarray) -> tuple[list, list]:
-        pens, brushes = [], []
-        for c, f in zip(categories.tolist(), flags.tolist(), strict=True):
-            pen, brush = self.style(c, f)
-            pens.append(pen)
-            brushes.append(brush)
-        return pens, brushes
+    @staticmethod
+    def codes(categories: np.ndarray, flags: np.ndarray) -> np.ndarray:
+        """One style code per event: category, inferred and planned packed into an int."""
+        return (np.asarray(categories, np.int64) * 4 + ((np.asarray(flags) & FLAG_INFERRED) != 0)
+                + 2 * ((np.asarray(flags) & FLAG_PLANNED) != 0))
+
+    def for_code(self, code: int) -> tuple[QtGui.QPen, QtGui.QBrush]:
+        """The pen and brush of a style code made by :meth:`codes`."""
+        code = int(code)
+        return self.style(code // 4, (FLAG_INFERRED if code & 1 else 0) | (FLAG_PLANNED if code & 2 else 0))
+
+
+_NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+_thin_brushes: dict[tuple, QtGui.QBrush] = {}
+
+
+def _thin_brush(pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QBrush:
+    """The fill of a bar too thin to outline: its outline colour (lighter when dashed: planned)."""
+    key = (pen.color().rgba(), pen.style(), brush.color().rgba(), brush.style())
+    got = _thin_brushes.get(key)
+    if got is None:
+        colour = QtGui.QColor(pen.color())
+        if pen.style() == QtCore.Qt.PenStyle.DashLine:
+            colour.setAlpha(150)
+        got = _thin_brushes[key] = QtGui.QBrush(colour)
+    return got
+
+
+def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """``(code, indices)`` for each distinct code, indices in their original order."""
+    if not len(codes):
+        return []
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
+    return [(int(sorted_codes[a]), order[a:b])
+            for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(codes)], strict=True)]
 
 
 class EventBarItem(pg.BarGraphItem):
@@ -80,48 +112,88 @@ class EventBarItem(pg.BarGraphItem):
     def __init__(self, **opts):
         self._payload = np.zeros(0, dtype=np.int64)
         self._geom = np.zeros((0, 4))
-        self._styled: list | None = None  # [(pen, brush, rect array)] for bars of several styles
+        self._styled: list | None = None  # [(pen, brush, rect array)]: the draw batches
+        self._groups: list | None = None  # [(pen, brush, indices)] per style
+        self._codes: np.ndarray | None = None  # a style code per bar (set_styled_bars)
+        self._styled_scale = 0.0  # device pixels per x unit the batches were made for
+        self._style_of = None
         super().__init__(x0=[], x1=[], y0=[], y1=[], **opts)
 
     def setOpts(self, **opts):  # noqa: N802 (pyqtgraph API)
         self._styled = None
+        self._groups = None
+        self._codes = None
         super().setOpts(**opts)
 
     def paint(self, p, *args):
-        # pyqtgraph records bars of several styles into a QPicture and replays it at every
-        # paint; one drawRects per style is several times faster for thousands of bars.
-        if self._pens is None and self._brushes is None:
-            super().paint(p, *args)
-            return
-        if self._styled is None:
-            self._styled = self._group_by_style()
+        # pyqtgraph records bars into a QPicture and replays it at every paint; one
+        # drawRects per style is several times faster for thousands of bars.
+        scale = abs(p.transform().m11())
+        if self._styled is None or self._styled_scale != scale:
+            self._styled = self._batches(scale)  # new bars, or zoomed: other bars are thin
         for pen, brush, rects in self._styled:
             p.setPen(pen)
             p.setBrush(brush)
             p.drawRects(*rects.drawargs())
 
-    def _group_by_style(self) -> list:
+    @staticmethod
+    def _rects(geom: np.ndarray):
+        rects = pg.Qt.internals.PrimitiveArray(QtCore.QRectF, 4)
+        rects.resize(len(geom))
+        rects.ndarray()[:] = geom
+        return rects
+
+    def _style_groups(self) -> list[tuple[QtGui.QPen, QtGui.QBrush, np.ndarray]]:
+        """``(pen, brush, bar indices)`` per style (kept until the bars change)."""
+        if self._groups is None:
+            n = len(self._rectarray.ndarray())
+            if self._codes is not None:
+                self._groups = [(*self._style_of(code), idx) for code, idx in _runs_by_code(self._codes)]
+            elif self._pens is not None or self._brushes is not None:
+                pens = self._pens if self._pens is not None else [self._sharedPen] * n
+                brushes = self._brushes if self._brushes is not None else [self._sharedBrush] * n
+                groups: dict[tuple[int, int], list[int]] = {}
+                for i, (pen, brush) in enumerate(zip(pens, brushes, strict=False)):
+                    groups.setdefault((id(pen), id(brush)), []).append(i)
+                self._groups = [(pens[idx[0]], brushes[idx[0]], np.array(idx)) for idx in groups.values()]
+            else:
+                self._groups = [(self._sharedPen, self._sharedBrush, np.arange(n))]
+        return self._groups
+
+    def _batches(self, px_per_x: float) -> list:
+        """Draw batches for ``px_per_x`` device pixels per x unit.  A bar narrower than
+        ``THIN_PX`` is filled with its outline's colour and not outlined: at that width the
+        outline is all one sees, and stroking thousands of them costs ten times the fill."""
+        self._styled_scale = px_per_x
         geom = self._rectarray.ndarray()
-        n = len(geom)
-        pens = self._pens if self._pens is not None else [self._sharedPen] * n
-        brushes = self._brushes if self._brushes is not None else [self._sharedBrush] * n
-        groups: dict[tuple[int, int], list[int]] = {}
-        for i, (pen, brush) in enumerate(zip(pens, brushes, strict=False)):
-            groups.setdefault((id(pen), id(brush)), []).append(i)
-        out = []
-        for idx in groups.values():
-            rects = pg.Qt.internals.PrimitiveArray(QtCore.QRectF, 4)
-            rects.resize(len(idx))
-            rects.ndarray()[:] = geom[idx]
-            out.append((pens[idx[0]], brushes[idx[0]], rects))
-        return out
+        thin = geom[:, 2] * px_per_x < THIN_PX
+        out, solid = [], []
+        for pen, brush, idx in self._style_groups():
+            outlined = pen is not None and pen.style() != QtCore.Qt.PenStyle.NoPen
+            narrow = idx[thin[idx]] if outlined else idx[:0]
+            wide = idx[~thin[idx]] if outlined else idx
+            if len(wide):
+                out.append((pen, brush, self._rects(geom[wide])))
+            if len(narrow):
+                solid.append((_NO_PEN, _thin_brush(pen, brush), self._rects(geom[narrow])))
+        return solid + out
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
-        if "pens" in opts and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list
+        if opts.get("pens") is not None and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list
             opts.update(pens=None, brushes=None, pen=None, brush=None)
         self._payload = np.asarray(payload)
         self._geom = np.column_stack([x0, x1, y0, y1]) if len(payload) else np.zeros((0, 4))
         self.setOpts(x0=np.asarray(x0), x1=np.asarray(x1), y0=np.asarray(y0), y1=np.asarray(y1), **opts)
+
+    def set_styled_bars(self, x0, x1, y0, y1, payload, codes: np.ndarray, style_of, bound_pen: QtGui.QPen) -> None:
+        """Bars with a style code each; ``style_of(code)`` gives its pen and brush.
+
+        ``bound_pen`` is the widest of those pens (it pads the bounding rectangle).
+        """
+        self.set_bars(x0, x1, y0, y1, payload, pen=bound_pen, brush=None, pens=None, brushes=None)
+        self._codes = np.asarray(codes)
+        self._style_of = style_of
+        self._groups = None
 
     @property
     def payload(self) -> np.ndarray:
@@ -182,6 +254,112 @@ class _DeviceLayer(pg.GraphicsObject):
     def _to_device(p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         t = p.transform()
         return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
+
+
+class EventPointItem(_DeviceLayer):
+    """Day events: a round marker of ``MARKER_PX`` pixels per event, whatever the zoom.
+
+    Each style's marker is drawn once into a pixmap; a paint stamps it at every point of
+    that style with one ``drawPixmapFragments`` call.
+
+    ``sigClicked(item, payload, event)`` reports the payload of the markers under the
+    mouse, nearest first (as :class:`EventBarItem` does).
+    """
+
+    sigClicked = QtCore.Signal(object, object, object)
+
+    def __init__(self, size_px: float = MARKER_PX):
+        super().__init__()
+        self.size_px = size_px
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._payload = np.zeros(0, dtype=np.int64)
+        self._codes = np.zeros(0, dtype=np.int64)
+        self._style_of = None
+        self._runs: list | None = None
+        self._stamps: dict[tuple[int, float], QtGui.QPixmap] = {}
+
+    def set_points(self, x, y, payload, codes, style_of) -> None:
+        self._x, self._y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        self._payload = np.asarray(payload)
+        self._codes = np.asarray(codes, np.int64)
+        if style_of is not self._style_of:
+            self._stamps.clear()
+        self._style_of = style_of
+        self._runs = None
+        self.update()
+
+    @property
+    def payload(self) -> np.ndarray:
+        return self._payload
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def _stamp(self, code: int, ratio: float) -> QtGui.QPixmap:
+        got = self._stamps.get((code, ratio))
+        if got is None:
+            pen, brush = self._style_of(code)
+            side = int(np.ceil((self.size_px + 2) * ratio))
+            got = QtGui.QPixmap(side, side)
+            got.setDevicePixelRatio(ratio)
+            got.fill(QtCore.Qt.GlobalColor.transparent)
+            with QtGui.QPainter(got) as sp:
+                sp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+                sp.setPen(pen)
+                sp.setBrush(brush)
+                half = self.size_px / 2
+                c = side / ratio / 2
+                sp.drawEllipse(QtCore.QPointF(c, c), half - 0.5, half - 0.5)
+            self._stamps[(code, ratio)] = got
+        return got
+
+    def paint(self, p, *args):
+        if not len(self._x):
+            return
+        if self._runs is None:
+            self._runs = _runs_by_code(self._codes)
+        dx, dy = self._to_device(p, self._x, self._y)
+        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        p.save()
+        p.resetTransform()
+        for code, idx in self._runs:
+            stamp = self._stamp(code, ratio)
+            w = stamp.width() / ratio
+            frags = pg.Qt.internals.PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
+            frags.resize(len(idx))
+            f = frags.ndarray()
+            f[:, 0], f[:, 1] = dx[idx], dy[idx]  # centre
+            f[:, 2:4] = 0.0  # source left, top
+            f[:, 4:6] = stamp.width(), stamp.height()  # source size, in the pixmap's pixels
+            f[:, 6:8] = w / stamp.width()  # scale to device pixels
+            f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
+            p.drawPixmapFragments(*frags.drawargs(), stamp)
+        p.restore()
+
+    def payload_at(self, pos: QtCore.QPointF) -> np.ndarray:
+        """Payload of the markers covering ``pos`` (data coordinates), nearest first."""
+        if not len(self._x):
+            return self._payload[:0]
+        px, py = self.pixelVectors()
+        if px is None or py is None:
+            return self._payload[:0]
+        rx = (self.size_px / 2 + 1) * px.length()
+        ry = (self.size_px / 2 + 1) * py.length()
+        ddx, ddy = np.abs(self._x - pos.x()), np.abs(self._y - pos.y())
+        idx = np.flatnonzero((ddx <= rx) & (ddy <= ry))
+        return self._payload[idx[np.argsort(ddx[idx] / rx + ddy[idx] / ry * 1e-3, kind="stable")]]
+
+    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        hit = self.payload_at(ev.pos())
+        if not len(hit):
+            ev.ignore()
+            return
+        ev.accept()
+        self.sigClicked.emit(self, hit, ev)
 
 
 @dataclass

@@ -277,9 +277,8 @@ class TimelineView(QtWidgets.QWidget):
         if len(k):
             g = self.canvas.bars.bars()[k[0]]
             return ("bar", float(g[0]), float(g[1]))
-        x, _ = self.canvas.points.getData()
-        data = self.canvas.points.data["data"]
-        k = np.flatnonzero(np.asarray(data == i, bool)) if len(data) else []
+        x, _ = self.canvas.points.positions()
+        k = np.flatnonzero(self.canvas.points.payload == i)
         if len(k):
             return ("point", float(x[k[0]]), float(x[k[0]]))
         return None

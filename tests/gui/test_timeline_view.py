@@ -572,6 +572,57 @@ def test_bars_of_several_styles_are_drawn_in_their_own_colours(qtbot):
     assert [img.pixelColor(x, 5).name() for x in (5, 25)] == ["#0000ff", "#ffffff"]
 
 
+def _paint(item, width=60, height=12, scale_x=1.0):
+    img = QtGui.QImage(width, height, QtGui.QImage.Format.Format_RGB32)
+    img.fill(QtGui.QColor("#FFFFFF"))
+    p = QtGui.QPainter(img)
+    p.scale(scale_x, 1.0)
+    item.paint(p, None, None)
+    p.end()
+    return img
+
+
+def test_styled_bars_draw_each_code_in_its_style_and_thin_bars_as_their_outline_colour(qtbot):
+    from explorer.gui.timeline_items import THIN_PX, EventBarItem
+
+    red, blue = QtGui.QColor("#FF0000"), QtGui.QColor("#0000FF")
+    styles = {0: (QtGui.QPen(QtGui.QColor("#00AA00"), 1), QtGui.QBrush(red)),
+              1: (QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QBrush(blue))}
+    item = EventBarItem(pen=None, brush=None)
+    item.set_styled_bars([0, 20, 40], [10, 30, 50], [0, 0, 0], [10, 10, 10], [7, 8, 9], np.array([0, 1, 0]),
+                         styles.__getitem__, QtGui.QPen())
+    img = _paint(item)
+    assert [img.pixelColor(x, 5).name() for x in (5, 15, 25, 45)] == ["#ff0000", "#ffffff", "#0000ff", "#ff0000"]
+    assert img.pixelColor(0, 5).name() == "#00aa00"  # the outline of a wide bar
+    # Zoomed out until a bar is under THIN_PX wide: filled with its outline colour, no stroke.
+    scale = (THIN_PX - 1) / 10
+    img = _paint(item, width=20, scale_x=scale)
+    assert img.pixelColor(0, 5).name() == "#00aa00" and img.pixelColor(int(20 * scale), 5).name() == "#0000ff"
+    assert list(item.payload_at(QtCore.QPointF(25, 5))) == [8]
+
+
+def test_day_markers_are_stamped_per_style_and_hit_nearest_first(qtbot, view):
+    from explorer.gui.timeline_items import MARKER_PX, EventPointItem
+
+    green = (QtGui.QPen(QtGui.QColor("#006400"), 1), QtGui.QBrush(QtGui.QColor("#00C000")))
+    hollow = (QtGui.QPen(QtGui.QColor("#000080"), 1.6), QtGui.QBrush(QtCore.Qt.BrushStyle.NoBrush))
+    item = EventPointItem(MARKER_PX)
+    item.set_extent(QtCore.QRectF(0, 0, 60, 12))
+    item.set_points([10, 40], [6, 6], [3, 4], [0, 1], {0: green, 1: hollow}.__getitem__)
+    img = _paint(item)
+    assert img.pixelColor(10, 6).name() == "#00c000"  # filled centre
+    assert img.pixelColor(40, 6).name() == "#ffffff"  # hollow centre
+    assert img.pixelColor(40 - MARKER_PX // 2 + 1, 6).name() != "#ffffff"  # its ring
+    assert img.pixelColor(25, 6).name() == "#ffffff"  # nothing between
+    # In the timeline: a click on a day marker reports it; off the markers, nothing.
+    pts = view.canvas.points
+    x, y = pts.positions()
+    assert len(x), "the curated data has day events"
+    hit = pts.payload_at(QtCore.QPointF(x[0], y[0]))
+    assert len(hit) and hit[0] == pts.payload[0]
+    assert not len(pts.payload_at(QtCore.QPointF(x[0], y[0] + 3)))
+
+
 def test_a_new_time_range_is_applied_before_the_next_paint(view):
     """One paint per pan/zoom frame: the view's transform follows the range at once."""
     vb = view.plot_widget.getPlotItem().getViewBox()
