@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.gui.application import create_app, install_translators, migrate_settings, resolve_language, settings
 from explorer.gui.main_window import MainWindow
-from explorer.gui.render import render_window
-from explorer.gui.self_test import self_test
 
 
 def run(args) -> int:
@@ -77,10 +75,14 @@ _IMPORTED = time.perf_counter()
 def render_main(args) -> int:
     """``zone-timeline render``: the whole window to a PNG, offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from explorer.gui.render import render_window  # noqa: PLC0415 (not needed at start-up)
+
     return render_window(args)
 
 
 def self_test_main(args) -> int:
     """``zone-timeline --self-test``: exercise the packaged app end to end."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from explorer.gui.self_test import self_test  # noqa: PLC0415 (not needed at start-up)
+
     return self_test(args)

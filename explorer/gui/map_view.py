@@ -405,8 +405,8 @@ class MapView(QWidget):
         self._update_halo()
 
     def _sync_labels(self) -> None:
-        """Create a text item for every zone that can carry a label, and work out the style and
-        box of the labels whose text, weight or colour changed."""
+        """Work out the style and box of every label whose text, weight or colour changed
+        (measured, without a text item: items are made only for labels that get placed)."""
         zones, lang, selected = self.store.zones, self.session.lang, self.session.filters.zones
         wanted = set(self._sizes) | set(self._cities) | set(np.flatnonzero(self._outside).tolist())
         index = self.store.zone_index
@@ -424,13 +424,6 @@ class MapView(QWidget):
                 self._label_want.pop(i, None)  # worked out again when wanted again
             todo = (diff & wanted) | (wanted - set(self._label_want))
         for i in todo:
-            if i not in self._labels:
-                t = self._labels[i] = pg.TextItem()
-                t.textItem.document().setDocumentMargin(1)
-                t.setZValue(30)
-                t.setVisible(False)  # until the layout places it
-                self._shown[i] = False
-                self._vb.addItem(t, ignoreBounds=True)
             z = zones[i]
             size = 13 if z.kind == "prefecture-city" else 11
             bold = z.kind == "prefecture-city" or z.id in selected
@@ -458,22 +451,34 @@ class MapView(QWidget):
             self._measured[key] = (br.width(), br.height())
         return self._measured[key]
 
+    def _label_item(self, i: int) -> pg.TextItem:
+        """Zone ``i``'s text item, made the first time its label is placed (a text item costs
+        about 0.3 ms to make; most places never get a label at a given zoom)."""
+        t = self._labels.get(i)
+        if t is None:
+            t = self._labels[i] = pg.TextItem()
+            t.textItem.document().setDocumentMargin(1)
+            t.setZValue(30)
+            t.setVisible(False)  # until shown (self._shown has no entry yet: hidden)
+            self._vb.addItem(t, ignoreBounds=True)
+        return t
+
     def _style_label(self, i: int) -> None:
         """Give a label's text item the style worked out for it (restyling every label is costly)."""
         want = self._label_want[i]
         if self._label_state.get(i) != want:
             self._label_state[i] = want
             size, bold, colour, text = want
-            t = self._labels[i]
+            t = self._label_item(i)
             t.setFont(self._label_font(size, bold))
             t.setColor(colour)
             t.fill = self._styles["label_fill"]
             t.setText(text)
 
     def _show_label(self, i: int, visible: bool) -> None:
-        if self._shown.get(i) != visible:
+        if self._shown.get(i, False) != visible:
             self._shown[i] = visible
-            self._labels[i].setVisible(visible)
+            self._label_item(i).setVisible(visible)
 
     def _label_text(self, i: int, lang: str) -> str:
         name = self.store.zones[i].name(lang)
@@ -614,9 +619,7 @@ class MapView(QWidget):
             self._show_label(i, False)
         self._placed = placed
         lx, ly = [], []
-        for i in self._labels:  # in a fixed order, so the leader lines are drawn the same way
-            if i not in placed:
-                continue
+        for i in sorted(placed):  # in a fixed order, so the leader lines are drawn the same way
             ox, oy, leader = placed[i]
             self._show_label(i, True)
             w, h = sizes[i]
@@ -625,7 +628,7 @@ class MapView(QWidget):
             where = (lon, lat, (-ox / w, -oy / h))  # the anchor keeps the pixel offset while the view zooms
             if self._anchored.get(i) != where:
                 self._anchored[i] = where
-                t = self._labels[i]
+                t = self._label_item(i)
                 t.setPos(lon, lat)
                 t.setAnchor(where[2])
             if leader:

@@ -159,6 +159,27 @@ def visible_label_rects(view):
     return rects
 
 
+def test_text_items_are_made_only_for_labels_that_get_placed(qtbot, synth_store):
+    # Every marked place has a label worked out, but a text item costs ~0.3 ms to make:
+    # only the labels placed at some point get one (start-up made one per place before).
+    session = Session(synth_store, lang="zh")
+    view = MapView(session)
+    qtbot.addWidget(view)
+    view.resize(900, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    placed = set(view._placed)
+    view.fit_province()
+    view.relayout_labels()
+    placed |= set(view._placed)
+    assert len(view._label_want) > 2 * len(placed)  # many places, few labels shown at this zoom
+    assert set(view._labels) == placed
+    view.zoom_to_yangquan()
+    view.relayout_labels()
+    assert set(view._labels) == placed | set(view._placed)  # made when first placed
+    assert all(view._labels[i].isVisible() == (i in view._placed) for i in view._labels)
+
+
 @pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan", "reset_view"])
 def test_labels_never_overlap(view, preset):
     getattr(view, preset)()
