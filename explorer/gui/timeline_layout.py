@@ -135,8 +135,11 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
     order = np.argsort(np.concatenate([e + offset, s + offset]), kind="stable")
     n = len(s)
     step = np.where(order < n, -1, 1)
-    # Each lane's steps sum to zero, so one running sum serves every lane.
-    np.maximum.at(depth, np.concatenate([lane, lane])[order], np.cumsum(step))
+    # Each lane's steps sum to zero, so one running sum serves every lane; the sorted
+    # steps run lane after lane, so each lane's peak is one reduceat over its stretch.
+    lanes_sorted = np.concatenate([lane, lane])[order]
+    starts = np.flatnonzero(np.r_[True, lanes_sorted[1:] != lanes_sorted[:-1]])
+    depth[lanes_sorted[starts]] = np.maximum.reduceat(np.cumsum(step), starts)
     return depth
 
 
@@ -264,6 +267,14 @@ def _next_start(lane: np.ndarray, sub: np.ndarray, s: np.ndarray) -> np.ndarray:
     return out
 
 
+def _dense(values: np.ndarray, bound: int) -> np.ndarray:
+    """Each of ``values`` (integers in ``[0, bound)``) replaced by its rank among the distinct
+    values: what ``np.unique(values, return_inverse=True)[1]`` gives, without a sort."""
+    present = np.zeros(bound, bool)
+    present[values] = True
+    return (np.cumsum(present) - 1)[values]
+
+
 def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None = None,
                  view_rows: float | None = None, hierarchy: bool = True) -> TimelineLayout:
     """Lanes of ``mode`` for the rows in ``mask`` and the stacked position of every item.
@@ -291,29 +302,29 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
     n, nl = len(rows), len(lanes)
     items = np.arange(n)
+    # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap, so the
+    # stacking below runs once (a lane is crowded exactly when it needs more than the cap).
+    need = lane_depths(lane_of, s, e, nl)
     depth = None
     if cap is None and view_rows:
-        depth = lane_depths(lane_of, s, e, nl)
-        depth = depth[depth > 0]
+        depth = need[need > 0]
         cap = auto_cap(depth, view_rows, nl - n_used)
     elif cap is None:
         cap = MAX_SUBROWS
 
-    sub = stack(lane_of, s, e, cap)
-    unit = items.copy()  # the item standing for each item's mark (itself, or its pile's first)
-    if n and (sub == cap).any():
-        crowded = np.zeros(nl, bool)
-        crowded[lane_of[sub == cap]] = True
+    unit = items  # the item standing for each item's mark (itself, or its pile's first)
+    crowded = need > cap
+    if n and crowded.any():
+        # In a crowded lane, events sharing one date become a pile: one mark.
         first = np.ones(n, bool)
         first[1:] = (lane_of[1:] != lane_of[:-1]) | (s[1:] != s[:-1]) | (e[1:] != e[:-1])
         gid = np.cumsum(first) - 1
         in_pile = crowded[lane_of] & (np.bincount(gid)[gid] > 1)
         unit = np.where(in_pile, np.flatnonzero(first)[gid], items)
-        u = np.flatnonzero(unit == items)
-        sub_u = np.full(n, cap, dtype=np.int32)
-        sub_u[u] = stack(lane_of[u], s[u], e[u], cap)
-        sub = sub_u[unit]
     u = np.flatnonzero(unit == items)
+    sub_u = np.full(n, cap, dtype=np.int32)
+    sub_u[u] = stack(lane_of[u], s[u], e[u], cap)
+    sub = sub_u[unit]
 
     # Groups: overflow clusters of marks, then piles not inside a cluster.
     cl_u = overflow_clusters(lane_of[u], s[u], e[u], sub[u] == cap)
@@ -321,30 +332,41 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     cl_of_unit[u] = cl_u
     cluster = cl_of_unit[unit]
     n_cl = int(cluster.max()) + 1 if n and cluster.max() >= 0 else 0
-    piled = (unit != items) | np.isin(items, unit[unit != items])
+    member = unit != items
+    head = np.zeros(n, bool)
+    head[unit[member]] = True  # a pile's first item
+    piled = member | head
     pile_unit = np.where(piled & (cluster < 0), unit, -1)
-    pu, pile = np.unique(pile_unit, return_inverse=True)
-    has_neg = len(pu) and pu[0] < 0
-    pile = pile - (1 if has_neg else 0)
-    pile = np.where(pile_unit >= 0, pile + n_cl, -1)
+    pile = np.full(n, -1, dtype=np.int64)
+    has_pile = pile_unit >= 0
+    pile[has_pile] = _dense(pile_unit[has_pile], n) + n_cl  # piles numbered by their first item
     group = np.where(cluster >= 0, cluster, pile)
     ng = int(group.max()) + 1 if n and group.max() >= 0 else 0
 
     count = np.bincount(lane_of, minlength=nl) if nl else np.zeros(0, np.int64)
     deepest = np.full(nl, -1, dtype=np.int64)
-    if n:
-        np.maximum.at(deepest, lane_of, np.minimum(sub, cap))
+    if n:  # items run lane after lane
+        starts = np.flatnonzero(np.r_[True, lane_of[1:] != lane_of[:-1]])
+        deepest[lane_of[starts]] = np.maximum.reduceat(np.minimum(sub, cap), starts)
     height = np.where(count > 0, deepest + 1 + LANE_PAD, EMPTY_LANE_HEIGHT).astype(np.float64)
     top = np.concatenate([[0.0], np.cumsum(height)[:-1]]) if nl else np.zeros(0)
     top_pad = np.where(count > 0, LANE_PAD / 2, 0.0)
     y = top[lane_of] + top_pad[lane_of] + sub + 0.5 if nl else np.zeros(0)
 
     # Label room is bounded by the next *mark* in the sub-row: clusters count as one.
-    mark = np.where(cluster >= 0, -1 - cluster, unit)  # one id per drawn mark
+    # Each mark is represented by its first item (a cluster's lowest, a pile's head).
     next_x = np.zeros(0)
     if n:
-        _, first_of_mark, inv = np.unique(mark, return_index=True, return_inverse=True)
-        next_x = _next_start(lane_of[first_of_mark], sub[first_of_mark], s[first_of_mark])[inv]
+        rep = unit
+        if n_cl:
+            in_cl = cluster >= 0
+            cl_first = np.full(n_cl, n, dtype=np.int64)
+            np.minimum.at(cl_first, cluster[in_cl], items[in_cl])
+            rep = np.where(in_cl, cl_first[cluster], unit)
+        is_rep = np.zeros(n, bool)
+        is_rep[rep] = True
+        reps = np.flatnonzero(is_rep)
+        next_x = _next_start(lane_of[reps], sub[reps], s[reps])[np.cumsum(is_rep)[rep] - 1]
 
     g_kind = np.zeros(ng, dtype=np.int8)
     g_kind[:n_cl] = CLUSTER

@@ -99,6 +99,30 @@ def test_vectorised_stacking_matches_first_fit():
             assert (stack(lane, s, e, 5) == first_fit(lane, s, e, 5)).all()
 
 
+def test_a_lane_overflows_a_cap_exactly_when_its_depth_exceeds_it():
+    # build_layout stacks once, trusting lane_depths to say which lanes overflow the cap.
+    rng = np.random.default_rng(11)
+    for n in (3, 50, 400):
+        for _ in range(20):
+            lane = np.sort(rng.integers(0, 5, n))
+            s = np.round(rng.uniform(1990, 2000, n), 2)  # shared starts and touching ends occur
+            order = np.lexsort((s, lane))
+            lane, s = lane[order], s[order]
+            e = s + rng.choice([0.04, 1 / 12, 1.0, 2.5], n) + 0.01
+            depth = lane_depths(lane, s, e, 5)
+            for cap in (1, 3, 8):
+                sub = stack(lane, s, e, cap)
+                overflow = np.bincount(lane[sub == cap], minlength=5) > 0
+                assert (overflow == (depth > cap)).all()
+
+
+def test_dense_ranks_match_unique_inverse():
+    from explorer.gui.timeline_layout import _dense
+
+    values = np.array([7, 3, 7, 0, 9, 3])
+    assert _dense(values, 10).tolist() == np.unique(values, return_inverse=True)[1].tolist() == [2, 1, 2, 0, 3, 1]
+
+
 def test_greedy_chain_follows_pointers():
     nxt = np.array([2, 3, 5, 4, 6, 6])
     assert np.flatnonzero(greedy_chain(nxt)).tolist() == [0, 2, 5]
