@@ -132,14 +132,18 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
     lo = float(min(np.min(s), np.min(e)))
     span = float(max(np.max(s), np.max(e))) - lo + 10.0
     offset = lane.astype(np.float64) * span - lo
-    order = np.argsort(np.concatenate([e + offset, s + offset]), kind="stable")
     n = len(s)
-    step = np.where(order < n, -1, 1)
+    keys = np.empty(2 * n)
+    np.add(e, offset, out=keys[:n])
+    np.add(s, offset, out=keys[n:])
+    order = np.argsort(keys, kind="stable")
+    del keys
+    step = np.where(order < n, np.int8(-1), np.int8(1))
     # Each lane's steps sum to zero, so one running sum serves every lane; the sorted
     # steps run lane after lane, so each lane's peak is one reduceat over its stretch.
     lanes_sorted = np.concatenate([lane, lane])[order]
     starts = np.flatnonzero(np.r_[True, lanes_sorted[1:] != lanes_sorted[:-1]])
-    depth[lanes_sorted[starts]] = np.maximum.reduceat(np.cumsum(step), starts)
+    depth[lanes_sorted[starts]] = np.maximum.reduceat(np.cumsum(step, dtype=np.int32), starts)
     return depth
 
 
@@ -267,6 +271,15 @@ def _next_start(lane: np.ndarray, sub: np.ndarray, s: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stack_span(store: EventStore, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The interval each row takes when stacking: its date's span, a day widened to about a
+    week (``POINT_HALF`` either side), plus ``STACK_GAP`` after it."""
+    x0, x1 = store.t_start[rows], store.t_end[rows]
+    point = store.precision[rows] == DAY
+    mid = (x0 + x1) / 2
+    return np.where(point, mid - POINT_HALF, x0), np.where(point, mid + POINT_HALF, x1) + STACK_GAP
+
+
 def _dense(values: np.ndarray, bound: int) -> np.ndarray:
     """Each of ``values`` (integers in ``[0, bound)``) replaced by its rank among the distinct
     values: what ``np.unique(values, return_inverse=True)[1]`` gives, without a sort."""
@@ -292,14 +305,15 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
         lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
     rows = np.asarray(rows, dtype=np.int64)
     lane_of = np.asarray(lane_of, dtype=np.int32)
+    s, e = _stack_span(store, rows)
+    order = np.lexsort((s - e, s, lane_of))  # by lane, start, longest first
+    del s, e  # gathered again in order below: fewer arrays alive at once (memory at 1M events)
+    rows, lane_of = rows[order], lane_of[order]
+    del order
     x0 = store.t_start[rows]
     x1 = store.t_end[rows]
     point = store.precision[rows] == DAY
-    mid = (x0 + x1) / 2
-    s = np.where(point, mid - POINT_HALF, x0)
-    e = np.where(point, mid + POINT_HALF, x1) + STACK_GAP
-    order = np.lexsort((-(e - s), s, lane_of))  # by lane, start, longest first
-    rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
+    s, e = _stack_span(store, rows)
     n, nl = len(rows), len(lanes)
     items = np.arange(n)
     # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap, so the

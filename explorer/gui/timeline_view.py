@@ -318,6 +318,8 @@ class TimelineView(QtWidgets.QWidget):
     def _rebuild(self) -> None:
         """Lay out the filtered rows in the current lane mode and redraw everything."""
         s = self.session
+        # Let the previous layout go first: at a million events two at once are ~100 MB more.
+        self._layout = self.canvas.layout = None
         lay = build_layout(self.store, s.lane_mode, s.mask, view_rows=self._view_rows())
         self._layout = lay
         self.canvas.set_layout(lay, self._x_extent)

@@ -692,3 +692,14 @@ def test_a_filter_change_refreshes_the_timeline_once(view, session, store, monke
     QtCore.QCoreApplication.processEvents()
     assert len(calls) == 1
 
+
+
+def test_the_previous_layout_is_let_go_before_the_next_is_built(view, session, monkeypatch):
+    # Two layouts of a million events at once would cost ~100 MB of peak memory.
+    import explorer.gui.timeline_view as tv
+
+    held = []
+    real = tv.build_layout
+    monkeypatch.setattr(tv, "build_layout", lambda *a, **k: held.append((view._layout, view.canvas.layout)) or real(*a, **k))
+    session.state.update(None, years=(2017, 2020))
+    assert held == [(None, None)] and view._layout is not None and view.canvas.layout is view._layout
