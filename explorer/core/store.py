@@ -389,6 +389,15 @@ class EventStore:
         return out
 
     # ------------------------------------------------------------------ lanes
+    def all_lanes(self, mode: str) -> list[Lane]:
+        """Every lane ``mode`` can show, in lane order, whatever the filters."""
+        if mode == "zone":
+            return [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in self.zones]
+        if mode == "category":
+            return [Lane(f"category:{c.id}", c.zh, c.en) for c in self.categories]
+        return [*(Lane(f"storyline:{s.id}", s.zh, s.en) for s in self.storylines),
+                Lane("storyline:", "（无故事线）", "(no storyline)")]
+
     def lanes(self, mode: str, mask: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
         """Lanes of a mode and the (row, lane) pairs placing events in them.
 
@@ -404,12 +413,10 @@ class EventStore:
             keys = np.arange(len(self.zones))
             rows = np.flatnonzero(mask)
             lane_of = self.zone[rows]
-            lanes_all = [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in self.zones]
         elif mode == "category":
             keys = np.arange(len(self.categories))
             rows = np.flatnonzero(mask)
             lane_of = self.category[rows].astype(np.int32)
-            lanes_all = [Lane(f"category:{c.id}", c.zh, c.en) for c in self.categories]
         else:
             keys = np.arange(len(self.storylines) + 1)
             sel = mask[self.story_rows]
@@ -418,12 +425,10 @@ class EventStore:
             none_rows = np.flatnonzero(mask & ~has)
             rows = np.concatenate([self.story_rows[sel], none_rows])
             lane_of = np.concatenate([self.story_ids[sel], np.full(len(none_rows), len(self.storylines), np.int32)])
-            lanes_all = [Lane(f"storyline:{s.id}", s.zh, s.en) for s in self.storylines]
-            lanes_all.append(Lane("storyline:", "（无故事线）", "(no storyline)"))
         used = np.zeros(len(keys), bool)
         used[lane_of] = True
         remap = np.cumsum(used) - 1
-        lanes = [lane for lane, u in zip(lanes_all, used, strict=True) if u]
+        lanes = [lane for lane, u in zip(self.all_lanes(mode), used, strict=True) if u]
         return lanes, rows, remap[lane_of].astype(np.int32)
 
     def lane_rows(self, mode: str, lane_keys: Sequence[str], mask: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:

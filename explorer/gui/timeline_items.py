@@ -100,7 +100,20 @@ def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
             for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(codes)], strict=True)]
 
 
-class EventBarItem(pg.BarGraphItem):
+class _ReportsClicks:
+    """A left click on what ``_hits(pos)`` finds emits ``sigClicked(item, payload, event)``,
+    the payload nearest first; a click on nothing is left to the items below."""
+
+    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        hit = self._hits(ev.pos()) if ev.button() == QtCore.Qt.MouseButton.LeftButton else ()
+        if not len(hit):
+            ev.ignore()
+            return
+        ev.accept()
+        self.sigClicked.emit(self, hit, ev)
+
+
+class EventBarItem(_ReportsClicks, pg.BarGraphItem):
     """Bars whose clicks report the payload of the bar under the mouse.
 
     ``sigClicked(item, payload, event)`` mirrors ``ScatterPlotItem.sigClicked``;
@@ -223,16 +236,8 @@ class EventBarItem(pg.BarGraphItem):
         px = self.pixelVectors()[0]
         return 3 * px.length() if px is not None else 0.0
 
-    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
-        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        hit = self.payload_at(ev.pos(), self._tolerance())
-        if not len(hit):
-            ev.ignore()
-            return
-        ev.accept()
-        self.sigClicked.emit(self, hit, ev)
+    def _hits(self, pos: QtCore.QPointF) -> np.ndarray:
+        return self.payload_at(pos, self._tolerance())
 
 
 class _DeviceLayer(pg.GraphicsObject):
@@ -256,7 +261,7 @@ class _DeviceLayer(pg.GraphicsObject):
         return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
 
 
-class EventPointItem(_DeviceLayer):
+class EventPointItem(_ReportsClicks, _DeviceLayer):
     """Day events: a round marker of ``MARKER_PX`` pixels per event, whatever the zoom.
 
     Each style's marker is drawn once into a pixmap; a paint stamps it at every point of
@@ -283,7 +288,7 @@ class EventPointItem(_DeviceLayer):
         self._x, self._y = np.asarray(x, np.float64), np.asarray(y, np.float64)
         self._payload = np.asarray(payload)
         self._codes = np.asarray(codes, np.int64)
-        if style_of is not self._style_of:
+        if style_of != self._style_of:  # == : a bound method is a new object at every access
             self._stamps.clear()
         self._style_of = style_of
         self._runs = None
@@ -350,16 +355,7 @@ class EventPointItem(_DeviceLayer):
         idx = np.flatnonzero((ddx <= rx) & (ddy <= ry))
         return self._payload[idx[np.argsort(ddx[idx] / rx + ddy[idx] / ry * 1e-3, kind="stable")]]
 
-    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
-        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        hit = self.payload_at(ev.pos())
-        if not len(hit):
-            ev.ignore()
-            return
-        ev.accept()
-        self.sigClicked.emit(self, hit, ev)
+    _hits = payload_at
 
 
 @dataclass

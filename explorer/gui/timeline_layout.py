@@ -180,7 +180,8 @@ def zone_lanes_with_ancestors(store: EventStore, lanes: list[Lane], lane_of: np.
     order = sorted(shown)
     pos = {zi: k for k, zi in enumerate(order)}
     remap = np.array([pos[zi] for zi in used], dtype=np.int32)
-    out = [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in (store.zones[k] for k in order)]
+    every = store.all_lanes("zone")
+    out = [every[k] for k in order]
     return out, remap[lane_of] if len(lane_of) else lane_of.astype(np.int32)
 
 

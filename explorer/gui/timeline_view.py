@@ -34,15 +34,6 @@ CTRL = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.M
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 
 
-def all_lane_labels(store, mode: str, lang: str) -> list[tuple[str, int]]:
-    """``(label, depth)`` of every lane ``mode`` can show, whatever the filters."""
-    if mode == "zone":
-        return [(z.name(lang), z.depth) for z in store.zones]
-    if mode == "category":
-        return [(c.name(lang), 0) for c in store.categories]
-    return [(s.name(lang), 0) for s in store.storylines] + [(store.lane_label("storyline:", lang), 0)]
-
-
 class TimelineView(QtWidgets.QWidget):
     """Events along time in lanes, linked to the session's filters and selection.
 
@@ -344,7 +335,8 @@ class TimelineView(QtWidgets.QWidget):
         mode = self.session.lane_mode
         if self._labels_fitted != (mode, lang):
             self._labels_fitted = (mode, lang)
-            self.lane_axis.fit_labels(all_lane_labels(self.store, mode, lang), indent=mode == "zone")
+            self.lane_axis.fit_labels([(lane.label(lang), lane.depth) for lane in self.store.all_lanes(mode)],
+                                      indent=mode == "zone")
         geo = [LaneGeometry(lane.key, lane.label(lang), lane.depth, float(t), float(t + h), c == 0)
                for lane, t, h, c in zip(lay.lanes, lay.lane_top, lay.lane_height, lay.lane_count, strict=True)]
         self.lane_axis.set_lanes(geo, indent=self.session.lane_mode == "zone")
