@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from explorer import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
 from explorer.core import paths
+from explorer.gui.style import AppStyle
 
 SETTINGS_VERSION = 1
 LANGUAGES = ("zh_CN", "en")
@@ -79,6 +80,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    if not isinstance(app.style(), AppStyle):
+        app.setStyle(AppStyle())
     family = register_fonts()
     if family:
         f = QFont(app.font())

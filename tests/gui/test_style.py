@@ -1,0 +1,60 @@
+"""The application style: Fusion everywhere, scroll bars drawn flat (cheap to repaint)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider
+
+from explorer.gui.application import create_app
+from explorer.gui.style import GROOVE_DARKER, HANDLE_DARKER, AppStyle
+
+
+def _bar(qtbot, enabled: bool = True) -> QScrollBar:
+    create_app()
+    bar = QScrollBar(Qt.Orientation.Vertical)
+    qtbot.addWidget(bar)
+    bar.resize(16, 300)
+    bar.setRange(0, 100 if enabled else 0)
+    bar.setPageStep(50)
+    bar.setValue(50)
+    return bar
+
+
+def _close(a: QColor, b: QColor) -> bool:
+    """Same colour to within 8-bit rounding."""
+    return max(abs(x - y) for x, y in zip(a.getRgb(), b.getRgb(), strict=True)) <= 1
+
+
+def _slider_rect(bar: QScrollBar):
+    opt = QStyleOptionSlider()
+    bar.initStyleOption(opt)
+    return bar.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, opt,
+                                      QStyle.SubControl.SC_ScrollBarSlider, bar)
+
+
+def test_app_uses_fusion_with_flat_scroll_bars(qtbot):
+    app = create_app()
+    assert isinstance(app.style(), AppStyle)
+    assert app.style().baseStyle().name().lower() == "fusion"
+    create_app()  # a second call keeps the installed style
+    assert isinstance(app.style(), AppStyle)
+
+
+def test_scroll_bar_handle_is_drawn_where_fusion_puts_it(qtbot):
+    bar = _bar(qtbot)
+    image = bar.grab().toImage()
+    window = bar.palette().color(QPalette.ColorRole.Window)
+    handle = _slider_rect(bar)
+    assert handle.height() > 50 and handle.top() > 100  # value 50 of 0..100: the lower half
+    assert _close(QColor(image.pixel(handle.center())), window.darker(HANDLE_DARKER[0]))
+    above = handle.top() - 20
+    assert _close(QColor(image.pixel(handle.center().x(), above)), window.darker(GROOVE_DARKER))
+
+
+def test_scroll_bar_with_nothing_to_scroll_has_no_handle(qtbot):
+    bar = _bar(qtbot, enabled=False)
+    image = bar.grab().toImage()
+    window = bar.palette().color(QPalette.ColorRole.Window)
+    groove = window.darker(GROOVE_DARKER)
+    assert all(_close(QColor(image.pixel(8, y)), groove) for y in range(30, 270, 10))
