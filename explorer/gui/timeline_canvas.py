@@ -151,15 +151,16 @@ class TimelineCanvas(QtCore.QObject):
                 self._draw_items(np.arange(lay.n))
                 self._drawn_window = (-np.inf, np.inf)
         else:
-            # Draw a window wider than the view so small pans need no redraw.
-            vis = np.flatnonzero(lay.visible(lo, hi, *y_range))
+            # Draw a window wider than the view so small pans need no redraw.  Counted by
+            # lane: density never needs the stacking, which costs most at a million events.
+            vis = np.flatnonzero(lay.in_lanes_visible(lo, hi, *y_range))
             if len(vis) > AGGREGATE_LIMIT:
                 self._draw_density(vis, x_range, width_px)
             else:
                 w = self._drawn_window
                 if self.aggregated or w is None or lo < w[0] or hi > w[1] or (w[1] - w[0]) > 4 * span:
                     window = (lo - span / 2, hi + span / 2)
-                    items = np.flatnonzero(lay.visible(*window, y_range[0] - 20, y_range[1] + 20))
+                    items = np.flatnonzero(lay.in_lanes_visible(*window, y_range[0] - 20, y_range[1] + 20))
                     if len(items) > AGGREGATE_LIMIT:
                         items, window = vis, (lo, hi)
                     self._draw_items(items)
@@ -330,7 +331,7 @@ class TimelineCanvas(QtCore.QObject):
         (lo, hi), (y0, y1), width_px = self._view
         if self.aggregated and len(items) > SELECTION_DENSITY_MIN:
             # Too many to outline among aggregated events: a red density over the grey one.
-            vis = items[lay.visible(lo, hi, y0, y1)[items]]
+            vis = items[lay.in_lanes_visible(lo, hi, y0, y1)[items]]
             cells = self._density_cells(vis, (lo, hi), width_px)
             self.sel_density.setOpts(**self._density_geometry(*cells))
             self.sel_density.show()

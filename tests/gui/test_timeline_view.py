@@ -128,6 +128,35 @@ def test_greedy_chain_follows_pointers():
     assert np.flatnonzero(greedy_chain(nxt)).tolist() == [0, 2, 5]
 
 
+def test_lane_start_order_matches_a_three_key_lexsort():
+    from explorer.gui.timeline_layout import _lane_start_order
+
+    rng = np.random.default_rng(5)
+    for n in (1, 40, 2000):
+        for shuffled in (False, True):
+            lane = rng.integers(0, 6, n).astype(np.int32)
+            s = np.sort(np.round(rng.uniform(1990, 2000, n), 1))  # date order, many equal starts
+            e = s + rng.choice([0.04, 1 / 12, 1.0, 3.0], n)
+            if shuffled:
+                p = rng.permutation(n)
+                lane, s, e = lane[p], s[p], e[p]
+            assert _lane_start_order(lane, s, e, 6).tolist() == np.lexsort((s - e, s, lane)).tolist()
+
+
+@pytest.mark.parametrize("mode", ["zone", "category", "storyline"])
+def test_lane_heights_are_the_sub_rows_the_stacking_uses(store, mode):
+    from explorer.gui.timeline_layout import LANE_PAD
+
+    rng = np.random.default_rng(3)
+    for mask in (np.ones(store.n, bool), rng.random(store.n) < 0.5):
+        for cap in (1, 2, 3, 8):
+            lay = build_layout(store, mode, mask, cap=cap)
+            deepest = np.full(len(lay.lanes), -1)
+            np.maximum.at(deepest, lay.lane, np.minimum(lay.sub, cap))
+            used = lay.lane_count > 0
+            assert np.allclose(lay.lane_height[used], deepest[used] + 1 + LANE_PAD)
+
+
 def test_layout_marks_never_overlap_within_a_sub_row(store):
     lay = build_layout(store, "zone", np.ones(store.n, bool), cap=3)
     solo = lay.group < 0
@@ -515,10 +544,31 @@ def test_many_visible_events_are_drawn_as_density(qtbot, view, monkeypatch):
     assert view.canvas.aggregated
     assert len(view.canvas.density_bars.opts["x0"]) > 0
     assert view.labels() == []
+    # Density needs lanes and spans only: the costly stacking is left undone.
+    assert "stacking" not in vars(view._layout)
     view.set_x_range(1923.9, 1925.1)  # one event in view
     settle(qtbot, view)
     assert not view.canvas.aggregated
     assert 0 < len(view.canvas.drawn) <= 20
+    assert "stacking" in vars(view._layout)  # drawn one by one: now stacked
+
+
+def test_selecting_among_density_stacks_on_demand(qtbot, view, session, monkeypatch):
+    monkeypatch.setattr(timeline_canvas, "AGGREGATE_LIMIT", 20)
+    view._rebuild()
+    view.fit_all()
+    settle(qtbot, view)
+    assert view.canvas.aggregated and "stacking" not in vars(view._layout)
+    row = int(session.rows[len(session.rows) // 2])
+    session.selection.select_one(row)
+    settle(qtbot, view)
+    lay = view._layout
+    item = int(np.flatnonzero(lay.row == row)[0])
+    bars = view.canvas.sel_bars.opts if not lay.point[item] else None
+    if bars is not None:
+        assert float(bars["y0"][0]) < float(lay.y[item]) < float(bars["y1"][0])
+    else:
+        assert view.canvas.sel_points.data["y"][0] == pytest.approx(lay.y[item])
 
 
 def test_plain_arrow_keys_are_left_to_the_window(qtbot, session):
