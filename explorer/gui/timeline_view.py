@@ -93,6 +93,7 @@ class TimelineView(QtWidgets.QWidget):
         self.destroyed.connect(lambda *_: [signal.disconnect(slot) for signal, slot in links])
 
         self._sync_mode_combo()
+        self._fit_x()  # before the first drawing: it draws what this range shows
         self._rebuild()
         self._sync_brush()
         self.fit_all()
@@ -206,6 +207,10 @@ class TimelineView(QtWidgets.QWidget):
 
     def fit_all(self) -> None:
         """Show every filtered event along time and scroll to the first lane."""
+        self._fit_x()
+        self._set_y_top(0)
+
+    def _fit_x(self) -> None:
         rows = self.session.rows
         st = self.store
         if len(rows):
@@ -214,7 +219,6 @@ class TimelineView(QtWidgets.QWidget):
             lo, hi = self._x_extent[0] + 3, self._x_extent[1] - 3
         pad = max(0.5, (hi - lo) * 0.02)
         self.set_x_range(lo - pad, hi + pad)
-        self._set_y_top(0)
 
     def zoom_to_selection(self) -> None:
         """Frame the selected events (those shown) in time and scroll to them."""

@@ -553,6 +553,16 @@ def test_many_visible_events_are_drawn_as_density(qtbot, view, monkeypatch):
     assert "stacking" in vars(view._layout)  # drawn one by one: now stacked
 
 
+def test_a_new_pane_first_draws_the_fitted_range(qtbot, session, monkeypatch):
+    # Its first drawing shows every event (density here), not pyqtgraph's default range
+    # of 0-1, which showed nothing and so stacked a million events for an empty drawing.
+    monkeypatch.setattr(timeline_canvas, "AGGREGATE_LIMIT", 20)
+    w = TimelineView(session)
+    qtbot.addWidget(w)
+    assert w.canvas.aggregated
+    assert "stacking" not in vars(w._layout)
+
+
 def test_selecting_among_density_stacks_on_demand(qtbot, view, session, monkeypatch):
     monkeypatch.setattr(timeline_canvas, "AGGREGATE_LIMIT", 20)
     view._rebuild()
