@@ -234,6 +234,8 @@ class LaneAxis(pg.AxisItem):
 
     # ------------------------------------------------------------------ data
     def set_lanes(self, lanes: list[LaneGeometry], indent: bool) -> None:
+        if lanes == self._lanes and indent == self._indent:
+            return  # most filter changes keep the lanes: keep the cached drawing too
         self._lanes = lanes
         self._tops = np.array([g.top for g in lanes])
         self._indent = indent
@@ -267,8 +269,9 @@ class LaneAxis(pg.AxisItem):
             self.setWidth(width)
 
     def set_selected(self, keys) -> None:
-        self._selected = set(keys)
-        self.update()
+        if set(keys) != self._selected:
+            self._selected = set(keys)
+            self.update()
 
     def lane_at(self, local_y: float) -> LaneGeometry | None:
         """The lane under a position in this item's coordinates."""

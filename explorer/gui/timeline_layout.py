@@ -181,10 +181,12 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
         return depth
     # One key orders by lane, then position (lanes offset far apart, as in stack()).
     # Walking all ends and starts in that order, ends first where one meets a start (an
-    # interval ending where another starts frees its row first), the running count of
-    # open intervals peaks at starts; each lane's steps sum to zero, so one running sum
-    # serves every lane.  Starts are in order already and ends nearly so: sorting the ends
-    # and then merging the two runs (a stable sort finds and merges them) is about linear.
+    # interval ending where another starts frees its row first), the count of open
+    # intervals peaks at starts: at start k (the k-th in order) found at place p of the
+    # walk, k + 1 starts and p - k ends are behind, so 2k + 1 - p are open.  Each lane's
+    # counts start from zero, as its earlier lanes close all they open.  Starts are in
+    # order already and ends nearly so: sorting the ends and then merging the two runs
+    # (a stable sort finds and merges them) is about linear.
     lo = float(min(np.min(s), np.min(e)))
     span = float(max(np.max(s), np.max(e))) - lo + 10.0
     offset = lane.astype(np.float64) * span - lo
@@ -194,12 +196,9 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
     keys[:n].sort(kind="stable")
     np.add(s, offset, out=keys[n:])
     del offset
-    order = np.argsort(keys, kind="stable")
+    place = np.flatnonzero(np.argsort(keys, kind="stable") >= n)  # of each start, in start order
     del keys
-    is_start = order >= n
-    del order
-    running = np.cumsum(np.where(is_start, np.int8(1), np.int8(-1)), dtype=np.int32)
-    open_at_start = running[is_start]  # per start, in start order: lane after lane
+    open_at_start = np.arange(1, 2 * n, 2) - place
     first = np.flatnonzero(np.r_[True, lane[1:] != lane[:-1]])
     depth[lane[first]] = np.maximum.reduceat(open_at_start, first)
     return depth
