@@ -70,6 +70,12 @@ class Session:
             self._without_cache[key] = combine(self.store.n, (self._field_mask(f) for f in FIELDS if f not in key))
         return self._without_cache[key]
 
+    def rows_without(self, *fields: str) -> np.ndarray:
+        """Row numbers of :meth:`mask_without` (``rows`` itself when those filters are off)."""
+        if all(self._field_mask(f) is None for f in fields):
+            return self.rows
+        return np.flatnonzero(self.mask_without(*fields))
+
     def zone_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Events per zone (own, and including the zones below it) under every filter but
         the zone filter, as the map's markers and the zone tree show them.
@@ -79,7 +85,7 @@ class Session:
         """
         key = self.filters.without("zones")
         if self._zone_counts is None or self._zone_counts[0] != key:
-            own = self.store.zone_counts(self.mask_without("zones"))
+            own = self.store.zone_counts(self.mask_without("zones"), self.rows_without("zones"))
             incl = self.store.roll_up(own)
             for a in (own, incl):
                 a.setflags(write=False)

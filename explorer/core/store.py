@@ -370,11 +370,11 @@ class EventStore:
         """Rows passing every filter in ``f`` (masks composed with ``&``)."""
         return combine(self.n, (self.field_mask(name, getattr(f, name)) for name in FIELDS))
 
-    def zone_counts(self, mask: np.ndarray) -> np.ndarray:
-        """Events per zone (own events only) among ``mask``."""
+    def zone_counts(self, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Events per zone (own events only) among ``mask`` (``rows``: its row numbers, if known)."""
         if self._zone_totals is None:
             self._zone_totals = np.bincount(self.zone, minlength=len(self.zones))
-        return masked_bincount(self.zone, mask, len(self.zones), self._zone_totals)
+        return masked_bincount(self.zone, mask, len(self.zones), self._zone_totals, rows)
 
     def zone_counts_inclusive(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone including every zone below it."""
@@ -603,18 +603,20 @@ class EventStore:
         return out
 
 
-def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None) -> np.ndarray:
+def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None,
+                    rows: np.ndarray | None = None) -> np.ndarray:
     """``np.bincount(keys[mask], minlength=minlength)``, counting the smaller side of ``mask``.
 
     ``totals`` (the counts over every row) lets a mask that keeps most rows be counted
     through the rows it drops; with no filter at all the counts cost one pass over the mask.
+    ``rows`` (``np.flatnonzero(mask)``, when the caller has it) saves finding them again.
     """
-    kept = int(np.count_nonzero(mask))
+    kept = len(rows) if rows is not None else int(np.count_nonzero(mask))
     if totals is not None and 2 * kept > len(mask):
         if kept == len(mask):
             return totals.copy()
         return totals - np.bincount(keys[~mask], minlength=len(totals))
-    return np.bincount(keys[mask], minlength=minlength)
+    return np.bincount(keys[rows if rows is not None else mask], minlength=minlength)
 
 
 def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:

@@ -535,7 +535,8 @@ class FilterPanel(QWidget):
         if cached is None or cached[0] != key:
             store, mask = self.store, self.session.mask_without(field)
             if field == "categories":
-                counts = masked_bincount(store.category, mask, len(store.categories), self._totals[field])
+                counts = masked_bincount(store.category, mask, len(store.categories), self._totals[field],
+                                         self.session.rows_without(field))
             else:
                 counts = masked_bincount(store.story_ids, mask[store.story_rows], len(store.storylines),
                                          self._totals[field])

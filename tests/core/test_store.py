@@ -191,8 +191,17 @@ def test_masked_bincount_is_bincount_of_the_masked_keys(share):
     mask = rng.random(5000) < share
     want = np.bincount(keys[mask], minlength=45)
     for totals in (None, np.bincount(keys, minlength=45)):
-        got = masked_bincount(keys, mask, 45, totals)
-        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+        for rows in (None, np.flatnonzero(mask)):
+            got = masked_bincount(keys, mask, 45, totals, rows)
+            assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+def test_rows_without_are_the_rows_of_mask_without(store):
+    sess = Session(store)
+    sess.state.update("t", zones={"yangquan-valve"}, text="阀门")
+    assert sess.rows_without("categories") is sess.rows  # no category filter: the same rows
+    for fields in (("zones",), ("text",), ("zones", "text"), ()):
+        assert sess.rows_without(*fields).tolist() == np.flatnonzero(sess.mask_without(*fields)).tolist()
 
 
 def test_session_zone_counts_ignore_the_zone_filter_and_follow_the_others(store):
