@@ -424,11 +424,10 @@ class TimelineView(QtWidgets.QWidget):
     def _on_filtered(self, session, initiator) -> None:
         self._rebuild()
         self._sync_brush()
-        if initiator is not self and len(session.rows):
+        lay = self._layout
+        if initiator is not self and lay.n:
             (x0, x1), _ = self._vb.viewRange()
-            st = self.store
-            inside = (st.t_end[session.rows] >= x0) & (st.t_start[session.rows] <= x1)
-            if not inside.any():
+            if not ((lay.x1 >= x0) & (lay.x0 <= x1)).any():  # nothing left in view
                 self.fit_all()
 
     def _on_selection_changed(self, selection, initiator) -> None:
