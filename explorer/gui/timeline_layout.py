@@ -344,11 +344,18 @@ def overflow_clusters(lane: np.ndarray, s: np.ndarray, e: np.ndarray, overflow: 
 
 
 def _next_start(lane: np.ndarray, sub: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Start of the next interval in the same (lane, sub-row); ``inf`` for the last."""
+    """Start of the next interval in the same (lane, sub-row); ``inf`` for the last.
+
+    Items are sorted by (lane, start): a stable sort by (lane, sub-row) keeps each
+    sub-row's items in start order (a radix sort when the key fits 16 bits).
+    """
     out = np.full(len(s), np.inf)
     if len(s):
         key = lane.astype(np.int64) * (MAX_CAP + 2) + sub
-        o = np.lexsort((s, key))
+        if key.max() <= np.iinfo(np.uint16).max:
+            o = np.argsort(key.astype(np.uint16), kind="stable")
+        else:
+            o = np.argsort(key, kind="stable")
         same = key[o][1:] == key[o][:-1]
         nx = np.full(len(o), np.inf)
         nx[:-1] = np.where(same, s[o][1:], np.inf)
