@@ -252,7 +252,7 @@ def _check(p: Path, conn: sqlite3.Connection) -> int:
             p, f"schema version {-1 if version is None else version} but this app reads version "
             f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
         )
-    conn.execute("SELECT count(*) FROM events").fetchone()
+    conn.execute("SELECT max(seq) FROM events").fetchone()  # an index lookup: instant at any size
     return version
 
 

@@ -194,7 +194,10 @@ class EventStore:
         with db.reading() as conn:
             self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             self._load_vocab(conn)
-            (n,) = conn.execute("SELECT count(*) FROM events").fetchone()
+            # Rows are numbered 0..n-1 (checked when the columns are read row by row): the
+            # last number is an index lookup, where count(*) reads the whole table.
+            (last,) = conn.execute("SELECT max(seq) FROM events").fetchone()
+            n = 0 if last is None else int(last) + 1
             blob = _scalar(conn, "SELECT data FROM column_cache WHERE name = ?", (COLUMN_CACHE,))
             cols = unpack_columns(blob) if (blob and use_column_cache) else None
             if cols is None or len(cols["t_start"]) != n:

@@ -213,9 +213,9 @@ class TimelineView(QtWidgets.QWidget):
     def _fit_x(self) -> None:
         rows = self.session.rows
         st = self.store
-        if len(rows):
+        if 0 < len(rows) < st.n:
             lo, hi = float(st.t_start[rows].min()), float(st.t_end[rows].max())
-        else:
+        else:  # every event (or none): the extent of all of them
             lo, hi = self._x_extent[0] + 3, self._x_extent[1] - 3
         pad = max(0.5, (hi - lo) * 0.02)
         self.set_x_range(lo - pad, hi + pad)
