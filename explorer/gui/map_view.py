@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsTextItem, QToolBar, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 from explorer.gui import palette
+from explorer.gui.map_labels import MapLabel, MapLabelLayer, label_font
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -52,8 +53,12 @@ class _Label:
 
 
 def marker_size(count: int) -> float:
-    """Marker diameter in pixels: area grows with the number of events."""
-    return 6.0 if count <= 0 else min(7.0 + 3.2 * math.sqrt(count), 42.0)
+    """Marker diameter in whole pixels: area grows with the number of events.
+
+    (Whole pixels: the marker images pyqtgraph draws once per size are then reused across
+    filter changes instead of drawn again for every new count.)
+    """
+    return 6.0 if count <= 0 else float(min(round(7.0 + 3.2 * math.sqrt(count)), 42))
 
 
 def _arrow_path() -> QPainterPath:
@@ -210,18 +215,14 @@ class MapView(QWidget):
         self._edge_angle: dict[int, float] = {}
         self._edge_points: list[tuple[int, float, float, float]] = []  # (zone, lon, lat, size) beyond the map
         self._arrows: dict[float, QPainterPath] = {}  # edge arrow symbol by angle, reused
-        self._labels: dict[int, pg.TextItem] = {}
-        # A label's style is worked out for every place, but given to its text item only when shown.
         self._label_want: dict[int, tuple] = {}  # zone -> (size, bold, colour, text) it should show
-        self._label_state: dict[int, tuple] = {}  # zone -> what its text item shows
         self._label_size: dict[int, tuple[float, float]] = {}  # zone -> its box (px) when styled as wanted
         self._measured: dict[tuple, tuple[float, float]] = {}  # (size, bold, text) -> box (px)
         self._ruler = QGraphicsTextItem()  # measures label boxes, outside the scene
         self._ruler.document().setDocumentMargin(1)
         self._label_inputs: tuple | None = None  # what the label styles were last derived from
-        self._shown: dict[int, bool] = {}  # zone -> label visible
-        self._anchored: dict[int, tuple] = {}  # zone -> (lon, lat, anchor) the label was put at
         self._placed: dict[int, tuple[float, float, bool]] = {}
+        self._label_at: dict[int, tuple[float, float, float, float]] = {}  # zone -> (lon, lat, ax, ay) placed
         self._neighbour_sizes: list[tuple[float, float]] = []
         self._neighbour_lang: str | None = None
         # What each part was last drawn from: a part is redrawn only when its inputs changed.
@@ -340,7 +341,11 @@ class MapView(QWidget):
         self._edge.setZValue(25)
         self._leaders = pg.PlotCurveItem(connect="finite", pen=pg.mkPen("#78909C", width=0.8), antialias=True)
         self._leaders.setZValue(28)
-        for item in (self._halo, self._markers, self._seats, self._edge, self._leaders):
+        self._label_layer = MapLabelLayer(self._styles["label_fill"])
+        self._label_layer.setZValue(30)
+        x0, y0, x1, y1 = self.basemap.extent
+        self._label_layer.set_extent(QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4))  # the view's limits
+        for item in (self._halo, self._markers, self._seats, self._edge, self._leaders, self._label_layer):
             self._vb.addItem(item, ignoreBounds=True)
         for item in (self._markers, self._seats, self._edge):
             item.sigClicked.connect(self._on_clicked)
@@ -405,8 +410,7 @@ class MapView(QWidget):
         self._update_halo()
 
     def _sync_labels(self) -> None:
-        """Work out the style and box of every label whose text, weight or colour changed
-        (measured, without a text item: items are made only for labels that get placed)."""
+        """Work out the style and box of every label whose text, weight or colour changed."""
         zones, lang, selected = self.store.zones, self.session.lang, self.session.filters.zones
         wanted = set(self._sizes) | set(self._cities) | set(np.flatnonzero(self._outside).tolist())
         index = self.store.zone_index
@@ -431,54 +435,16 @@ class MapView(QWidget):
                 "#263238" if self._own[i] > 0 else FADED
             want = self._label_want[i] = (size, bold, colour, self._label_text(i, lang))
             self._label_size[i] = self._measure(size, bold, want[3])
-        for i in set(self._labels) - wanted:
-            self._show_label(i, False)
-
-    @staticmethod
-    def _label_font(size: int, bold: bool) -> QFont:
-        font = QFont()
-        font.setPixelSize(size)
-        font.setBold(bold)
-        return font
 
     def _measure(self, size: int, bold: bool, text: str) -> tuple[float, float]:
-        """The box of a label's text item with this style (cached)."""
+        """The box of a label with this style: its text plus a pixel all round (cached)."""
         key = (size, bold, text)
         if key not in self._measured:
-            self._ruler.setFont(self._label_font(size, bold))
+            self._ruler.setFont(label_font(size, bold))
             self._ruler.setPlainText(text)
             br = self._ruler.boundingRect()
             self._measured[key] = (br.width(), br.height())
         return self._measured[key]
-
-    def _label_item(self, i: int) -> pg.TextItem:
-        """Zone ``i``'s text item, made the first time its label is placed (a text item costs
-        about 0.3 ms to make; most places never get a label at a given zoom)."""
-        t = self._labels.get(i)
-        if t is None:
-            t = self._labels[i] = pg.TextItem()
-            t.textItem.document().setDocumentMargin(1)
-            t.setZValue(30)
-            t.setVisible(False)  # until shown (self._shown has no entry yet: hidden)
-            self._vb.addItem(t, ignoreBounds=True)
-        return t
-
-    def _style_label(self, i: int) -> None:
-        """Give a label's text item the style worked out for it (restyling every label is costly)."""
-        want = self._label_want[i]
-        if self._label_state.get(i) != want:
-            self._label_state[i] = want
-            size, bold, colour, text = want
-            t = self._label_item(i)
-            t.setFont(self._label_font(size, bold))
-            t.setColor(colour)
-            t.fill = self._styles["label_fill"]
-            t.setText(text)
-
-    def _show_label(self, i: int, visible: bool) -> None:
-        if self._shown.get(i, False) != visible:
-            self._shown[i] = visible
-            self._label_item(i).setVisible(visible)
 
     def _label_text(self, i: int, lang: str) -> str:
         name = self.store.zones[i].name(lang)
@@ -608,29 +574,21 @@ class MapView(QWidget):
         key = (view, bounds, obstacles, labels, sizes)
         if self._changed("layout", key):
             self._apply_layout(place_labels(labels, sizes, obstacles, bounds, leaders=zoomed_in), sizes, anchors, view)
-        for i in self._placed:
-            self._style_label(i)
+        self._draw_labels()
 
     def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,
                       view: tuple) -> None:
-        """Show the placed labels where ``place_labels`` put them (moving only those that moved)."""
+        """Anchor the placed labels where ``place_labels`` put them, and draw their leaders."""
         sx, sy, dx, dy = view[:4]
-        for i in set(self._placed) - set(placed):
-            self._show_label(i, False)
         self._placed = placed
+        self._label_at = {}
         lx, ly = [], []
         for i in sorted(placed):  # in a fixed order, so the leader lines are drawn the same way
             ox, oy, leader = placed[i]
-            self._show_label(i, True)
             w, h = sizes[i]
             x, y = anchors[i]
             lon, lat = (x - dx) / sx, (y - dy) / sy
-            where = (lon, lat, (-ox / w, -oy / h))  # the anchor keeps the pixel offset while the view zooms
-            if self._anchored.get(i) != where:
-                self._anchored[i] = where
-                t = self._label_item(i)
-                t.setPos(lon, lat)
-                t.setAnchor(where[2])
+            self._label_at[i] = (lon, lat, -ox / w, -oy / h)  # the anchor keeps the pixel offset while zooming
             if leader:
                 cx = min(max(x, x + ox), x + ox + w)  # nearest point of the label box
                 cy = min(max(y, y + oy), y + oy + h)
@@ -638,6 +596,16 @@ class MapView(QWidget):
                 ly += [lat, (cy - dy) / sy, np.nan]
         if self._changed("leaders", (tuple(lx), tuple(ly))):
             self._leaders.setData(np.array(lx, float), np.array(ly, float), connect="finite")
+
+    def _draw_labels(self) -> None:
+        """Hand the placed labels, styled as now wanted, to the label layer (when they changed)."""
+        labels = []
+        for i, (lon, lat, ax, ay) in sorted(self._label_at.items()):
+            size, bold, colour, text = self._label_want[i]
+            w, h = self._label_size[i]
+            labels.append(MapLabel(i, lon, lat, ax, ay, w, h, text, size, bold, colour))
+        if self._changed("labels", tuple(labels)):
+            self._label_layer.set_labels(labels)
 
     # ------------------------------------------------------------------ interaction
     def _on_clicked(self, item, points, ev) -> None:
@@ -735,7 +703,13 @@ class MapView(QWidget):
 
     def label_texts(self) -> dict[str, str]:
         """The labels currently shown, by zone id."""
-        return {self.store.zones[i].id: self._labels[i].textItem.toPlainText() for i in self._placed}
+        return {self.store.zones[lb.zone].id: lb.text for lb in self._label_layer.labels}
+
+    def label_boxes(self) -> dict[str, QRectF]:
+        """The box of each label shown, in scene coordinates, by zone id."""
+        self._vb.updateMatrix()
+        boxes = self._label_layer.boxes(self._vb.childGroup.sceneTransform())
+        return {self.store.zones[i].id: r for i, r in boxes.items()}
 
     def highlighted_zone_id(self) -> str | None:
         """The zone of the active event, when it is highlighted on the map."""

@@ -240,7 +240,7 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         return self.payload_at(pos, self._tolerance())
 
 
-class _DeviceLayer(pg.GraphicsObject):
+class DeviceLayer(pg.GraphicsObject):
     """Base for items that draw in device pixels at data positions (text, badges)."""
 
     def __init__(self):
@@ -261,7 +261,7 @@ class _DeviceLayer(pg.GraphicsObject):
         return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
 
 
-class EventPointItem(_ReportsClicks, _DeviceLayer):
+class EventPointItem(_ReportsClicks, DeviceLayer):
     """Day events: a round marker of ``MARKER_PX`` pixels per event, whatever the zoom.
 
     Each style's marker is drawn once into a pixmap; a paint stamps it at every point of
@@ -370,7 +370,7 @@ class Label:
     bold: bool = False
 
 
-class LabelLayer(_DeviceLayer):
+class LabelLayer(DeviceLayer):
     """Title labels and count badges, left-aligned and vertically centred at their point."""
 
     def __init__(self, font: QtGui.QFont):
@@ -403,7 +403,7 @@ class LabelLayer(_DeviceLayer):
         p.restore()
 
 
-class BadgeLayer(_DeviceLayer):
+class BadgeLayer(DeviceLayer):
     """A red "!" badge at the top-left corner of each conflicting event."""
 
     RADIUS = 5.5

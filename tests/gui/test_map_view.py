@@ -4,16 +4,18 @@ import itertools
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF
 
 from explorer.core.database import open_database
 from explorer.core.paths import resource
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
+from explorer.gui.map_labels import MARGIN, label_font
 from explorer.gui.map_view import KM_PER_DEG_LAT, LABEL_RATE, MapView, _Label, marker_size, place_labels
 
 
@@ -151,33 +153,33 @@ def test_lanzhou_is_pinned_at_the_edge_and_clickable(view, session, qtbot):
 
 
 def visible_label_rects(view):
-    rects = {}
-    for zid in view.label_texts():
-        t = view._labels[view.store.zone_index[zid]]
-        t.updateTransform(force=True)
-        rects[zid] = t.mapRectToScene(t.boundingRect())
-    return rects
+    return view.label_boxes()
 
 
-def test_text_items_are_made_only_for_labels_that_get_placed(qtbot, synth_store):
-    # Every marked place has a label worked out, but a text item costs ~0.3 ms to make:
-    # only the labels placed at some point get one (start-up made one per place before).
+def test_labels_are_painted_by_one_item_not_one_per_place(qtbot, synth_store):
+    # A text item per label cost ~0.3 ms to make and a paint call each: one layer paints them.
     session = Session(synth_store, lang="zh")
-    view = MapView(session)
-    qtbot.addWidget(view)
-    view.resize(900, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    placed = set(view._placed)
+    view = open_map(qtbot, session)
+    items_before = len(view._vb.addedItems)
+    for preset in (view.fit_province, view.zoom_to_yangquan, view.reset_view):
+        preset()
+        view.relayout_labels()
+        assert set(view.label_texts()) == {synth_store.zones[i].id for i in view._placed}
+    assert len(view._vb.addedItems) == items_before
+    assert not [t for t in view._vb.addedItems if isinstance(t, pg.TextItem) and t.zValue() >= 30]
+
+
+def test_label_text_is_drawn_inside_its_box(view):
     view.fit_province()
-    view.relayout_labels()
-    placed |= set(view._placed)
-    assert len(view._label_want) > 2 * len(placed)  # many places, few labels shown at this zoom
-    assert set(view._labels) == placed
-    view.zoom_to_yangquan()
-    view.relayout_labels()
-    assert set(view._labels) == placed | set(view._placed)  # made when first placed
-    assert all(view._labels[i].isVisible() == (i in view._placed) for i in view._labels)
+    image = view.plot_widget.grab().toImage()
+    origin = view.plot_widget.mapFromScene(QPointF(0, 0))
+    inked = 0
+    for box in view.label_boxes().values():
+        r = box.translated(origin.x(), origin.y()).toAlignedRect()
+        dark = [QColor(image.pixel(x, y)).lightness() < 200  # text, even faded (#90A4AE); the box is near white
+                for x in range(r.left() + 1, r.right()) for y in range(r.top() + 1, r.bottom())]
+        inked += any(dark)
+    assert inked == len(view.label_boxes()) >= 5
 
 
 @pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan", "reset_view"])
@@ -274,14 +276,9 @@ def drawn(view) -> dict:
                  p["symbol"] if isinstance(p["symbol"], str | None) else p["symbol"].boundingRect().getRect(),
                  _pen(p["pen"]), _brush(p["brush"])) for p in item.data]
 
-    labels = {}
-    for i, t in view._labels.items():
-        if t.isVisible():
-            font = t.textItem.font()
-            labels[view.store.zones[i].id] = (
-                t.textItem.toPlainText(), round(t.pos().x(), 9), round(t.pos().y(), 9),
-                (round(t.anchor[0], 9), round(t.anchor[1], 9)), font.pixelSize(), font.bold(),
-                t.textItem.defaultTextColor().name(), t.textItem.boundingRect().getRect())
+    labels = {view.store.zones[lb.zone].id: (lb.text, round(lb.lon, 9), round(lb.lat, 9), (round(lb.ax, 9), round(lb.ay, 9)),
+                                            lb.pixel_size, lb.bold, lb.colour, (lb.width, lb.height))
+              for lb in view._label_layer.labels}
     lx, ly = view._leaders.getData()
     return {"markers": spots(view._markers), "seats": spots(view._seats), "edge": spots(view._edge),
             "halo": spots(view._halo), "labels": labels,
@@ -351,10 +348,13 @@ def test_label_boxes_used_for_placement_are_the_shown_ones(view, session):
                    lambda: session.set_language("en"), lambda: session.state.update(None, years=(2019, 2019))):
         change()
         assert view.label_texts()
-        for zid in view.label_texts():
+        for zid, box in view.label_boxes().items():
             i = view.store.zone_index[zid]
-            br = view._labels[i].textItem.boundingRect()
-            assert view._label_size[i] == (br.width(), br.height()), zid
+            assert view._label_size[i] == pytest.approx((box.width(), box.height())), zid
+            size, bold, _colour, text = view._label_want[i]
+            fm = QFontMetricsF(label_font(size, bold))
+            assert fm.horizontalAdvance(text) <= box.width() - 2 * MARGIN + 0.5, zid  # the text fits its box
+            assert fm.height() <= box.height() - 2 * MARGIN + 0.5, zid
 
 
 def test_labels_are_laid_out_again_only_when_something_they_depend_on_changed(view, session, monkeypatch):

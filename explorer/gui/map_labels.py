@@ -1,0 +1,102 @@
+"""Zone names on the map: one item that paints every placed label.
+
+A pyqtgraph ``TextItem`` per label cost ~0.3 ms to make and a Python paint call,
+position update and visibility change each; the map places and moves dozens of
+labels on every filter change.  Here a label is a plain record, and one paint draws
+them all as cached ``QStaticText``, at fixed pixel size whatever the zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText
+
+from explorer.gui.timeline_items import DeviceLayer
+
+MARGIN = 1.0  # pixels between a label's box and its text (as a text document's margin)
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    """One placed label: its anchor point on the map and how its box hangs off it.
+
+    The box (``width`` x ``height`` pixels) is placed so that the point ``(lon, lat)``
+    falls at the fraction ``(ax, ay)`` of it, so it keeps its pixel offset from the
+    marker while the view zooms.
+    """
+
+    zone: int
+    lon: float
+    lat: float
+    ax: float
+    ay: float
+    width: float
+    height: float
+    text: str
+    pixel_size: int
+    bold: bool
+    colour: str
+
+
+def label_font(pixel_size: int, bold: bool) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixel_size)
+    font.setBold(bold)
+    return font
+
+
+class MapLabelLayer(DeviceLayer):
+    """Every placed zone label, each on a translucent box."""
+
+    def __init__(self, fill: QBrush):
+        super().__init__()
+        self.fill = QBrush(fill)
+        self.labels: list[MapLabel] = []
+        self._static: dict[tuple[str, int, bool], QStaticText] = {}
+        self._fonts: dict[tuple[int, bool], QFont] = {}
+
+    def set_labels(self, labels: list[MapLabel]) -> None:
+        self.labels = list(labels)
+        self.update()
+
+    def boxes(self, transform) -> dict[int, QRectF]:  # noqa: ANN001 (a QTransform, view to scene)
+        """Each label's box in the coordinates ``transform`` maps the map into."""
+        out = {}
+        for lb in self.labels:
+            at = transform.map(QPointF(lb.lon, lb.lat))
+            out[lb.zone] = QRectF(at.x() - lb.ax * lb.width, at.y() - lb.ay * lb.height, lb.width, lb.height)
+        return out
+
+    def _font(self, size: int, bold: bool) -> QFont:
+        key = (size, bold)
+        if key not in self._fonts:
+            self._fonts[key] = label_font(size, bold)
+        return self._fonts[key]
+
+    def _text(self, lb: MapLabel) -> QStaticText:
+        key = (lb.text, lb.pixel_size, lb.bold)
+        st = self._static.get(key)
+        if st is None:
+            if len(self._static) > 4000:
+                self._static.clear()
+            st = self._static[key] = QStaticText(lb.text)
+            st.prepare(font=self._font(lb.pixel_size, lb.bold))
+        return st
+
+    def paint(self, p: QPainter, *args) -> None:
+        if not self.labels:
+            return
+        x, y = self._to_device(p, np.array([lb.lon for lb in self.labels]), np.array([lb.lat for lb in self.labels]))
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        for lb, px, py in zip(self.labels, x.tolist(), y.tolist(), strict=True):
+            left, top = px - lb.ax * lb.width, py - lb.ay * lb.height
+            p.fillRect(QRectF(left, top, lb.width, lb.height), self.fill)
+            p.setFont(self._font(lb.pixel_size, lb.bold))
+            p.setPen(QColor(lb.colour))
+            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._text(lb))
+        p.restore()
