@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6 import QtCore, QtGui
 
 from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
@@ -19,6 +20,7 @@ from explorer.gui.palette import CONFLICT, category_colour
 
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
+RECT_BYTES = 4 * 8  # a QRectF: x, y, width, height as doubles
 THIN_PX = 3.0  # bars narrower than this (device pixels) are drawn as a fill in their outline's colour
 OVERFLOW_COLOUR = "#6B7280"
 
@@ -125,7 +127,8 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
     def __init__(self, **opts):
         self._payload = np.zeros(0, dtype=np.int64)
         self._geom = np.zeros((0, 4))
-        self._styled: list | None = None  # [(pen, brush, rect array)]: the draw batches
+        self._styled: list | None = None  # [(pen, brush, first, count)]: the draw batches
+        self._batch_rects = np.zeros((0, 4))  # every batch's QRectFs, one after another
         self._groups: list | None = None  # [(pen, brush, indices)] per style
         self._codes: np.ndarray | None = None  # a style code per bar (set_styled_bars)
         self._styled_scale = 0.0  # device pixels per x unit the batches were made for
@@ -144,17 +147,12 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         scale = abs(p.transform().m11())
         if self._styled is None or self._styled_scale != scale:
             self._styled = self._batches(scale)  # new bars, or zoomed: other bars are thin
-        for pen, brush, rects in self._styled:
+        base = self._batch_rects.ctypes.data
+        for pen, brush, first, count in self._styled:
             p.setPen(pen)
             p.setBrush(brush)
-            p.drawRects(*rects.drawargs())
-
-    @staticmethod
-    def _rects(geom: np.ndarray):
-        rects = pg.Qt.internals.PrimitiveArray(QtCore.QRectF, 4)
-        rects.resize(len(geom))
-        rects.ndarray()[:] = geom
-        return rects
+            # QRectF is four doubles: a row of the array is one, so a batch is a pointer into it.
+            p.drawRects(shiboken6.wrapInstance(base + first * RECT_BYTES, QtCore.QRectF), count)
 
     def _style_groups(self) -> list[tuple[QtGui.QPen, QtGui.QBrush, np.ndarray]]:
         """``(pen, brush, bar indices)`` per style (kept until the bars change)."""
@@ -186,10 +184,14 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
             narrow = idx[thin[idx]] if outlined else idx[:0]
             wide = idx[~thin[idx]] if outlined else idx
             if len(wide):
-                out.append((pen, brush, self._rects(geom[wide])))
+                out.append((pen, brush, wide))
             if len(narrow):
-                solid.append((_NO_PEN, _thin_brush(pen, brush), self._rects(geom[narrow])))
-        return solid + out
+                solid.append((_NO_PEN, _thin_brush(pen, brush), narrow))
+        batches = solid + out
+        order = np.concatenate([idx for *_, idx in batches]) if batches else np.zeros(0, np.int64)
+        self._batch_rects = np.ascontiguousarray(geom[order], dtype=np.float64)
+        firsts = np.cumsum([0] + [len(idx) for *_, idx in batches]).tolist()
+        return [(pen, brush, first, len(idx)) for (pen, brush, idx), first in zip(batches, firsts, strict=False)]
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
         if opts.get("pens") is not None and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list
