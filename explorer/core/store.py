@@ -191,6 +191,7 @@ class EventStore:
         self._cache_size = cache_size
         self._text_cache: tuple[str, np.ndarray] | None = None
         self._zone_totals: np.ndarray | None = None  # events per zone over every row
+        self._all_lanes: dict[str, list[Lane]] = {}
         with db.reading() as conn:
             self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             self._load_vocab(conn)
@@ -393,13 +394,19 @@ class EventStore:
 
     # ------------------------------------------------------------------ lanes
     def all_lanes(self, mode: str) -> list[Lane]:
-        """Every lane ``mode`` can show, in lane order, whatever the filters."""
-        if mode == "zone":
-            return [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in self.zones]
-        if mode == "category":
-            return [Lane(f"category:{c.id}", c.zh, c.en) for c in self.categories]
-        return [*(Lane(f"storyline:{s.id}", s.zh, s.en) for s in self.storylines),
-                Lane("storyline:", "（无故事线）", "(no storyline)")]
+        """Every lane ``mode`` can show, in lane order, whatever the filters (made once per mode;
+        the list is shared: do not change it)."""
+        lanes = self._all_lanes.get(mode)
+        if lanes is None:
+            if mode == "zone":
+                lanes = [Lane(f"zone:{z.id}", z.name_zh, z.name_en, z.depth) for z in self.zones]
+            elif mode == "category":
+                lanes = [Lane(f"category:{c.id}", c.zh, c.en) for c in self.categories]
+            else:
+                lanes = [*(Lane(f"storyline:{s.id}", s.zh, s.en) for s in self.storylines),
+                         Lane("storyline:", "（无故事线）", "(no storyline)")]
+            self._all_lanes[mode] = lanes
+        return lanes
 
     def lanes(self, mode: str, mask: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
         """Lanes of a mode and the (row, lane) pairs placing events in them.
