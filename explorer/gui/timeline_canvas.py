@@ -187,7 +187,7 @@ class TimelineCanvas(QtCore.QObject):
                                   codes[~is_pt], self.styles.for_code, BOUND_PEN)
         p = own[is_pt]
         self.points.set_points((lay.x0[p] + lay.x1[p]) / 2, lay.y[p], p, codes[is_pt], self.styles.for_code)
-        groups = np.unique(lay.group[items[lay.group[items] >= 0]])
+        groups = _present(lay.group[items], len(lay.g_kind))
         cl = groups[lay.g_kind[groups] == CLUSTER]
         self.clusters.set_bars(lay.g_x0[cl], lay.g_x1[cl], lay.g_y[cl] - BAR_HALF, lay.g_y[cl] + BAR_HALF, cl)
         self._draw_piles(groups[lay.g_kind[groups] == PILE])
@@ -207,7 +207,9 @@ class TimelineCanvas(QtCore.QObject):
         self.piles.set_bars(x0, x1, y - BAR_HALF, y + BAR_HALF, piles)
         self.pile_shadows.setOpts(x0=x0 + (x1 - x0) * 0.0, x1=x1, y0=y - BAR_HALF - 0.14, y1=y + BAR_HALF - 0.14)
         # Category shares of each pile, as side-by-side stripes.
-        members = np.flatnonzero(np.isin(lay.group, piles)) if len(piles) else np.zeros(0, dtype=np.int64)
+        is_pile = np.zeros(len(lay.g_kind) + 1, bool)  # the extra last entry stands for "no group" (-1)
+        is_pile[piles] = True
+        members = np.flatnonzero(is_pile[lay.group])
         ncat = len(self.store.categories)
         pos = np.searchsorted(piles, lay.group[members])
         counts = np.bincount(pos * ncat + self.store.category[lay.row[members]],
@@ -259,7 +261,7 @@ class TimelineCanvas(QtCore.QObject):
         out: list[Label] = []
 
         # Group counts first: they say that something is hidden here.
-        gs = np.unique(lay.group[self.drawn][lay.group[self.drawn] >= 0])
+        gs = _present(lay.group[self.drawn], len(lay.g_kind))
         gs = gs[(lay.g_x1[gs] >= lo) & (lay.g_x0[gs] <= hi) & (lay.g_y[gs] >= y_range[0]) & (lay.g_y[gs] <= y_range[1])]
         for g in gs[np.argsort(-lay.g_count[gs], kind="stable")][: MAX_LABELS // 3].tolist():
             pile = lay.g_kind[g] == PILE
@@ -387,3 +389,11 @@ class TimelineCanvas(QtCore.QObject):
 
     def _groups_clicked(self, item, payload, ev) -> None:
         self.sig_clicked.emit(self.layout.group_rows(int(payload[0])).tolist(), ev.modifiers())
+
+
+def _present(groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """The distinct groups in ``groups`` (``-1``: none), ascending: ``np.unique`` of the
+    non-negative ones, without a sort."""
+    seen = np.zeros(n_groups + 1, bool)  # the extra last entry takes the -1s
+    seen[groups] = True
+    return np.flatnonzero(seen[:n_groups])
