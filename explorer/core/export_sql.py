@@ -7,6 +7,10 @@ labels, article outlets) is rendered once in Python with :mod:`csv` and handed t
 query as JSON lookup tables; figure values that are not small integers are formatted by
 the same Python code as the detail pane (a registered SQL function).
 
+Cells with a line break are rare, so a chunk query first quotes only the cells that hold a
+separator or a quote; the chunk's CR and LF bytes are then counted, and a chunk with any
+besides its line ends is run again by the query that also quotes line breaks.
+
 Two worker threads, each with its own ``sqlite3`` connection, run the chunk queries
 (SQLite releases the GIL while it steps) and the caller receives the chunks in file order.  At most
 :data:`AHEAD` chunks wait in memory, so memory stays flat whatever the export size.  The
@@ -34,6 +38,8 @@ AHEAD = 6  # chunks computed but not yet written, at most
 _NUM_FN = "zte_export_number"
 # A cell holding a separator, a quote or a line break is quoted (csv.QUOTE_MINIMAL, CRLF).
 _SPECIAL = (",", '"', "\n", "\r")
+_NO_BREAKS = _SPECIAL[:2]  # what the first query of a chunk looks for (see _run)
+_SLICE = 1 << 19  # bytes of a chunk counted at a time (bounds the temporary arrays)
 QUOTE, PREFIX = '"', "'"
 # GLOB pattern of a dangerous first character ("-" last in the set: a literal, not a range).
 _GLOB_DANGEROUS = "'[" + "".join(sorted(DANGEROUS, key=lambda c: c == "-")) + "]*'"
@@ -73,13 +79,13 @@ def supported(store: EventStore) -> bool:
 # allocates).  Only rare cells (quotes to double, several figures or sources) build strings.
 
 
-def _special(x: str) -> str:
-    """SQL: true when the text ``x`` must be quoted.
+def _special(x: str, chars: Sequence[str] = _SPECIAL) -> str:
+    """SQL: true when the text ``x`` holds one of ``chars`` (all of them: it must be quoted).
 
-    (``GLOB '*,*'`` with one literal character scans with ``strcspn``: four of them cost
-    far less than one ``GLOB '*[,"…]*'`` or four ``instr``.)
+    (``GLOB '*,*'`` with one literal character scans with ``strcspn``: one of them per
+    character costs far less than one ``GLOB '*[,"…]*'`` or an ``instr`` per character.)
     """
-    return "(" + " OR ".join(f"{x} GLOB '*{c}*'" for c in _SPECIAL) + ")"
+    return "(" + " OR ".join(f"{x} GLOB '*{c}*'" for c in chars) + ")"
 
 
 def _dangerous(x: str) -> str:
@@ -92,9 +98,10 @@ def _escaped(x: str, quoted: str) -> str:
     return f"CASE WHEN {quoted} AND instr({x}, '\"') THEN replace({x}, '\"', '\"\"') ELSE {x} END"
 
 
-def _cell(x: str) -> str:
-    """SQL: the text ``x`` as one whole neutralised CSV cell (builds strings: rare paths only)."""
-    return (f"(CASE WHEN {_special(x)} THEN '\"' || CASE WHEN {_dangerous(x)} THEN '''' ELSE '' END "
+def _cell(x: str, chars: Sequence[str]) -> str:
+    """SQL: the text ``x`` as one whole neutralised CSV cell, quoted if it holds one of ``chars``
+    (builds strings: rare paths only)."""
+    return (f"(CASE WHEN {_special(x, chars)} THEN '\"' || CASE WHEN {_dangerous(x)} THEN '''' ELSE '' END "
             f"|| replace({x}, '\"', '\"\"') || '\"' WHEN {_dangerous(x)} THEN '''' || {x} ELSE {x} END)")
 
 
@@ -138,10 +145,12 @@ class _Line:
     """One CSV line of event ``e``: a ``printf`` format, its arguments and the joins they need.
 
     Cells are added in order; what stands between two cells (closing quote, comma, opening
-    quote, ``'`` prefix) is one argument chosen by a CASE.
+    quote, ``'`` prefix) is one argument chosen by a CASE.  Free text is quoted when it holds
+    one of ``chars``.
     """
 
-    def __init__(self):
+    def __init__(self, chars: Sequence[str]):
+        self.chars = chars
         self.format: list[str] = []
         self.args: list[str] = []
         self.joins: list[str] = []
@@ -168,7 +177,7 @@ class _Line:
 
     def text(self, x: str) -> None:
         """A cell of free text: quoted with its quotes doubled, or prefixed, as it must be."""
-        quoted = self.flag(_special(x))
+        quoted = self.flag(_special(x, self.chars))
         self.cell(_escaped(x, quoted), opening=(quoted, _dangerous(x)), close=quoted)
 
     def sql(self) -> str:
@@ -184,11 +193,11 @@ def _figures(line: _Line, zh: bool) -> None:
     several = line.flag("(SELECT 1 FROM figures f2 WHERE f2.event_id = e.id LIMIT 1 OFFSET 1)")
     line.joins.append(f"LEFT JOIN figures f ON f.event_id = e.id AND NOT {several}")
     label = _pick(zh, "f.label_zh", "f.label_en")
-    quoted = line.flag(f"f.id IS NOT NULL AND ({_special(label)} OR {_special('f.unit')})")
+    quoted = line.flag(f"f.id IS NOT NULL AND ({_special(label, line.chars)} OR {_special('f.unit', line.chars)})")
     o_label = _pick(zh, "o.label_zh", "o.label_en")
     o_text = (f"{o_label} || ' ' || {_number('o.value')} "
               f"|| CASE WHEN o.value_to <> 0 THEN '–' || {_number('o.value_to')} ELSE '' END || o.unit")
-    ordered = (f"(SELECT {_cell('g')} FROM (SELECT group_concat(t, '; ') AS g FROM "
+    ordered = (f"(SELECT {_cell('g', line.chars)} FROM (SELECT group_concat(t, '; ') AS g FROM "
                f"(SELECT {o_text} AS t FROM figures o WHERE o.event_id = e.id ORDER BY o.seq, o.id)))")
     line.cell(
         f"CASE WHEN {several} THEN {ordered} END",
@@ -218,9 +227,10 @@ def _sources(line: _Line) -> None:
     line.cell(f"CASE WHEN {several} THEN {ordered} ELSE art.head END", "c.para", close="(c.id IS NOT NULL)")
 
 
-def _line(zh: bool, timeline: str) -> _Line:
-    """Event ``e`` as one CSV line, in :data:`export.COLUMNS` order."""
-    line = _Line()
+def _line(zh: bool, timeline: str, chars: Sequence[str]) -> _Line:
+    """Event ``e`` as one CSV line, in :data:`export.COLUMNS` order, quoting text that holds
+    one of ``chars``."""
+    line = _Line(chars)
     line.text("e.id")
     line.cell(timeline)  # zone or lane name, rendered in Python
     line.cell("e.date")
@@ -252,13 +262,14 @@ _ROWS = {
 }
 
 
-def _query(zh: bool, by_zone: bool, rows: str) -> str:
-    """SQL returning one chunk's lines as one text: timelines by zone (or ``:timeline``), rows
-    ``range`` (``:lo``–``:hi``), ``sorted`` (``:rows``, ascending) or ``list`` (``:rows``, any order)."""
-    line = _line(zh, "z.tl" if by_zone else ":timeline")
+def _query(zh: bool, by_zone: bool, rows: str, breaks: bool = True) -> str:
+    """SQL returning one chunk's lines as one text, and their count: timelines by zone (or
+    ``:timeline``), rows ``range`` (``:lo``–``:hi``), ``sorted`` (``:rows``, ascending) or ``list``
+    (``:rows``, any order).  Without ``breaks``, cells holding only a line break are not quoted."""
+    line = _line(zh, "z.tl" if by_zone else ":timeline", _SPECIAL if breaks else _NO_BREAKS)
     joins = " ".join(["CROSS JOIN z ON z.id = e.zone_id", *line.joins])
     source, order = _ROWS[rows]
-    return (f"WITH {', '.join(_LOOKUPS.values())} SELECT group_concat(l, '') FROM "
+    return (f"WITH {', '.join(_LOOKUPS.values())} SELECT group_concat(l, ''), count(*) FROM "
             f"(SELECT {line.sql()} AS l {source} {joins} {order})")
 
 
@@ -266,7 +277,8 @@ def _query(zh: bool, by_zone: bool, rows: str) -> str:
 @dataclass
 class _Chunk:
     rows: int
-    sql: str
+    sql: str  # quotes cells holding a separator or a quote
+    sql_breaks: str  # also cells holding a line break
     params: dict
 
 
@@ -277,7 +289,7 @@ class SqlExport:
         self.store = store
         self.zh = lang.startswith("zh")
         self.lang = lang
-        self._sql: dict[tuple[bool, str], str] = {}
+        self._sql: dict[tuple[bool, str, bool], str] = {}
         zones = {}
         for z in store.zones:
             city = store.city_of(z.index)
@@ -290,10 +302,10 @@ class SqlExport:
         self.lookups = {k: json.dumps(v, ensure_ascii=False) for k, v in (
             ("zones", zones), ("articles", articles), ("heads", heads))}
 
-    def sql(self, by_zone: bool, rows: str) -> str:
-        key = (by_zone, rows)
+    def sql(self, by_zone: bool, rows: str, breaks: bool) -> str:
+        key = (by_zone, rows, breaks)
         if key not in self._sql:
-            self._sql[key] = _query(self.zh, by_zone, rows)
+            self._sql[key] = _query(self.zh, by_zone, rows, breaks)
         return self._sql[key]
 
     def chunks(self, groups: list[tuple[str, np.ndarray]], size: int) -> list[_Chunk]:
@@ -312,13 +324,30 @@ class SqlExport:
                 else:
                     kind = "sorted" if np.all(np.diff(part) > 0) else "list"
                     params["rows"] = json.dumps(part.tolist())
-                out.append(_Chunk(len(part), self.sql(not key, kind), params))
+                out.append(_Chunk(len(part), self.sql(not key, kind, False), self.sql(not key, kind, True), params))
         return out
 
 
+def _fetch(conn, sql: str, params: dict) -> tuple[bytes, int]:
+    ((text, lines),) = conn.execute(sql, params).fetchall()  # to the end: the statement is reset
+    return text or b"", lines
+
+
+def _only_line_ends(text: bytes, lines: int) -> bool:
+    """Whether the CR and LF bytes of UTF-8 ``text`` are those ending its ``lines`` lines."""
+    data = np.frombuffer(text, np.uint8)
+    cr = lf = 0
+    for i in range(0, len(data), _SLICE):
+        part = data[i : i + _SLICE]
+        cr += np.count_nonzero(part == 13)
+        lf += np.count_nonzero(part == 10)
+    return cr == lf == lines
+
+
 def _run(conn, chunk: _Chunk, encoding: str) -> bytes:
-    ((text,),) = conn.execute(chunk.sql, chunk.params).fetchall()  # to the end: the statement is reset
-    text = text or b""
+    text, lines = _fetch(conn, chunk.sql, chunk.params)
+    if not _only_line_ends(text, lines):  # a cell holds a line break: quote it too
+        text, _ = _fetch(conn, chunk.sql_breaks, chunk.params)
     if encoding not in ("utf-8", "utf-8-sig"):
         text = text.decode("utf-8").encode(encoding)
     return text

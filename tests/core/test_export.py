@@ -220,13 +220,33 @@ def test_selection_scope_with_scattered_rows(evil_store, tmp_path):
     assert [r["event_id"] for r in rows] == [neutralise(evil_store.record(i).id) for i in (0, 3, 5, 77, 150)]
 
 
+def _generic_body(store, groups):
+    """The body :func:`iter_rows` gives for ``groups``, as text."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        [neutralise(c) for c in row] for row in export_mod.iter_rows(store, groups, "zh"))
+    return buf.getvalue()
+
+
 def test_rows_in_any_order_keep_their_order(evil_store):
     groups = [("", np.array([30, 2, 17, 16, 1])), ("category:founding", np.array([4, 5, 6, 9]))]
     body = b"".join(data for _, data in export_sql.stream(evil_store, groups, "zh", "utf-8", 3))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(
-        [neutralise(c) for c in row] for row in export_mod.iter_rows(evil_store, groups, "zh"))
-    assert body.decode("utf-8") == buf.getvalue()
+    assert body.decode("utf-8") == _generic_body(evil_store, groups)
+
+
+def test_only_a_chunk_with_line_breaks_in_cells_is_built_again(evil_store, monkeypatch):
+    runs = []
+    fetch = export_sql._fetch
+
+    def counted(conn, sql, params):
+        runs.append(params["lo"])
+        return fetch(conn, sql, params)
+
+    monkeypatch.setattr(export_sql, "_fetch", counted)
+    groups = [("", np.arange(9, 15))]  # rows 10 and 11 hold line breaks, 12 to 14 none
+    body = b"".join(data for _, data in export_sql.stream(evil_store, groups, "zh", "utf-8", 3))
+    assert sorted(runs) == [9, 9, 12]
+    assert body.decode("utf-8") == _generic_body(evil_store, groups)
 
 
 def test_failure_mid_write_leaves_existing_file_untouched(store, tmp_path, monkeypatch):
