@@ -2,7 +2,8 @@
 
 Columns (in order) are :data:`COLUMNS`.  Dates keep their precision; cells that a
 spreadsheet would run as a formula are neutralised (OWASP "CSV injection"); the file
-is written to a temporary file beside the target and moved into place atomically.
+is written to a temporary file beside the target (its disk space reserved ahead where the
+system allows, see :class:`_Reserving`) and moved into place atomically.
 
 On SQLite the rows are built as CSV text by SQL (:mod:`explorer.core.export_sql`);
 :func:`iter_rows` is the generic path for other backends and the reference the fast
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
 import io
 import os
 import sys
@@ -37,6 +39,7 @@ COLUMNS = (
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 SCOPES = ("filter", "lanes", "selection")
 BATCH = 5000  # rows per chunk: the unit of progress, cancel and (on SQLite) of one query
+RESERVE = 32 << 20  # bytes of disk reserved at a time ahead of the file being written
 
 
 class ExportError(Exception):
@@ -187,7 +190,9 @@ def write_csv(
                           str(target)) from exc
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            _write(fh, store, groups, spec.lang, encoding, total, progress, cancel)
+            out = _Reserving(fh)
+            _write(out, store, groups, spec.lang, encoding, total, progress, cancel)
+            out.close()
         os.replace(tmp, target)
     except ExportCancelled:
         _discard(tmp)
@@ -205,6 +210,55 @@ def write_csv(
         _discard(tmp)
         raise
     return total
+
+
+def _load_fallocate():
+    """Linux ``fallocate(2)``, or None (``os.posix_fallocate`` would write zeros where the
+    file system cannot reserve space)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).fallocate64
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64)
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_FALLOCATE = _load_fallocate()
+
+
+class _Reserving:
+    """A new file written front to back, its disk space reserved ahead :data:`RESERVE` bytes
+    at a time (``fallocate``) and the unused reserve cut off by :meth:`close`.
+
+    On ext4 a large file written into reserved space is written, and later replaced or
+    deleted, faster than one whose blocks are allocated as its pages are written back
+    (500 MB here: writing 0.1-1.1 s -> 0.09 s, replacing the previous export 0.3 -> 0.02 s).
+    Where space cannot be reserved the file is simply written.
+    """
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.end = 0  # bytes written
+        self.reserved = 0 if _FALLOCATE else -1  # bytes reserved; -1: no more reserving
+
+    def write(self, data: bytes) -> None:
+        self.end += len(data)
+        if self.end > self.reserved >= 0:
+            size = self.end - self.reserved + RESERVE
+            if _FALLOCATE(self.fh.fileno(), 0, self.reserved, size) == 0:
+                self.reserved += size
+            else:  # unsupported, or no room for the reserve: plain writes report a full disk
+                self.reserved = -1
+        self.fh.write(data)
+
+    def close(self) -> None:
+        """Cut the file at its written length."""
+        self.fh.flush()
+        if self.reserved > self.end:
+            os.ftruncate(self.fh.fileno(), self.end)
 
 
 def _discard(tmp: str) -> None:

@@ -277,6 +277,30 @@ def test_failure_mid_write_leaves_existing_file_untouched(store, tmp_path, monke
     assert not [t for t in threading.enumerate() if t.name.startswith("csv-export")]
 
 
+@pytest.mark.parametrize("fallocate", ["works", "refused", "missing"])
+def test_disk_space_reserved_ahead_is_cut_to_the_written_length(store, tmp_path, monkeypatch, fallocate):
+    monkeypatch.setattr(export_mod, "BATCH", 20)
+    monkeypatch.setattr(export_mod, "RESERVE", 1000)
+    real = export_mod._FALLOCATE
+    if fallocate == "works" and real is None:
+        pytest.skip("no fallocate on this platform")
+    monkeypatch.setattr(export_mod, "_FALLOCATE", None)
+    write_csv(store, ExportSpec(), tmp_path / "plain.csv")
+    calls = []
+
+    def reserve(fd, mode, offset, size):
+        calls.append((offset, size))
+        return real(fd, mode, offset, size) if fallocate == "works" else -1
+
+    monkeypatch.setattr(export_mod, "_FALLOCATE", None if fallocate == "missing" else reserve)
+    write_csv(store, ExportSpec(), tmp_path / "reserved.csv")
+    assert (tmp_path / "reserved.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
+    if fallocate == "works":  # reserved in steps, each where the last ended
+        assert len(calls) > 2 and all(a + n == b for (a, n), (b, _) in zip(calls, calls[1:], strict=False))
+    else:  # a refusal stops reserving
+        assert len(calls) == (1 if fallocate == "refused" else 0)
+
+
 def test_cancel_leaves_nothing(store, tmp_path, monkeypatch):
     monkeypatch.setattr(export_mod, "BATCH", 5)
     cancel = threading.Event()
