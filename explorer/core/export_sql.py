@@ -40,6 +40,7 @@ _NUM_FN = "zte_export_number"
 _SPECIAL = (",", '"', "\n", "\r")
 _NO_BREAKS = _SPECIAL[:2]  # what the first query of a chunk looks for (see _run)
 _SLICE = 1 << 19  # bytes of a chunk counted at a time (bounds the temporary arrays)
+PAD = 1024  # bytes printed before each line, then dropped (see "SQL pieces")
 QUOTE, PREFIX = '"', "'"
 # GLOB pattern of a dangerous first character ("-" last in the set: a literal, not a range).
 _GLOB_DANGEROUS = "'[" + "".join(sorted(DANGEROUS, key=lambda c: c == "-")) + "]*'"
@@ -77,6 +78,12 @@ def supported(store: EventStore) -> bool:
 # column values and constants, and tests computed once per event are joined as one-row
 # tables: on the common path there is no || and no scalar subquery returning text (each
 # allocates).  Only rare cells (quotes to double, several figures or sources) build strings.
+#
+# printf() sizes its buffer by its first piece and then doubles it: a 500-byte line that
+# starts with a 13-byte id took six reallocations.  So the line is printed after a pad of
+# PAD bytes (one allocation, one reallocation for lines up to about PAD bytes) and
+# substr() drops the pad, on the line as a BLOB (byte offsets, no walk over characters),
+# copying it into a buffer SQLite keeps from row to row.
 
 
 def _special(x: str, chars: Sequence[str] = _SPECIAL) -> str:
@@ -186,7 +193,9 @@ class _Line:
 
     def sql(self) -> str:
         end = [f"CASE WHEN {self.close} THEN '\"' END"] if self.close else []
-        return "printf('" + "".join(self.format) + "%s" * len(end) + "\r\n', " + ", ".join(self.args + end) + ")"
+        line = ("printf('%s" + "".join(self.format) + "%s" * len(end) + "\r\n', "
+                + ", ".join([_literal(" " * PAD), *self.args, *end]) + ")")
+        return f"substr(CAST({line} AS BLOB), {PAD + 1})"
 
 
 def _figures(line: _Line, zh: bool) -> None:

@@ -111,6 +111,7 @@ INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SE
 INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, -5, (SELECT min(id) FROM articles), 77, 0, 1 FROM events WHERE seq=20;
 INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, 50, (SELECT max(id) FROM articles), 3, 0, 1 FROM events WHERE seq=20;
 UPDATE events SET conflict_id='-conf' WHERE seq=40;
+UPDATE events SET summary_en=replace(hex(zeroblob(1500)), '00', '长, ') WHERE seq=50;
 """
 
 
@@ -157,6 +158,7 @@ def test_hostile_text_is_neutralised_and_quoted(evil_store, tmp_path):
     assert rows[15]["title_zh"] == "emoji 😀 ＝全角" and rows[15]["summary_en"] == '"=quoted"'
     assert rows[17]["title_en"] == "'=a,\"b\"\n"
     assert rows[25]["event_id"] == "'-dash-id" and rows[40]["conflict_group"] == "'-conf"
+    assert rows[50]["summary_en"] == "长, " * 1500  # a line far longer than export_sql.PAD
     assert rows[0]["zone_en"] == "'=evil zone"
     assert all(r["city_zh"] in ("", '阳泉,"市"') for r in rows)
     assert any(r["sources"].startswith("'=南风窗, \"x\", ") for r in rows)
