@@ -1,11 +1,12 @@
 """The SQLite path of the CSV export: every row is built as finished CSV text in SQL.
 
-Python never sees a cell.  One query per chunk of rows returns the chunk's lines, already
-quoted (RFC 4180, as ``csv.QUOTE_MINIMAL`` does), neutralised (OWASP "CSV injection") and
-joined, as UTF-8 bytes.  What does not vary per event (zone and city names, timeline
-labels, article outlets) is rendered once in Python with :mod:`csv` and handed to the
-query as JSON lookup tables; figure values that are not small integers are formatted by
-the same Python code as the detail pane (a registered SQL function).
+Python never sees a cell.  One query per chunk of rows (two for the rare chunk with a line
+break in a cell, see below) returns the chunk's lines, already quoted (RFC 4180, as
+``csv.QUOTE_MINIMAL`` does), neutralised (OWASP "CSV injection") and joined, as UTF-8
+bytes.  What does not vary per event (zone and city names, timeline labels, article
+outlets) is rendered once in Python with :mod:`csv` and handed to the query as JSON lookup
+tables; figure values that are not small integers are formatted by the same Python code as
+the detail pane (a registered SQL function).
 
 Cells with a line break are rare, so a chunk query first quotes only the cells that hold a
 separator or a quote; the chunk's CR and LF bytes are then counted, and a chunk with any
