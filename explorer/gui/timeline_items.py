@@ -21,6 +21,7 @@ from explorer.gui.palette import CONFLICT, category_colour
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
 RECT_BYTES = 4 * 8  # a QRectF: x, y, width, height as doubles
+FRAGMENT_BYTES = 10 * 8  # a QPainter.PixmapFragment: ten doubles
 THIN_PX = 3.0  # bars narrower than this (device pixels) are drawn as a fill in their outline's colour
 OVERFLOW_COLOUR = "#6B7280"
 
@@ -328,20 +329,26 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             self._runs = _runs_by_code(self._codes)
         dx, dy = self._to_device(p, self._x, self._y)
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        p.save()
-        p.resetTransform()
+        # One array of every marker's fragment, run after run; each run is drawn through a
+        # pointer into it (a PixmapFragment is ten doubles, one row).
+        frags = np.empty((len(self._x), 10))
+        draws, first = [], 0
         for code, idx in self._runs:
             stamp = self._stamp(code, ratio)
-            w = stamp.width() / ratio
-            frags = pg.Qt.internals.PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
-            frags.resize(len(idx))
-            f = frags.ndarray()
+            f = frags[first:first + len(idx)]
             f[:, 0], f[:, 1] = dx[idx], dy[idx]  # centre
             f[:, 2:4] = 0.0  # source left, top
             f[:, 4:6] = stamp.width(), stamp.height()  # source size, in the pixmap's pixels
-            f[:, 6:8] = w / stamp.width()  # scale to device pixels
+            f[:, 6:8] = 1.0 / ratio  # scale to device pixels
             f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
-            p.drawPixmapFragments(*frags.drawargs(), stamp)
+            draws.append((stamp, first, len(idx)))
+            first += len(idx)
+        base = frags.ctypes.data
+        p.save()
+        p.resetTransform()
+        for stamp, first, count in draws:
+            p.drawPixmapFragments(shiboken6.wrapInstance(base + first * FRAGMENT_BYTES, QtGui.QPainter.PixmapFragment),
+                                  count, stamp)
         p.restore()
 
     def payload_at(self, pos: QtCore.QPointF) -> np.ndarray:
