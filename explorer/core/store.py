@@ -408,12 +408,14 @@ class EventStore:
             self._all_lanes[mode] = lanes
         return lanes
 
-    def lanes(self, mode: str, mask: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
+    def lanes(self, mode: str, mask: np.ndarray | None = None,
+              rows: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
         """Lanes of a mode and the (row, lane) pairs placing events in them.
 
         Only lanes holding at least one row of ``mask`` are returned.  In storyline mode
         an event with two storylines sits in both lanes; events with none go to a
-        final "no storyline" lane.
+        final "no storyline" lane.  ``rows`` (``np.flatnonzero(mask)``, when the caller has
+        it) saves finding them again.
         """
         if mode not in LANE_MODES:
             raise ValueError(f"unknown lane mode {mode!r}; one of {', '.join(LANE_MODES)}")
@@ -421,11 +423,11 @@ class EventStore:
             mask = np.ones(self.n, bool)
         if mode == "zone":
             keys = np.arange(len(self.zones))
-            rows = np.flatnonzero(mask)
+            rows = np.flatnonzero(mask) if rows is None else rows
             lane_of = self.zone[rows]
         elif mode == "category":
             keys = np.arange(len(self.categories))
-            rows = np.flatnonzero(mask)
+            rows = np.flatnonzero(mask) if rows is None else rows
             lane_of = self.category[rows].astype(np.int32)
         else:
             keys = np.arange(len(self.storylines) + 1)

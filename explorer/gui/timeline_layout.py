@@ -393,7 +393,8 @@ def _dense(values: np.ndarray, bound: int) -> np.ndarray:
 
 
 def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None = None,
-                 view_rows: float | None = None, hierarchy: bool = True) -> TimelineLayout:
+                 view_rows: float | None = None, hierarchy: bool = True,
+                 rows: np.ndarray | None = None) -> TimelineLayout:
     """Lanes of ``mode`` for the rows in ``mask``, their heights, and each item's lane and span.
 
     Each lane stacks its events into at most ``cap`` sub-rows (by default
@@ -401,13 +402,14 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     more, events sharing one date become a pile (one mark with a count); what still
     does not fit goes to an overflow sub-row, where overlapping marks form clusters.
     In zone mode with ``hierarchy`` the parents of the zones with events are shown
-    too (as empty lanes), so the indentation by depth reads as a tree.
+    too (as empty lanes), so the indentation by depth reads as a tree.  ``rows`` are the
+    row numbers of ``mask``, when the caller has them.
 
     The stacking itself is left to :func:`stack_items`, run when first needed: a lane's
     height follows from how many sub-rows its marks need at once (first-fit by start uses
     exactly that many), which :func:`lane_depths` counts without stacking.
     """
-    lanes, rows, lane_of = store.lanes(mode, mask)
+    lanes, rows, lane_of = store.lanes(mode, mask, rows)
     n_used = len(lanes)
     if mode == "zone" and hierarchy and lanes:
         lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)

@@ -315,7 +315,7 @@ class TimelineView(QtWidgets.QWidget):
         s = self.session
         # Let the previous layout go first: at a million events two at once are ~100 MB more.
         self._layout = self.canvas.layout = None
-        lay = build_layout(self.store, s.lane_mode, s.mask, view_rows=self._view_rows())
+        lay = build_layout(self.store, s.lane_mode, s.mask, view_rows=self._view_rows(), rows=s.rows)
         self._layout = lay
         self.canvas.set_layout(lay, self._x_extent)
         self._update_lane_labels()
