@@ -415,16 +415,15 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
         lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
     rows = np.asarray(rows, dtype=np.int64)
     lane_of = np.asarray(lane_of, dtype=np.int32)
-    x0, x1 = store.t_start[rows], store.t_end[rows]
-    s, e = _stack_span(x0, x1, store.precision[rows] == DAY)
-    del x0, x1  # gathered again in order below: fewer arrays alive at once (memory at 1M events)
-    order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
-    del s, e
-    rows, lane_of = rows[order], lane_of[order]
-    del order
+    # Gathered from the store in row order (ascending: the reads stream), then put in
+    # layout order from these small arrays, which is far kinder to the cache than
+    # gathering from the store's columns in layout order.
     x0, x1 = store.t_start[rows], store.t_end[rows]
     point = store.precision[rows] == DAY
     s, e = _stack_span(x0, x1, point)
+    order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
+    rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
+    del order
     nl = len(lanes)
     # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap.
     need = lane_depths(lane_of, s, e, nl)
