@@ -204,6 +204,7 @@ class EventStore:
             if cols is None or len(cols["t_start"]) != n:
                 cols = self._read_columns(conn)
             for name in COLUMN_NAMES:
+                cols[name].setflags(write=False)  # shared by every pane (and views into the cache blob)
                 setattr(self, name, cols[name])
             self.n = n
             self.year_min = int(self.year.min()) if n else 2000
@@ -643,22 +644,50 @@ def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:
     return np.ones(n, bool) if out is None else out
 
 
+ALIGN = 8  # every packed array starts at a multiple of this in the blob
+
+
 def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
-    """Deterministic binary form: a JSON header of (name, dtype, length) then raw arrays."""
-    header = json.dumps([(k, cols[k].dtype.str, int(len(cols[k]))) for k in COLUMN_NAMES]).encode()
-    return struct.pack("<I", len(header)) + header + b"".join(np.ascontiguousarray(cols[k]).tobytes() for k in COLUMN_NAMES)
+    """Deterministic binary form: a JSON header of ``(name, dtype, length, offset)`` then the
+    raw arrays, each at an offset that is a multiple of :data:`ALIGN`, so that they can be
+    used in place (see :func:`unpack_columns`)."""
+    entries, pos = [], 0
+    for k in COLUMN_NAMES:
+        a = np.ascontiguousarray(cols[k])
+        entries.append((k, a.dtype.str, int(len(a)), pos))
+        pos += -(-a.nbytes // ALIGN) * ALIGN
+    header = json.dumps(entries).encode()
+    start = -(-(4 + len(header)) // ALIGN) * ALIGN  # offsets count from here
+    out = bytearray(start + pos)
+    out[:4] = struct.pack("<I", len(header))
+    out[4 : 4 + len(header)] = header
+    for k, _dt, _n, off in entries:
+        raw = np.ascontiguousarray(cols[k]).tobytes()
+        out[start + off : start + off + len(raw)] = raw
+    return bytes(out)
 
 
 def unpack_columns(blob: bytes) -> dict[str, np.ndarray] | None:
-    """Inverse of :func:`pack_columns`; ``None`` when the blob is not understood."""
+    """Inverse of :func:`pack_columns`; ``None`` when the blob is not understood.
+
+    The arrays are read-only views into ``blob`` where they are aligned (no copy of a
+    million events' columns at start-up); blobs of the first layout (no offsets: arrays
+    back to back after the header) are copied out.
+    """
     try:
         (hlen,) = struct.unpack_from("<I", blob, 0)
         header = json.loads(blob[4 : 4 + hlen])
-        pos = 4 + hlen
+        start = -(-(4 + hlen) // ALIGN) * ALIGN
+        pos = 4 + hlen  # the first layout
         out = {}
-        for name, dtype, length in header:
+        for name, dtype, length, *offset in header:
             dt = np.dtype(dtype)
-            out[name] = np.frombuffer(blob, dt, length, pos).copy()
+            at = start + offset[0] if offset else pos
+            if at + dt.itemsize * length > len(blob):
+                return None
+            a = np.frombuffer(blob, dt, length, at)
+            out[name] = a if a.flags.aligned else a.copy()
+            out[name].setflags(write=False)
             pos += dt.itemsize * length
     except (struct.error, ValueError, TypeError):
         return None

@@ -213,3 +213,50 @@ def test_session_zone_counts_ignore_the_zone_filter_and_follow_the_others(store)
     assert incl.tolist() == store.zone_counts_inclusive(base).tolist()
     sess.state.update("t", years=None)
     assert sess.zone_counts()[1][0] == store.n  # the province holds every event
+
+
+def _columns(n: int) -> dict[str, np.ndarray]:
+    from explorer.core.store import COLUMN_NAMES
+
+    rng = np.random.default_rng(2)
+    dtypes = ("<f8", "<f8", "<i4", "<i4", "<i4", "<i2", "|u1", "|i1", "|i1", "<i8", "<i4")
+    return {k: rng.integers(0, 100, n).astype(dt) for k, dt in zip(COLUMN_NAMES, dtypes, strict=True)}
+
+
+def test_packed_columns_are_used_in_place():
+    from explorer.core.store import pack_columns, unpack_columns
+
+    cols = _columns(1001)  # odd lengths: later arrays start after padding
+    blob = pack_columns(cols)
+    got = unpack_columns(blob)
+    shared = np.frombuffer(blob, np.uint8)
+    for k, a in cols.items():
+        assert got[k].dtype == a.dtype and got[k].tolist() == a.tolist()
+        assert got[k].flags.aligned and not got[k].flags.writeable
+        assert np.shares_memory(got[k], shared), k  # a view of the blob, not a copy
+
+
+def test_columns_packed_back_to_back_are_still_read():
+    import json
+    import struct
+
+    from explorer.core.store import COLUMN_NAMES, unpack_columns
+
+    cols = _columns(999)
+    header = json.dumps([(k, cols[k].dtype.str, len(cols[k])) for k in COLUMN_NAMES]).encode()
+    blob = struct.pack("<I", len(header)) + header + b"".join(cols[k].tobytes() for k in COLUMN_NAMES)
+    got = unpack_columns(blob)
+    assert all(got[k].tolist() == cols[k].tolist() for k in COLUMN_NAMES)
+
+
+def test_a_damaged_column_blob_is_not_understood():
+    from explorer.core.store import pack_columns, unpack_columns
+
+    blob = pack_columns(_columns(500))
+    assert unpack_columns(blob[: len(blob) // 2]) is None
+    assert unpack_columns(b"\x00\x00") is None
+
+
+def test_store_columns_are_read_only(store):
+    with pytest.raises(ValueError):
+        store.t_start[0] = 0.0
