@@ -418,8 +418,11 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     # Gathered from the store in row order (ascending: the reads stream), then put in
     # layout order from these small arrays, which is far kinder to the cache than
     # gathering from the store's columns in layout order.
-    x0, x1 = store.t_start[rows], store.t_end[rows]
-    point = store.precision[rows] == DAY
+    if mode != "storyline" and len(rows) == store.n:  # every row, once each, in row order
+        x0, x1, point = store.t_start, store.t_end, store.precision == DAY
+    else:
+        x0, x1 = store.t_start[rows], store.t_end[rows]
+        point = store.precision[rows] == DAY
     s, e = _stack_span(x0, x1, point)
     order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
     rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
