@@ -388,10 +388,23 @@ class LabelLayer(DeviceLayer):
         self.bold_font = QtGui.QFont(font)
         self.bold_font.setBold(True)
         self.labels: list[Label] = []
+        # Laid-out text per (text, bold): a title shown again (on a pan, a zoom, the same
+        # filter again) is not shaped again.
+        self._static: dict[tuple[str, bool], QtGui.QStaticText] = {}
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = labels
         self.update()
+
+    def _text(self, text: str, bold: bool) -> QtGui.QStaticText:
+        st = self._static.get((text, bold))
+        if st is None:
+            if len(self._static) > 5000:
+                self._static.clear()
+            st = self._static[(text, bold)] = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(font=self.bold_font if bold else self.font_)
+        return st
 
     def paint(self, p, *args):
         if not self.labels:
@@ -402,13 +415,11 @@ class LabelLayer(DeviceLayer):
         p.save()
         p.resetTransform()
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        fm = QtGui.QFontMetricsF(self.font_)
-        h = fm.height()
+        h = QtGui.QFontMetricsF(self.font_).height()
         for lb, x, y in zip(self.labels, dx.tolist(), dy.tolist(), strict=True):
             p.setFont(self.bold_font if lb.bold else self.font_)
             p.setPen(QtGui.QColor(lb.colour))
-            p.drawText(QtCore.QRectF(x + lb.dx, y - h / 2, 2000, h),
-                       QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, lb.text)
+            p.drawStaticText(QtCore.QPointF(x + lb.dx, y - h / 2), self._text(lb.text, lb.bold))  # centred on y
         p.restore()
 
 
