@@ -227,6 +227,7 @@ class LaneAxis(pg.AxisItem):
         self._selected: set[str] = set()
         self._indent = True
         self.label_font = QtGui.QFont(font)
+        self._static: dict[tuple[str, float], QtGui.QStaticText] = {}  # (label, width) -> laid out
         self._max_width = self.MAX_WIDTH
         self._widest: float | None = None  # extent of every label the lane mode can show
         self.setWidth(160)
@@ -318,10 +319,14 @@ class LaneAxis(pg.AxisItem):
         fm = QtGui.QFontMetricsF(self.label_font)
         w = self.width()
         (_, _), (vy0, vy1) = vb.viewRange()
+        # View to item coordinates is affine: two points give it, not one mapping per lane.
+        at0 = self._local_y(0.0)
+        per_row = self._local_y(1.0) - at0
+        first_px = abs(per_row) * (1 + LANE_PAD)
         for i, g in enumerate(self._lanes):
             if g.bottom < vy0 or g.top > vy1:
                 continue
-            y0, y1 = self._local_y(g.top), self._local_y(g.bottom)
+            y0, y1 = at0 + per_row * g.top, at0 + per_row * g.bottom
             r = QtCore.QRectF(0, min(y0, y1), w, abs(y1 - y0))
             if g.key in self._selected:
                 p.fillRect(r, QtGui.QColor("#FFE9A8"))
@@ -329,15 +334,25 @@ class LaneAxis(pg.AxisItem):
             elif not g.empty and i % 2:
                 p.fillRect(r, QtGui.QColor("#F4F6F8"))
             x = self.PAD + self._indent_px(g)
-            text_w = w - x - self.PAD
-            label = fm.elidedText(g.label, QtCore.Qt.TextElideMode.ElideRight, text_w)
-            colour = "#8A8F98" if g.empty else "#1F2328"
-            p.setPen(QtGui.QColor(colour))
+            p.setPen(QtGui.QColor("#8A8F98" if g.empty else "#1F2328"))
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
-            first = QtCore.QRectF(x, r.top(), text_w, min(r.height(), max(fm.height() + 4, self._first_row_px())))
-            p.drawText(first, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, label)
+            row_h = min(r.height(), max(fm.height() + 4, first_px))
+            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), self._label(g.label, w - x - self.PAD))
         p.setPen(pg.mkPen("#C9CED6"))
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
+
+    def _label(self, text: str, width: float) -> QtGui.QStaticText:
+        """The lane label elided to ``width``, laid out once (lanes are painted on every filter change)."""
+        key = (text, width)
+        st = self._static.get(key)
+        if st is None:
+            if len(self._static) > 2000:
+                self._static.clear()
+            shown = QtGui.QFontMetricsF(self.label_font).elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width)
+            st = self._static[key] = QtGui.QStaticText(shown)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.prepare(font=self.label_font)
+        return st
 
     def _first_row_px(self) -> float:
         """Height of a lane's top padding plus its first sub-row (twice its centre)."""
