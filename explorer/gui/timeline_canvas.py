@@ -344,7 +344,8 @@ class TimelineCanvas(QtCore.QObject):
             if len(items) > OVERLAY_LIMIT:
                 vis = lay.visible(lo, hi, y0, y1)[items]
                 items = np.concatenate([items[vis], items[~vis]])[:OVERLAY_LIMIT]
-            self.overlay_rows = np.unique(lay.row[items]) if lay is not None else items
+            # (No selection, the usual case, needs no np.unique: it imports numpy.ma, 13 ms of start-up.)
+            self.overlay_rows = np.unique(lay.row[items]) if lay is not None and len(items) else items[:0]
         for bars, pts, its, grow in ((self.sel_bars, self.sel_points, items, 0.06),
                                      (self.active_bars, self.active_points, act, 0.12)):
             if lay is None:
