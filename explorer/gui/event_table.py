@@ -13,7 +13,7 @@ from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
 from explorer.gui.palette import category_colour
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
-PREFETCH_BEFORE, PREFETCH_AFTER = 20, 80  # rows read around the first one Qt asks for
+PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt asks for (a view and a bit)
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole})
 _CONFLICT_BRUSH = QBrush(QColor("#B71C1C"))
