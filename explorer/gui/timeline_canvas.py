@@ -35,6 +35,7 @@ AGGREGATE_LIMIT = 20_000  # more visible events than this are drawn as density
 MAX_LABELS = 80
 MIN_ELIDED_PX = 72  # a shortened title needs at least this much room
 OVERLAY_LIMIT = 5_000  # selected items outlined at once (the visible ones first)
+TITLE_CHUNK = MAX_LABELS + 20  # titles read at a time for label candidates
 SELECTION_DENSITY_MIN = 200  # larger selections among aggregated events are drawn as density
 DENSITY_PX = 4  # width of a density bin
 DENSITY_COLOUR = "#546E7A"
@@ -283,10 +284,12 @@ class TimelineCanvas(QtCore.QObject):
             imp = self.store.importance[lay.row[vis]]
             order = np.lexsort((lay.x0[vis], -imp))
             budget = MAX_LABELS - len(out)
-            for start in range(0, len(order), 200):
+            # Titles are read in chunks a little larger than the labels shown: nearly every
+            # candidate has room for its (elided) title, so one chunk is usually enough.
+            for start in range(0, len(order), TITLE_CHUNK):
                 if budget <= 0:
                     break
-                chunk = order[start:start + 200]
+                chunk = order[start:start + TITLE_CHUNK]
                 titles = title(lay.row[vis[chunk]].tolist())
                 for k, text in zip(chunk.tolist(), titles, strict=True):
                     if budget <= 0:
