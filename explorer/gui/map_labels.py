@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 
+from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_items import DeviceLayer
 
 MARGIN = 1.0  # pixels between a label's box and its text (as a text document's margin)
@@ -55,7 +56,7 @@ class MapLabelLayer(DeviceLayer):
         super().__init__()
         self.fill = QBrush(fill)
         self.labels: list[MapLabel] = []
-        self._static: dict[tuple[str, int, bool], QStaticText] = {}
+        self._texts = StaticTexts()  # by (text, pixel size, bold)
         self._fonts: dict[tuple[int, bool], QFont] = {}
 
     def set_labels(self, labels: list[MapLabel]) -> None:
@@ -76,16 +77,6 @@ class MapLabelLayer(DeviceLayer):
             self._fonts[key] = label_font(size, bold)
         return self._fonts[key]
 
-    def _text(self, lb: MapLabel) -> QStaticText:
-        key = (lb.text, lb.pixel_size, lb.bold)
-        st = self._static.get(key)
-        if st is None:
-            if len(self._static) > 4000:
-                self._static.clear()
-            st = self._static[key] = QStaticText(lb.text)
-            st.prepare(font=self._font(lb.pixel_size, lb.bold))
-        return st
-
     def paint(self, p: QPainter, *args) -> None:
         if not self.labels:
             return
@@ -96,7 +87,8 @@ class MapLabelLayer(DeviceLayer):
         for lb, px, py in zip(self.labels, x.tolist(), y.tolist(), strict=True):
             left, top = px - lb.ax * lb.width, py - lb.ay * lb.height
             p.fillRect(QRectF(left, top, lb.width, lb.height), self.fill)
-            p.setFont(self._font(lb.pixel_size, lb.bold))
+            font = self._font(lb.pixel_size, lb.bold)
+            p.setFont(font)
             p.setPen(QColor(lb.colour))
-            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._text(lb))
+            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._texts.get((lb.text, lb.pixel_size, lb.bold), lb.text, font))
         p.restore()

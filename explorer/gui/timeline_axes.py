@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_layout import LANE_PAD
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -227,7 +228,7 @@ class LaneAxis(pg.AxisItem):
         self._selected: set[str] = set()
         self._indent = True
         self.label_font = QtGui.QFont(font)
-        self._static: dict[tuple[str, float], QtGui.QStaticText] = {}  # (label, width) -> laid out
+        self._texts = StaticTexts(limit=2000)  # by (label, width): elided and laid out once
         self._max_width = self.MAX_WIDTH
         self._widest: float | None = None  # extent of every label the lane mode can show
         self.setWidth(160)
@@ -337,22 +338,14 @@ class LaneAxis(pg.AxisItem):
             p.setPen(QtGui.QColor("#8A8F98" if g.empty else "#1F2328"))
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
-            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), self._label(g.label, w - x - self.PAD))
+            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), self._label(g.label, w - x - self.PAD, fm))
         p.setPen(pg.mkPen("#C9CED6"))
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 
-    def _label(self, text: str, width: float) -> QtGui.QStaticText:
-        """The lane label elided to ``width``, laid out once (lanes are painted on every filter change)."""
-        key = (text, width)
-        st = self._static.get(key)
-        if st is None:
-            if len(self._static) > 2000:
-                self._static.clear()
-            shown = QtGui.QFontMetricsF(self.label_font).elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width)
-            st = self._static[key] = QtGui.QStaticText(shown)
-            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            st.prepare(font=self.label_font)
-        return st
+    def _label(self, text: str, width: float, fm: QtGui.QFontMetricsF) -> QtGui.QStaticText:
+        """The lane label elided to ``width`` (lanes are painted on every filter change)."""
+        return self._texts.get((text, width), lambda: fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width),
+                               self.label_font)
 
     def _first_row_px(self) -> float:
         """Height of a lane's top padding plus its first sub-row (twice its centre)."""

@@ -17,11 +17,10 @@ from PySide6 import QtCore, QtGui
 
 from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
 from explorer.gui.palette import CONFLICT, category_colour
+from explorer.gui.static_texts import StaticTexts
 
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
-RECT_BYTES = 4 * 8  # a QRectF: x, y, width, height as doubles
-FRAGMENT_BYTES = 10 * 8  # a QPainter.PixmapFragment: ten doubles
 THIN_PX = 3.0  # bars narrower than this (device pixels) are drawn as a fill in their outline's colour
 OVERFLOW_COLOUR = "#6B7280"
 
@@ -92,6 +91,14 @@ def _thin_brush(pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QBrush:
     return got
 
 
+def _row_pointers(array: np.ndarray, klass: type):
+    """``row -> pointer to a klass`` at that row of ``array`` (C-contiguous doubles whose
+    rows are laid out as ``klass``): Qt's array-and-count drawing calls can then draw any
+    run of rows without a copy."""
+    base, stride = array.ctypes.data, array.strides[0]
+    return lambda row: shiboken6.wrapInstance(base + row * stride, klass)
+
+
 def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
     """``(code, indices)`` for each distinct code, indices in their original order."""
     if not len(codes):
@@ -148,12 +155,11 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         scale = abs(p.transform().m11())
         if self._styled is None or self._styled_scale != scale:
             self._styled = self._batches(scale)  # new bars, or zoomed: other bars are thin
-        base = self._batch_rects.ctypes.data
+        at = _row_pointers(self._batch_rects, QtCore.QRectF)  # a row is a QRectF: x, y, width, height
         for pen, brush, first, count in self._styled:
             p.setPen(pen)
             p.setBrush(brush)
-            # QRectF is four doubles: a row of the array is one, so a batch is a pointer into it.
-            p.drawRects(shiboken6.wrapInstance(base + first * RECT_BYTES, QtCore.QRectF), count)
+            p.drawRects(at(first), count)
 
     def _style_groups(self) -> list[tuple[QtGui.QPen, QtGui.QBrush, np.ndarray]]:
         """``(pen, brush, bar indices)`` per style (kept until the bars change)."""
@@ -329,8 +335,8 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             self._runs = _runs_by_code(self._codes)
         dx, dy = self._to_device(p, self._x, self._y)
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        # One array of every marker's fragment, run after run; each run is drawn through a
-        # pointer into it (a PixmapFragment is ten doubles, one row).
+        # One array of every marker's fragment (a row: ten doubles), run after run; each run
+        # is drawn through a pointer into it.
         frags = np.empty((len(self._x), 10))
         draws, first = [], 0
         for code, idx in self._runs:
@@ -343,12 +349,11 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
             draws.append((stamp, first, len(idx)))
             first += len(idx)
-        base = frags.ctypes.data
+        at = _row_pointers(frags, QtGui.QPainter.PixmapFragment)
         p.save()
         p.resetTransform()
         for stamp, first, count in draws:
-            p.drawPixmapFragments(shiboken6.wrapInstance(base + first * FRAGMENT_BYTES, QtGui.QPainter.PixmapFragment),
-                                  count, stamp)
+            p.drawPixmapFragments(at(first), count, stamp)
         p.restore()
 
     def payload_at(self, pos: QtCore.QPointF) -> np.ndarray:
@@ -388,23 +393,11 @@ class LabelLayer(DeviceLayer):
         self.bold_font = QtGui.QFont(font)
         self.bold_font.setBold(True)
         self.labels: list[Label] = []
-        # Laid-out text per (text, bold): a title shown again (on a pan, a zoom, the same
-        # filter again) is not shaped again.
-        self._static: dict[tuple[str, bool], QtGui.QStaticText] = {}
+        self._texts = StaticTexts()  # by (text, bold)
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = labels
         self.update()
-
-    def _text(self, text: str, bold: bool) -> QtGui.QStaticText:
-        st = self._static.get((text, bold))
-        if st is None:
-            if len(self._static) > 5000:
-                self._static.clear()
-            st = self._static[(text, bold)] = QtGui.QStaticText(text)
-            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            st.prepare(font=self.bold_font if bold else self.font_)
-        return st
 
     def paint(self, p, *args):
         if not self.labels:
@@ -417,9 +410,11 @@ class LabelLayer(DeviceLayer):
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         h = QtGui.QFontMetricsF(self.font_).height()
         for lb, x, y in zip(self.labels, dx.tolist(), dy.tolist(), strict=True):
-            p.setFont(self.bold_font if lb.bold else self.font_)
+            font = self.bold_font if lb.bold else self.font_
+            p.setFont(font)
             p.setPen(QtGui.QColor(lb.colour))
-            p.drawStaticText(QtCore.QPointF(x + lb.dx, y - h / 2), self._text(lb.text, lb.bold))  # centred on y
+            text = self._texts.get((lb.text, lb.bold), lb.text, font)
+            p.drawStaticText(QtCore.QPointF(x + lb.dx, y - h / 2), text)  # centred on y
         p.restore()
 
 

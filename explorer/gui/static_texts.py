@@ -1,0 +1,30 @@
+"""Plain texts laid out once and kept, so a text drawn again on a later paint (a pan, a
+zoom, the same filter again) is not shaped again: Chinese text shaping is most of what
+drawing a short label costs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QStaticText
+
+
+class StaticTexts:
+    """``QStaticText`` per key; emptied when it holds ``limit`` of them."""
+
+    def __init__(self, limit: int = 4000):
+        self._texts: dict[Hashable, QStaticText] = {}
+        self._limit = limit
+
+    def get(self, key: Hashable, text: str | Callable[[], str], font: QFont) -> QStaticText:
+        """The text for ``key``, laid out in ``font`` the first time (``text`` may be a
+        function, called only then: e.g. eliding, which costs as much as the drawing)."""
+        st = self._texts.get(key)
+        if st is None:
+            if len(self._texts) >= self._limit:
+                self._texts.clear()
+            st = self._texts[key] = QStaticText(text() if callable(text) else text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=font)
+        return st
