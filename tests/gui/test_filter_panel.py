@@ -18,6 +18,7 @@ from explorer.gui.filter_panel import (
     _checkable_item,
     _Rows,
 )
+from tests.gui import on_screen
 
 HITECH = "yangquan-hitech"
 VALVE = "yangquan-valve"  # a company site under HITECH, and a storyline of the same id
@@ -25,12 +26,7 @@ VALVE = "yangquan-valve"  # a company site under HITECH, and a storyline of the 
 
 @pytest.fixture
 def panel(qtbot, session):
-    p = FilterPanel(session)
-    qtbot.addWidget(p)
-    p.resize(320, 900)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return on_screen(qtbot, FilterPanel(session), (320, 900))
 
 
 def zone_name(store, zone_id, lang="zh"):
@@ -336,11 +332,7 @@ def test_an_updated_panel_shows_what_a_fresh_one_shows(qtbot, panel, session, st
     for k, step in enumerate(steps):
         step()
         # Expanded branches are the user's business (and a map click's): copy them over.
-        fresh = FilterPanel(session)
-        qtbot.addWidget(fresh)
-        fresh.resize(panel.size())
-        fresh.show()
-        qtbot.waitExposed(fresh)
+        fresh = on_screen(qtbot, FilterPanel(session), panel.size())
         for zid, item in panel._zone_items.items():
             fresh.zone_item(zid).setExpanded(item.isExpanded())
         got, want = shown(panel), shown(fresh)

@@ -17,6 +17,7 @@ from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
 from explorer.gui.map_labels import MARGIN, label_font
 from explorer.gui.map_view import KM_PER_DEG_LAT, LABEL_RATE, MapView, _Label, marker_size, place_labels
+from tests.gui import on_screen
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -30,11 +31,7 @@ def _cjk_font(qapp):
 
 @pytest.fixture
 def view(qtbot, session):
-    w = MapView(session)
-    qtbot.addWidget(w)
-    w.resize(900, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_map(qtbot, session)
     w.fit_province()
     return w
 
@@ -289,12 +286,7 @@ def drawn(view) -> dict:
 
 
 def open_map(qtbot, session, size=(900, 900)) -> MapView:
-    view = MapView(session)
-    qtbot.addWidget(view)
-    view.resize(*size)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return on_screen(qtbot, MapView(session), size)
 
 
 @pytest.mark.parametrize("data", ["curated", "synthetic"])

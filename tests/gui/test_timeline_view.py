@@ -22,6 +22,7 @@ from explorer.gui.timeline_layout import (
     stack,
 )
 from explorer.gui.timeline_view import TimelineView
+from tests.gui import on_screen
 
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -29,11 +30,7 @@ LEFT = QtCore.Qt.MouseButton.LeftButton
 
 @pytest.fixture
 def view(qtbot, session):
-    w = TimelineView(session)
-    qtbot.addWidget(w)
-    w.resize(1400, 700)
-    w.show()
-    qtbot.waitExposed(w)
+    w = on_screen(qtbot, TimelineView(session), (1400, 700))
     settle(qtbot, w)
     return w
 
