@@ -457,6 +457,8 @@ def stack_items(lay: TimelineLayout) -> Stacking:
     s, e = _stack_span(x0, x1, lay.point)
     n = lay.n
     items = np.arange(n)
+    # The piles are found again rather than kept from build_layout: keeping them would hold
+    # another array per item for layouts that are never stacked (8 MB at a million events).
     unit = _pile_units(lane_of, s, e, lay.crowded)
     u = np.flatnonzero(unit == items)
     sub_u = np.full(n, cap, dtype=np.int32)
