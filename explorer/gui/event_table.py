@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from explorer.core.session import Session
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
+from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
@@ -159,7 +160,7 @@ class EventTable(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.caption = QLabel()
+        self.caption = LineLabel()
         self.caption.setObjectName("eventCountCaption")
         self.model = EventTableModel(session, self)
         self.view = QTableView()

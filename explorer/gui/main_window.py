@@ -29,6 +29,7 @@ from explorer.gui.application import data_lang, install_translators
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import EventTable
 from explorer.gui.filter_panel import FilterPanel
+from explorer.gui.line_label import LineLabel
 from explorer.gui.map_view import MapView
 from explorer.gui.timeline_view import TimelineView
 
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowTitle(self._title())
         self.resize(*DEFAULT_SIZE)
-        self.status = QLabel()
+        self.status = LineLabel(hint_chars=80)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.dock = QDockWidget(self)
         self.dock.setObjectName("filterDock")
