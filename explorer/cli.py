@@ -177,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_db(args)
         if args.command == "export":
             return cmd_export(args)
+        preload = None
+        if args.command is None and not args.self_test:
+            # The window: read the database in a thread while Qt loads (see explorer.gui.preload).
+            from explorer.gui.preload import Preload  # noqa: PLC0415
+
+            preload = Preload(Path(args.db) if args.db else paths.default_db())
         # The GUI is imported only when needed so the data commands never load Qt.
         from explorer.gui import app  # noqa: PLC0415
 
@@ -184,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             return app.render_main(args)
         if args.self_test:
             return app.self_test_main(args)
-        return app.run(args)
+        return app.run(args, preload)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         _err(str(exc))

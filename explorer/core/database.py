@@ -165,6 +165,12 @@ class Database:
         """A new connection to this database, configured as the others; the caller closes it."""
         return connect(self.path, self.backend, self.read_only)
 
+    def adopt(self) -> None:
+        """Make the calling thread the one that keeps the open connection, once the thread
+        that first read (e.g. one that loaded the database ahead) is done with it."""
+        with self._lock:
+            self._conn_thread = threading.get_ident()
+
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A connection for reading in the calling thread.

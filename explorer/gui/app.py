@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.gui.application import create_app, install_translators, migrate_settings, resolve_language, settings
 from explorer.gui.main_window import MainWindow
+from explorer.gui.preload import Preload
 
 
-def run(args) -> int:
-    """Open the main window and run the event loop."""
+def run(args, preload: Preload | None = None) -> int:
+    """Open the main window and run the event loop (``preload``: the database being read)."""
     app = create_app()
     s = settings()
     migrate_settings(s)
@@ -26,7 +27,7 @@ def run(args) -> int:
     if report:
         watch = FirstPaintReport(app, quit_after=report == "exit")
         app.installEventFilter(watch)
-    win.open_initial(Path(args.db) if args.db else None)
+    win.open_initial(Path(args.db) if args.db else None, preload)
     win.show()
     return app.exec()
 

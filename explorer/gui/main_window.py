@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -24,7 +25,7 @@ from explorer.core import paths
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.filter_state import Filters
 from explorer.core.session import Session
-from explorer.core.store import EventStore
+from explorer.core.store import LANE_MODES, EventStore
 from explorer.gui.application import data_lang, install_translators
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import EventTable
@@ -32,6 +33,9 @@ from explorer.gui.filter_panel import FilterPanel
 from explorer.gui.line_label import LineLabel
 from explorer.gui.map_view import MapView
 from explorer.gui.timeline_view import TimelineView
+
+if TYPE_CHECKING:
+    from explorer.gui.preload import Preload
 
 DEFAULT_SIZE = (1600, 1000)
 
@@ -122,14 +126,15 @@ class MainWindow(QMainWindow):
         h.addAction(act("about", self.tr("&About"), self.about))
 
     # ----------------------------------------------------------------- database
-    def open_initial(self, path: Path | None) -> None:
-        """Open ``path`` (or the default database); offer a way out if it cannot be used."""
+    def open_initial(self, path: Path | None, preload: Preload | None = None) -> None:
+        """Open ``path`` (or the default database); offer a way out if it cannot be used.
+        ``preload`` may hold it already read (see :mod:`explorer.gui.preload`)."""
         target = path or paths.default_db()
-        self.open_database(target, interactive=True)
+        self.open_database(target, interactive=True, preload=preload)
 
-    def open_database(self, path: Path, interactive: bool = True) -> bool:
+    def open_database(self, path: Path, interactive: bool = True, preload: Preload | None = None) -> bool:
         try:
-            store = EventStore(open_database(path))
+            store = (preload.take(path) if preload else None) or EventStore(open_database(path))
         except DatabaseError as exc:
             if interactive:
                 self._database_problem(exc)
@@ -141,9 +146,12 @@ class MainWindow(QMainWindow):
             if interactive:
                 self._database_problem(err)
             return False
+        self._save_layout()  # the open database's, before its settings are read back below
         self.db_path = Path(path)
         self.settings.setValue("database/last", str(path))
-        self._set_session(Session(store, data_lang(self.lang)), restore_filters=True)
+        session = Session(store, data_lang(self.lang))
+        self._restore_state(session)  # before the panes exist: each is built once, for it
+        self._set_session(session)
         return True
 
     def _database_problem(self, exc: DatabaseError) -> None:
@@ -216,7 +224,7 @@ class MainWindow(QMainWindow):
             self.actions[key].setEnabled(False)
         self.status.setText("")
 
-    def _set_session(self, session: Session, restore_filters: bool = False) -> None:
+    def _set_session(self, session: Session) -> None:
         """Build every pane around ``session``. Panes only talk through it."""
         self._save_layout()
         self.session = session
@@ -248,8 +256,6 @@ class MainWindow(QMainWindow):
         session.selection.changed.connect(lambda *_: self._update_status())
         session.lane_mode_changed.connect(lambda s, _i: self.actions[f"lanes_{s.lane_mode}"].setChecked(True))
         self._restore_layout()
-        if restore_filters:
-            self._restore_filters()
         self._update_status()
 
     def _default_splits(self) -> None:
@@ -395,18 +401,19 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        mode = self.settings.value("view/lane_mode", "zone")
-        if mode in ("zone", "category", "storyline") and self.session:
-            self.session.set_lane_mode(mode, self)
 
-    def _restore_filters(self) -> None:
+    def _restore_state(self, session: Session) -> None:
+        """The lane mode and filters saved last time, into a session no pane shows yet."""
+        mode = self.settings.value("view/lane_mode", "zone")
+        if mode in LANE_MODES:
+            session.set_lane_mode(mode, self)
         raw = self.settings.value("filters/last", "")
         try:
             f = Filters.from_dict(json.loads(raw)) if raw else Filters()
         except (ValueError, TypeError):
             f = Filters()
-        valid_zones = frozenset(z for z in f.zones if z in self.session.store.zone_index)
-        self.session.state.set(replace(f, zones=valid_zones), self)
+        valid_zones = frozenset(z for z in f.zones if z in session.store.zone_index)
+        session.state.set(replace(f, zones=valid_zones), self)
 
     def _save_layout(self) -> None:
         if self.session is None:

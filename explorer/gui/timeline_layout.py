@@ -9,6 +9,7 @@ to a fixed number of pixels, so lanes keep a readable height and the pane scroll
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +25,7 @@ LANE_PAD = 0.45  # empty space between two lanes, in sub-rows
 EMPTY_LANE_HEIGHT = 0.9  # a zone lane shown only as the parent of others
 POINT_HALF = 0.02  # years either side of a day event reserved when stacking (~1 week)
 STACK_GAP = 0.01  # years kept free after an event in its sub-row
+UNSIZED_VIEW_ROWS = 32.0  # sub-rows a pane is taken to show before it has a size
 
 
 PILE, CLUSTER = 0, 1  # kinds of groups
@@ -392,23 +394,31 @@ def _dense(values: np.ndarray, bound: int) -> np.ndarray:
     return (np.cumsum(present) - 1)[values]
 
 
-def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None = None,
-                 view_rows: float | None = None, hierarchy: bool = True,
-                 rows: np.ndarray | None = None) -> TimelineLayout:
-    """Lanes of ``mode`` for the rows in ``mask``, their heights, and each item's lane and span.
+@dataclass
+class Ordered:
+    """Items of one lane mode in layout order, with the sub-rows each lane needs uncapped:
+    the part of a layout that does not depend on the view (see :func:`build_layout`)."""
 
-    Each lane stacks its events into at most ``cap`` sub-rows (by default
-    :func:`auto_cap` for ``view_rows``, or ``MAX_SUBROWS``).  In a lane that needs
-    more, events sharing one date become a pile (one mark with a count); what still
-    does not fit goes to an overflow sub-row, where overlapping marks form clusters.
-    In zone mode with ``hierarchy`` the parents of the zones with events are shown
-    too (as empty lanes), so the indentation by depth reads as a tree.  ``rows`` are the
-    row numbers of ``mask``, when the caller has them.
+    lanes: list[Lane]
+    n_used: int  # lanes with events (the rest are ancestors shown as a tree)
+    rows: np.ndarray
+    lane: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    point: np.ndarray
+    s: np.ndarray  # stacking spans (:func:`_stack_span`)
+    e: np.ndarray
+    need: np.ndarray  # per lane
 
-    The stacking itself is left to :func:`stack_items`, run when first needed: a lane's
-    height follows from how many sub-rows its marks need at once (first-fit by start uses
-    exactly that many), which :func:`lane_depths` counts without stacking.
-    """
+
+# Layouts of every row made ahead of the first one asked for (e.g. while the app loads),
+# by their build_layout arguments.
+_PREPARED: weakref.WeakKeyDictionary[EventStore, dict[tuple, TimelineLayout]] = weakref.WeakKeyDictionary()
+
+
+def order_items(store: EventStore, mode: str, mask: np.ndarray | None, hierarchy: bool = True,
+                rows: np.ndarray | None = None) -> Ordered:
+    """The rows in ``mask`` grouped into the lanes of ``mode`` and sorted for stacking."""
     lanes, rows, lane_of = store.lanes(mode, mask, rows)
     n_used = len(lanes)
     if mode == "zone" and hierarchy and lanes:
@@ -427,9 +437,52 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
     rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
     del order
-    nl = len(lanes)
     # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap.
-    need = lane_depths(lane_of, s, e, nl)
+    need = lane_depths(lane_of, s, e, len(lanes))
+    return Ordered(lanes, n_used, rows, lane_of, x0, x1, point, s, e, need)
+
+
+def prepare_all(store: EventStore, mode: str = "zone", view_rows: float | None = None,
+                hierarchy: bool = True) -> None:
+    """Lay out every row now, for the first :func:`build_layout` of all rows with these
+    arguments to take (once): e.g. in a thread while the interface is still loading."""
+    lay = build_layout(store, mode, None, view_rows=view_rows, hierarchy=hierarchy)
+    _PREPARED.setdefault(store, {})[(mode, hierarchy, None, view_rows)] = lay
+
+
+def _take_prepared(store: EventStore, key: tuple, rows: np.ndarray | None) -> TimelineLayout | None:
+    """The layout prepared for these arguments, if any; the others are dropped (they were
+    made for a first layout, which this is)."""
+    prepared = _PREPARED.pop(store, None)
+    if not prepared or rows is None or len(rows) != store.n:
+        return None
+    return prepared.get(key)
+
+
+def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None = None,
+                 view_rows: float | None = None, hierarchy: bool = True,
+                 rows: np.ndarray | None = None) -> TimelineLayout:
+    """Lanes of ``mode`` for the rows in ``mask``, their heights, and each item's lane and span.
+
+    Each lane stacks its events into at most ``cap`` sub-rows (by default
+    :func:`auto_cap` for ``view_rows``, or ``MAX_SUBROWS``).  In a lane that needs
+    more, events sharing one date become a pile (one mark with a count); what still
+    does not fit goes to an overflow sub-row, where overlapping marks form clusters.
+    In zone mode with ``hierarchy`` the parents of the zones with events are shown
+    too (as empty lanes), so the indentation by depth reads as a tree.  ``rows`` are the
+    row numbers of ``mask``, when the caller has them (all of them: a layout made by
+    :func:`prepare_all` with these arguments is used).
+
+    The stacking itself is left to :func:`stack_items`, run when first needed: a lane's
+    height follows from how many sub-rows its marks need at once (first-fit by start uses
+    exactly that many), which :func:`lane_depths` counts without stacking.
+    """
+    prepared = _take_prepared(store, (mode, hierarchy, cap, view_rows), rows)
+    if prepared is not None:
+        return prepared
+    o = order_items(store, mode, mask, hierarchy, rows)
+    lanes, n_used, lane_of, s, e, need = o.lanes, o.n_used, o.lane, o.s, o.e, o.need
+    nl = len(lanes)
     depth = None
     if cap is None and view_rows:
         depth = need[need > 0]
@@ -443,12 +496,14 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
         del unit
         need = lane_depths(lane_of[u], s[u], e[u], nl)
     del s, e
+    o.s = o.e = None  # not kept by the layout
 
     count = np.bincount(lane_of, minlength=nl) if nl else np.zeros(0, np.int64)
     deepest = np.minimum(need, cap + 1) - 1  # the overflow sub-row is ``cap``
     height = np.where(count > 0, deepest + 1 + LANE_PAD, EMPTY_LANE_HEIGHT).astype(np.float64)
     top = np.concatenate([[0.0], np.cumsum(height)[:-1]]) if nl else np.zeros(0)
-    return TimelineLayout(lanes, top, height, count, crowded, rows, lane_of, x0, x1, point, cap, depth, nl - n_used)
+    return TimelineLayout(lanes, top, height, count, crowded, o.rows, lane_of, o.x0, o.x1, o.point, cap, depth,
+                          nl - n_used)
 
 
 def stack_items(lay: TimelineLayout) -> Stacking:

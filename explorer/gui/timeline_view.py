@@ -22,7 +22,7 @@ from explorer.core.session import Session
 from explorer.gui.palette import category_colour
 from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, TimelinePlotWidget, TimeViewBox, YearAxis
 from explorer.gui.timeline_canvas import TimelineCanvas
-from explorer.gui.timeline_layout import PILE, TimelineLayout, build_layout
+from explorer.gui.timeline_layout import PILE, UNSIZED_VIEW_ROWS, TimelineLayout, build_layout
 from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
 from explorer.gui.timeline_toolbar import TimelineToolbar
 from explorer.gui.timeline_tooltips import TimelineTooltips
@@ -307,8 +307,9 @@ class TimelineView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ building
     def _view_rows(self) -> float:
-        h = self._vb.height()
-        return max(4.0, h / ROW_PX) if h > 20 else 32.0
+        # Before the pane is shown its plot has pyqtgraph's default size, which says nothing.
+        h = self._vb.height() if self.isVisible() else 0
+        return max(4.0, h / ROW_PX) if h > 20 else UNSIZED_VIEW_ROWS
 
     def _rebuild(self) -> None:
         """Lay out the filtered rows in the current lane mode and redraw everything."""
