@@ -394,52 +394,9 @@ def _dense(values: np.ndarray, bound: int) -> np.ndarray:
     return (np.cumsum(present) - 1)[values]
 
 
-@dataclass
-class Ordered:
-    """Items of one lane mode in layout order, with the sub-rows each lane needs uncapped:
-    the part of a layout that does not depend on the view (see :func:`build_layout`)."""
-
-    lanes: list[Lane]
-    n_used: int  # lanes with events (the rest are ancestors shown as a tree)
-    rows: np.ndarray
-    lane: np.ndarray
-    x0: np.ndarray
-    x1: np.ndarray
-    point: np.ndarray
-    s: np.ndarray  # stacking spans (:func:`_stack_span`)
-    e: np.ndarray
-    need: np.ndarray  # per lane
-
-
 # Layouts of every row made ahead of the first one asked for (e.g. while the app loads),
 # by their build_layout arguments.
 _PREPARED: weakref.WeakKeyDictionary[EventStore, dict[tuple, TimelineLayout]] = weakref.WeakKeyDictionary()
-
-
-def order_items(store: EventStore, mode: str, mask: np.ndarray | None, hierarchy: bool = True,
-                rows: np.ndarray | None = None) -> Ordered:
-    """The rows in ``mask`` grouped into the lanes of ``mode`` and sorted for stacking."""
-    lanes, rows, lane_of = store.lanes(mode, mask, rows)
-    n_used = len(lanes)
-    if mode == "zone" and hierarchy and lanes:
-        lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
-    rows = np.asarray(rows, dtype=np.int64)
-    lane_of = np.asarray(lane_of, dtype=np.int32)
-    # Gathered from the store in row order (ascending: the reads stream), then put in
-    # layout order from these small arrays, which is far kinder to the cache than
-    # gathering from the store's columns in layout order.
-    if mode != "storyline" and len(rows) == store.n:  # every row, once each, in row order
-        x0, x1, point = store.t_start, store.t_end, store.precision == DAY
-    else:
-        x0, x1 = store.t_start[rows], store.t_end[rows]
-        point = store.precision[rows] == DAY
-    s, e = _stack_span(x0, x1, point)
-    order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
-    rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
-    del order
-    # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap.
-    need = lane_depths(lane_of, s, e, len(lanes))
-    return Ordered(lanes, n_used, rows, lane_of, x0, x1, point, s, e, need)
 
 
 def prepare_all(store: EventStore, mode: str = "zone", view_rows: float | None = None,
@@ -480,9 +437,27 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
     prepared = _take_prepared(store, (mode, hierarchy, cap, view_rows), rows)
     if prepared is not None:
         return prepared
-    o = order_items(store, mode, mask, hierarchy, rows)
-    lanes, n_used, lane_of, s, e, need = o.lanes, o.n_used, o.lane, o.s, o.e, o.need
+    lanes, rows, lane_of = store.lanes(mode, mask, rows)
+    n_used = len(lanes)
+    if mode == "zone" and hierarchy and lanes:
+        lanes, lane_of = zone_lanes_with_ancestors(store, lanes, lane_of)
+    rows = np.asarray(rows, dtype=np.int64)
+    lane_of = np.asarray(lane_of, dtype=np.int32)
+    # Gathered from the store in row order (ascending: the reads stream), then put in
+    # layout order from these small arrays, which is far kinder to the cache than
+    # gathering from the store's columns in layout order.
+    if mode != "storyline" and len(rows) == store.n:  # every row, once each, in row order
+        x0, x1, point = store.t_start, store.t_end, store.precision == DAY
+    else:
+        x0, x1 = store.t_start[rows], store.t_end[rows]
+        point = store.precision[rows] == DAY
+    s, e = _stack_span(x0, x1, point)
+    order = _lane_start_order(lane_of, s, e, len(lanes))  # by lane, start, longest first
+    rows, lane_of, x0, x1, point, s, e = (a[order] for a in (rows, lane_of, x0, x1, point, s, e))
+    del order
     nl = len(lanes)
+    # The sub-rows each lane needs, uncapped: it says which lanes overflow any cap.
+    need = lane_depths(lane_of, s, e, nl)
     depth = None
     if cap is None and view_rows:
         depth = need[need > 0]
@@ -496,14 +471,12 @@ def build_layout(store: EventStore, mode: str, mask: np.ndarray, cap: int | None
         del unit
         need = lane_depths(lane_of[u], s[u], e[u], nl)
     del s, e
-    o.s = o.e = None  # not kept by the layout
 
     count = np.bincount(lane_of, minlength=nl) if nl else np.zeros(0, np.int64)
     deepest = np.minimum(need, cap + 1) - 1  # the overflow sub-row is ``cap``
     height = np.where(count > 0, deepest + 1 + LANE_PAD, EMPTY_LANE_HEIGHT).astype(np.float64)
     top = np.concatenate([[0.0], np.cumsum(height)[:-1]]) if nl else np.zeros(0)
-    return TimelineLayout(lanes, top, height, count, crowded, o.rows, lane_of, o.x0, o.x1, o.point, cap, depth,
-                          nl - n_used)
+    return TimelineLayout(lanes, top, height, count, crowded, rows, lane_of, x0, x1, point, cap, depth, nl - n_used)
 
 
 def stack_items(lay: TimelineLayout) -> Stacking:
