@@ -134,7 +134,9 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: Path, interactive: bool = True, preload: Preload | None = None) -> bool:
         try:
-            store = (preload.take(path) if preload else None) or EventStore(open_database(path))
+            store = preload.take(path) if preload else None
+            if store is None:
+                store = EventStore(open_database(path))
         except DatabaseError as exc:
             if interactive:
                 self._database_problem(exc)
