@@ -101,8 +101,7 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
             Base.metadata.create_all(engine)
             with engine.begin() as conn:
                 write_curated(conn, cur, source_digest(source), corpus)
-                backend_for(str(engine.url)).create_search_index(conn.connection)
-                write_postings(conn)
+                write_indexes(conn)
             finish_database(tmp_path)
             with engine.connect() as conn:
                 conn.exec_driver_sql("VACUUM")
@@ -113,6 +112,13 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
         tmp_path.unlink(missing_ok=True)
         raise
     return cur
+
+
+def write_indexes(conn) -> None:  # noqa: ANN001 (an SQLAlchemy connection)
+    """The search indexes of the events just written: the backend's full-text index and
+    the n-gram posting lists (build and synth both end with this)."""
+    backend_for(str(conn.engine.url)).create_search_index(conn.connection)
+    write_postings(conn)
 
 
 def finish_database(path: Path) -> None:

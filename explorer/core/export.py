@@ -13,9 +13,7 @@ path is tested against: both write the same bytes.
 from __future__ import annotations
 
 import contextlib
-import csv
 import ctypes
-import io
 import os
 import sys
 import tempfile
@@ -27,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.core import export_sql
-from explorer.core.export_sql import neutralise
+from explorer.core.export_sql import csv_text, neutralise, source_head
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 
@@ -130,10 +128,8 @@ def iter_rows(store: EventStore, groups: list[tuple[str, np.ndarray]], lang: str
                 city = store.city_of(rec.zone)
                 timeline = store.lane_label(key, lang) if key else z.name(lang)
                 figures = "; ".join(f"{f.label(lang)} {f.value_text()}" for f in figs.get(rec.row, []))
-                sources = " | ".join(
-                    f"{_outlet(store, aid, lang)}, {store.articles[aid].published}, {aid}, ¶{para}"
-                    for aid, para in srcs.get(rec.row, [])
-                )
+                sources = " | ".join(f"{source_head(store.articles[aid], lang)}{para}"
+                                     for aid, para in srcs.get(rec.row, []))
                 yield [
                     rec.id, timeline, rec.date.iso(), rec.date_end.iso() if rec.date_end else "",
                     rec.date.precision.label, "true" if rec.inferred else "false", str(rec.date.year),
@@ -141,11 +137,6 @@ def iter_rows(store: EventStore, groups: list[tuple[str, np.ndarray]], lang: str
                     store.categories[rec.category].id, rec.title_zh, rec.title_en,
                     rec.summary_zh, rec.summary_en, figures, sources, rec.conflict or "",
                 ]
-
-
-def _outlet(store: EventStore, aid: str, lang: str) -> str:
-    a = store.articles[aid]
-    return a.outlet_zh if lang.startswith("zh") else a.outlet_en
 
 
 def write_csv(
@@ -270,7 +261,7 @@ def _discard(tmp: str) -> None:
 
 def _write(fh, store, groups, lang, encoding, total, progress, cancel) -> None:
     """The header, then the body chunk by chunk (bytes), with progress and cancel after each."""
-    fh.write(_csv_text([COLUMNS]).encode(encoding))  # "utf-8-sig" writes the BOM here
+    fh.write(csv_text([COLUMNS]).encode(encoding))  # "utf-8-sig" writes the BOM here
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     if export_sql.supported(store):
         body = export_sql.stream(store, groups, lang, codec, BATCH)
@@ -291,19 +282,13 @@ def _write(fh, store, groups, lang, encoding, total, progress, cancel) -> None:
         progress(done, total)
 
 
-def _csv_text(rows) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue()
-
-
 def _generic_chunks(store, groups, lang, codec) -> Iterator[tuple[int, bytes]]:
     """``(rows, bytes)`` per :data:`BATCH` rows from :func:`iter_rows` (any backend)."""
     buf = []
     for row in iter_rows(store, groups, lang):
         buf.append([neutralise(c) for c in row])
         if len(buf) >= BATCH:
-            yield len(buf), _csv_text(buf).encode(codec)
+            yield len(buf), csv_text(buf).encode(codec)
             buf = []
     if buf:
-        yield len(buf), _csv_text(buf).encode(codec)
+        yield len(buf), csv_text(buf).encode(codec)

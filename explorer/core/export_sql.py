@@ -26,12 +26,12 @@ import io
 import json
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.core.store import EventStore, FigureInfo
+from explorer.core.store import EventStore, number_text
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 WORKERS = 2
@@ -52,12 +52,23 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(DANGEROUS) else cell
 
 
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """``rows`` as the export writes them (``csv.QUOTE_MINIMAL``, CRLF line ends)."""
+    buf = io.StringIO()
+    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue()
+
+
 def csv_cells(cells: Sequence[str]) -> str:
     """``cells`` neutralised and written as by the export's ``csv.writer``, without the line end."""
-    buf = io.StringIO()
     # A trailing empty cell keeps a lone empty cell unquoted, as it is inside a full row.
-    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow([neutralise(c) for c in cells] + [""])
-    return buf.getvalue()[: -len(",\r\n")]
+    return csv_text([[neutralise(c) for c in cells] + [""]])[: -len(",\r\n")]
+
+
+def source_head(article, lang: str) -> str:  # noqa: ANN001 (a store Article row)
+    """A source as the export's Sources column writes it, up to its paragraph number."""
+    outlet = article.outlet_zh if lang.startswith("zh") else article.outlet_en
+    return f"{outlet}, {article.published}, {article.id}, ¶"
 
 
 def supported(store: EventStore) -> bool:
@@ -121,10 +132,6 @@ def _number(v: str) -> str:
     """SQL: a figure value as :meth:`FigureInfo.value_text` writes it."""
     return (f"(CASE WHEN {v} = CAST({v} AS INTEGER) AND abs({v}) < 1e15 THEN CAST(CAST({v} AS INTEGER) AS TEXT) "
             f"ELSE {_NUM_FN}({v}) END)")
-
-
-def _number_text(v: float) -> str:
-    return FigureInfo(v, None, "", "", "").value_text()
 
 
 def _pick(zh: bool, a: str, b: str) -> str:
@@ -310,7 +317,7 @@ class SqlExport:
             zones[z.id] = [csv_cells([z.name(lang)]), csv_cells([z.id, z.name_zh, z.name_en, city.name_zh if city else ""])]
         articles, heads = {}, {}
         for a in store.articles.values():
-            frag = f"{a.outlet_zh if self.zh else a.outlet_en}, {a.published}, {a.id}, ¶"
+            frag = source_head(a, lang)
             articles[a.id] = frag.replace('"', '""')
             heads[a.id] = '"' + neutralise(frag).replace('"', '""')
         self.lookups = {k: json.dumps(v, ensure_ascii=False) for k, v in (
@@ -373,7 +380,7 @@ class _Connection:
     def __init__(self, store: EventStore):
         self.conn = store.db.connect()
         self.conn.text_factory = bytes  # the lines stay UTF-8 bytes: no decoding for UTF-8 files
-        self.conn.create_function(_NUM_FN, 1, _number_text, deterministic=True)
+        self.conn.create_function(_NUM_FN, 1, number_text, deterministic=True)
 
     def close(self) -> None:
         self.conn.close()

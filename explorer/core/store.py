@@ -136,6 +136,11 @@ class Source:
         return pick(lang, self.outlet_zh, self.outlet_en)
 
 
+def number_text(v: float) -> str:
+    """A figure's number as the detail pane and the export write it (no needless ``.0``)."""
+    return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+
+
 @dataclass
 class FigureInfo:
     value: float
@@ -145,10 +150,7 @@ class FigureInfo:
     label_en: str
 
     def value_text(self) -> str:
-        def f(v: float) -> str:
-            return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
-
-        return f(self.value) + (f"–{f(self.value_to)}" if self.value_to else "") + self.unit
+        return number_text(self.value) + (f"–{number_text(self.value_to)}" if self.value_to else "") + self.unit
 
     def label(self, lang: str) -> str:
         return pick(lang, self.label_zh, self.label_en)

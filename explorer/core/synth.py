@@ -16,12 +16,11 @@ import numpy as np
 from sqlalchemy import create_engine, insert
 
 from explorer.core import paths
-from explorer.core.build import finish_database, write_curated, zone_order
+from explorer.core.build import finish_database, write_curated, write_indexes, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
-from explorer.core.database import backend_for, sqlite_url
+from explorer.core.database import sqlite_url
 from explorer.core.dates import PartialDate
 from explorer.core.schema import Base, CitationRow, EventRow, EventStorylineRow, FigureRow
-from explorer.core.search import write_postings
 from explorer.core.text import normalise_for_search
 
 _SUBJECTS = ("高新区", "开发区", "管委会", "平台公司", "园区", "招商公司", "阀门公司", "数科集团", "产业基金", "孵化器")
@@ -68,8 +67,7 @@ def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zon
                 conn.exec_driver_sql("PRAGMA synchronous=OFF")
                 write_curated(conn, cur, "synthetic", None)
                 _write_events(conn, cur, n, rng)
-                backend_for(str(engine.url)).create_search_index(conn.connection)
-                write_postings(conn)
+                write_indexes(conn)
         finally:
             engine.dispose()
         finish_database(Path(tmp))
