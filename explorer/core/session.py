@@ -40,7 +40,9 @@ class Session:
         self._without_cache: dict[tuple, np.ndarray] = {}
         # field -> (value, mask or None): a change recomputes only the fields that changed
         self._field_masks: dict[str, tuple[object, np.ndarray | None]] = {}
-        self._zone_counts: tuple[Filters, tuple[np.ndarray, np.ndarray]] | None = None
+        # field -> (the filters but that field they were counted under, counts)
+        self._counts: dict[str, tuple[Filters, np.ndarray]] = {}
+        self._zone_incl: tuple[np.ndarray, np.ndarray] | None = None  # (own counts, rolled up)
         self.mask = np.ones(store.n, bool)
         self.rows = np.arange(store.n)
         self.state.changed.connect(self._refilter)
@@ -76,21 +78,30 @@ class Session:
             return self.rows
         return np.flatnonzero(self.mask_without(*fields))
 
+    def counts_without(self, field: str) -> np.ndarray:
+        """Events per zone (own events only), category or storyline under every filter but
+        ``field`` itself, as the filter lists show them beside their rows.
+
+        Recounted only when another filter changed; the array is shared by the panes
+        (read-only).
+        """
+        key = self.filters.without(field)
+        cached = self._counts.get(field)
+        if cached is None or cached[0] != key:
+            counts = self.store.counts(field, self.mask_without(field), self.rows_without(field))
+            counts.setflags(write=False)
+            cached = self._counts[field] = (key, counts)
+        return cached[1]
+
     def zone_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Events per zone (own, and including the zones below it) under every filter but
-        the zone filter, as the map's markers and the zone tree show them.
-
-        Recounted only when a filter other than ``zones`` changed; the arrays are shared
-        by the panes (read-only).
-        """
-        key = self.filters.without("zones")
-        if self._zone_counts is None or self._zone_counts[0] != key:
-            own = self.store.zone_counts(self.mask_without("zones"), self.rows_without("zones"))
+        the zone filter, as the map's markers and the zone tree show them (read-only)."""
+        own = self.counts_without("zones")
+        if self._zone_incl is None or self._zone_incl[0] is not own:
             incl = self.store.roll_up(own)
-            for a in (own, incl):
-                a.setflags(write=False)
-            self._zone_counts = (key, (own, incl))
-        return self._zone_counts[1]
+            incl.setflags(write=False)
+            self._zone_incl = (own, incl)
+        return own, self._zone_incl[1]
 
     def set_lane_mode(self, mode: str, initiator: object = None) -> None:
         if mode not in LANE_MODES:

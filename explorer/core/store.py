@@ -192,7 +192,7 @@ class EventStore:
         self._cache: OrderedDict[int, EventRecord] = OrderedDict()
         self._cache_size = cache_size
         self._text_cache: tuple[str, np.ndarray] | None = None
-        self._zone_totals: np.ndarray | None = None  # events per zone over every row
+        self._totals: dict[str, np.ndarray] = {}  # field -> events per zone / category / storyline, every row
         self._all_lanes: dict[str, list[Lane]] = {}
         with db.reading() as conn:
             self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -377,11 +377,36 @@ class EventStore:
         """Rows passing every filter in ``f`` (masks composed with ``&``)."""
         return combine(self.n, (self.field_mask(name, getattr(f, name)) for name in FIELDS))
 
+    def totals(self, field: str) -> np.ndarray:
+        """Events per zone (own events only), category or storyline over every row
+        (``field`` as in :data:`~explorer.core.filter_state.FIELDS`; kept, read-only)."""
+        out = self._totals.get(field)
+        if out is None:
+            keys, size = self._count_keys(field)
+            out = self._totals[field] = np.bincount(keys, minlength=size)
+            out.setflags(write=False)
+        return out
+
+    def _count_keys(self, field: str) -> tuple[np.ndarray, int]:
+        if field == "zones":
+            return self.zone, len(self.zones)
+        if field == "categories":
+            return self.category, len(self.categories)
+        if field == "storylines":
+            return self.story_ids, len(self.storylines)
+        raise ValueError(f"no counts by {field!r}")
+
+    def counts(self, field: str, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Events per zone (own events only), category or storyline among ``mask``
+        (``rows``: its row numbers, if known)."""
+        keys, size = self._count_keys(field)
+        if field == "storylines":  # an event counts once per storyline it is in
+            return masked_bincount(keys, mask[self.story_rows], size, self.totals(field))
+        return masked_bincount(keys, mask, size, self.totals(field), rows)
+
     def zone_counts(self, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Events per zone (own events only) among ``mask`` (``rows``: its row numbers, if known)."""
-        if self._zone_totals is None:
-            self._zone_totals = np.bincount(self.zone, minlength=len(self.zones))
-        return masked_bincount(self.zone, mask, len(self.zones), self._zone_totals, rows)
+        return self.counts("zones", mask, rows)
 
     def zone_counts_inclusive(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone including every zone below it."""

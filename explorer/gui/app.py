@@ -43,12 +43,10 @@ class FirstPaintReport(QObject):
         super().__init__(app)
         self._app = app
         self._quit = quit_after
-        self._seen = False
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if not self._seen and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
-                and isinstance(obj.window(), MainWindow):
-            self._seen = True
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and isinstance(obj.window(), MainWindow):
+            self._app.removeEventFilter(self)  # every later event of the app would pass through here
             # Queued behind the paint events already posted: runs once the window is drawn.
             QTimer.singleShot(0, self._report)
         return False

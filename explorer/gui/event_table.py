@@ -143,7 +143,16 @@ class EventTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def view_row_of(self, row: int) -> int | None:
-        """Where an event row sits in the current order (inverse built once per order)."""
+        """Where an event row sits in the current order: by binary search in date order
+        (the rows' own, ascending or reversed), else through an inverse built once per order
+        (a filter change with one row selected would otherwise build one per change)."""
+        if self.sort_column == COL_DATE:
+            ascending = self.sort_order == Qt.SortOrder.AscendingOrder
+            rows = self.rows if ascending else self.rows[::-1]
+            i = int(np.searchsorted(rows, row))
+            if i >= len(rows) or rows[i] != row:
+                return None
+            return i if ascending else len(rows) - 1 - i
         if self._inverse is None or self._inverse_of is not self.rows:
             inv = np.full(self.session.store.n, -1, dtype=np.int64)
             inv[self.rows] = np.arange(len(self.rows))

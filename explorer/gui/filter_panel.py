@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.session import Session
-from explorer.core.store import masked_bincount
 from explorer.gui.palette import category_colour
 
 SEARCH_DEBOUNCE_MS = 250
@@ -245,8 +244,6 @@ class FilterPanel(QWidget):
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
         self._chip_for: dict[tuple, QToolButton] = {}  # (field, value) -> its chip, kept while shown
         self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
-        self._totals: dict[str, np.ndarray] = {}  # category / storyline counts over every event
-        self._term_counts: dict[str, tuple] = {}  # field -> (filters they were counted under, counts)
         self._shown_zones: frozenset[str] = frozenset()
         self._ready = False  # item edits while building must not reach the shared state
         self._build()
@@ -385,13 +382,13 @@ class FilterPanel(QWidget):
         self.zone_tree.expandToDepth(0)  # the province and its cities
         _fit_count_column(self.zone_tree, store.n)  # a zone counts at most every event
 
-        cat_totals = self._totals["categories"] = np.bincount(store.category, minlength=len(store.categories))
+        cat_totals = store.totals("categories")
         for c in store.categories:
             if cat_totals[c.index]:
                 item = _checkable_item(self.category_list, c.id)
                 item.setIcon(0, self._swatch(c.index))
                 self._category_items[c.id] = item
-        story_totals = self._totals["storylines"] = np.bincount(store.story_ids, minlength=len(store.storylines))
+        story_totals = store.totals("storylines")
         for s in store.storylines:
             if story_totals[s.index]:
                 self._storyline_items[s.id] = _checkable_item(self.storyline_list, s.id)
@@ -521,27 +518,12 @@ class FilterPanel(QWidget):
         self.all_years_button.setEnabled(f.years is not None)
         self._update_zone_rows(initiator)
         for field, rows in self._term_rows.items():
-            rows.show(self._counts_without(field), getattr(f, field), self._dim_brush)
+            rows.show(self.session.counts_without(field), getattr(f, field), self._dim_brush)
         self._update_summary()
         self._rebuild_chips()
 
     def _dim_brush(self):
         return self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-
-    def _counts_without(self, field: str) -> np.ndarray:
-        """Events per category or storyline under every filter but ``field`` (kept until those change)."""
-        key = self.session.filters.without(field)
-        cached = self._term_counts.get(field)
-        if cached is None or cached[0] != key:
-            store, mask = self.store, self.session.mask_without(field)
-            if field == "categories":
-                counts = masked_bincount(store.category, mask, len(store.categories), self._totals[field],
-                                         self.session.rows_without(field))
-            else:
-                counts = masked_bincount(store.story_ids, mask[store.story_rows], len(store.storylines),
-                                         self._totals[field])
-            cached = self._term_counts[field] = (key, counts)
-        return cached[1]
 
     def _update_zone_rows(self, initiator: object) -> None:
         zones = self.session.filters.zones

@@ -228,7 +228,6 @@ class MainWindow(QMainWindow):
 
     def _set_session(self, session: Session) -> None:
         """Build every pane around ``session``. Panes only talk through it."""
-        self._save_layout()
         self.session = session
         self.timeline = TimelineView(session)
         self.map = MapView(session)
@@ -356,6 +355,7 @@ class MainWindow(QMainWindow):
         old = self.session
         if old is None:
             return
+        self._save_layout()
         new = Session(old.store, data_lang(lang))
         new.lane_mode = old.lane_mode
         new.state.set(old.filters)
