@@ -109,6 +109,7 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ob
     inside = ~((left < bx0) | (top < by0) | (right > bx1) | (bottom > by1))
     lab_in, spot_in = np.nonzero(inside)  # the spots worth testing, by label then in try order
     cl, ct, cr, cb = (a[lab_in, spot_in] for a in (left, top, right, bottom))
+    spot_zone = zone[lab_in]
 
     def clear_of(obs: list[tuple]) -> np.ndarray:
         """Per spot: inside the bounds and overlapping no obstacle of another zone."""
@@ -123,16 +124,7 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ob
             hit &= np.less(x0, cr[:, None])
             hit &= np.less(ct[:, None], y1)
             hit &= np.less(y0, cb[:, None])
-            # A label may cover its own marker: clear the (spot, obstacle) pairs of the same zone.
-            columns: dict[int, list[int]] = {}
-            for j, zj in enumerate(z.tolist()):
-                columns.setdefault(zj, []).append(j)
-            pairs = [(k, j) for k, zk in enumerate(zone.tolist()) for j in columns.get(zk, ())]
-            if pairs:
-                lab, col = np.array(pairs).T
-                first, count = np.searchsorted(lab_in, lab), np.bincount(lab_in, minlength=n)[lab]
-                rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
-                hit[rows, np.repeat(col, count)] = False
+            hit &= spot_zone[:, None] != z  # a label may cover its own marker
             bad = hit.any(axis=1)
             ok[lab_in[bad], spot_in[bad]] = False
         return ok

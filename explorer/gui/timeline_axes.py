@@ -347,10 +347,6 @@ class LaneAxis(pg.AxisItem):
         return self._texts.get((text, width), lambda: fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width),
                                self.label_font)
 
-    def _first_row_px(self) -> float:
-        """Height of a lane's top padding plus its first sub-row (twice its centre)."""
-        return abs(self._local_y(1.0) - self._local_y(0.0)) * (1 + LANE_PAD)
-
     # ------------------------------------------------------------------ mouse
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
         if ev.button() != QtCore.Qt.MouseButton.LeftButton:

@@ -326,7 +326,6 @@ class TimelineView(QtWidgets.QWidget):
         self._update_legend()
         self._update_selection()
         self._refresh()
-        self._refresh_timer.stop()  # setting the y range above queued a refresh this one made
 
     def _maybe_relayout(self) -> None:
         """After a resize: lanes may stack deeper (or must stack shallower)."""
@@ -412,6 +411,7 @@ class TimelineView(QtWidgets.QWidget):
     def _refresh(self) -> None:
         (x0, x1), (y0, y1) = self._vb.viewRange()
         self.canvas.refresh((x0, x1), (min(y0, y1), max(y0, y1)), self._vb.width(), self._titles_for)
+        self._refresh_timer.stop()  # a refresh queued meanwhile (e.g. by a range set before this) has nothing to add
 
     def _titles_for(self, rows: list[int]) -> list[str]:
         lang = self.session.lang
