@@ -36,8 +36,21 @@ def migrate_settings(s: QSettings) -> None:
     s.setValue("settings_version", SETTINGS_VERSION)
 
 
+CJK_FAMILY = "WenQuanYi Micro Hei"  # the bundled font's family
+
+
 def register_fonts() -> str | None:
-    """Load the bundled CJK font so Chinese renders on machines without one."""
+    """The CJK font family Chinese text falls back on, so it renders on machines without one.
+
+    A system that has the family already is used as it is: loading the bundled 5 MB file
+    costs about 7 ms of start-up on this machine, for the same glyphs."""
+    if QFontDatabase.hasFamily(CJK_FAMILY):
+        return CJK_FAMILY
+    return load_bundled_font()
+
+
+def load_bundled_font() -> str | None:
+    """Load the bundled CJK font file; its family, or ``None`` when it cannot be loaded."""
     font_file = paths.resource("fonts", "wqy-microhei.ttc")
     fid = QFontDatabase.addApplicationFont(str(font_file)) if font_file.exists() else -1
     if fid < 0:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QSettings
 from explorer import __version__
 from explorer.core import paths
 from explorer.core.export import COLUMNS, ExportSpec, write_csv
-from explorer.gui.application import create_app, install_translators, register_fonts
+from explorer.gui.application import create_app, install_translators, load_bundled_font
 from explorer.gui.render import prepare_window, settle
 
 
@@ -50,7 +50,7 @@ def self_test(args) -> int:
 
 def _run(args, tmp: Path) -> str:
     app = create_app()
-    font = register_fonts()
+    font = load_bundled_font()  # the bundle's own copy, even where the system has one
     _check(font is not None, "the bundled CJK font could not be loaded")
     lang = args.lang or "zh_CN"
     install_translators(app, lang)
