@@ -33,7 +33,8 @@ def migrate_settings(s: QSettings) -> None:
     if version < 1:
         # Version 0 had no versioning; nothing it stored is kept.
         s.remove("window")
-    s.setValue("settings_version", SETTINGS_VERSION)
+    if version != SETTINGS_VERSION:  # an unchanged file is not written again at every start
+        s.setValue("settings_version", SETTINGS_VERSION)
 
 
 CJK_FAMILY = "WenQuanYi Micro Hei"  # the bundled font's family

@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
             return False
         self._save_layout()  # the open database's, before its settings are read back below
         self.db_path = Path(path)
-        self.settings.setValue("database/last", str(path))
+        if self.settings.value("database/last") != str(path):  # else the file would be written again at start-up
+            self.settings.setValue("database/last", str(path))
         session = Session(store, data_lang(self.lang))
         self._restore_state(session)  # before the panes exist: each is built once, for it
         self._set_session(session)

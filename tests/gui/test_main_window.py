@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QImage
 
 from explorer.core import paths
-from explorer.gui.application import create_app
+from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
 from explorer.gui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,6 +122,26 @@ def test_filters_and_layout_are_remembered(qtbot, db_path, settings):
     w2.open_database(db_path, interactive=False)
     assert w2.session.filters.zones == {"jincheng-edz"} and w2.session.filters.years == (2019, 2023)
     assert w2.session.lane_mode == "category"
+
+
+def test_a_returning_start_writes_no_settings(qtbot, db_path, tmp_path):
+    """Opening the same database with current settings leaves the file alone (a write at
+    every start cost the first paint about 2 ms)."""
+    create_app()
+    ini = tmp_path / "s.ini"
+    before = QSettings(str(ini), QSettings.Format.IniFormat)
+    before.setValue("settings_version", SETTINGS_VERSION)
+    before.setValue("database/last", str(db_path))
+    before.sync()
+    stamp = ini.stat()
+    s = QSettings(str(ini), QSettings.Format.IniFormat)
+    migrate_settings(s)
+    w = MainWindow(settings=s, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert w.open_database(db_path, interactive=False)
+    s.sync()
+    after = ini.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (stamp.st_ino, stamp.st_mtime_ns)
 
 
 def test_language_switch_keeps_state(window):
