@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText
 
 from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_items import DeviceLayer
@@ -77,6 +77,15 @@ class MapLabelLayer(DeviceLayer):
             self._fonts[key] = label_font(size, bold)
         return self._fonts[key]
 
+    def _static(self, text: str, pixel_size: int, bold: bool) -> QStaticText:
+        return self._texts.get((text, pixel_size, bold), text, self._font(pixel_size, bold))
+
+    def box_size(self, text: str, pixel_size: int, bold: bool) -> tuple[float, float]:
+        """The box a label of this text and style is drawn on: its text plus ``MARGIN`` all
+        round.  The text is laid out as it will be drawn, so measuring costs the paint nothing."""
+        size = self._static(text, pixel_size, bold).size()
+        return size.width() + 2 * MARGIN, size.height() + 2 * MARGIN
+
     def paint(self, p: QPainter, *args) -> None:
         if not self.labels:
             return
@@ -87,8 +96,7 @@ class MapLabelLayer(DeviceLayer):
         for lb, px, py in zip(self.labels, x.tolist(), y.tolist(), strict=True):
             left, top = px - lb.ax * lb.width, py - lb.ay * lb.height
             p.fillRect(QRectF(left, top, lb.width, lb.height), self.fill)
-            font = self._font(lb.pixel_size, lb.bold)
-            p.setFont(font)
+            p.setFont(self._font(lb.pixel_size, lb.bold))
             p.setPen(QColor(lb.colour))
-            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._texts.get((lb.text, lb.pixel_size, lb.bold), lb.text, font))
+            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._static(lb.text, lb.pixel_size, lb.bold))
         p.restore()

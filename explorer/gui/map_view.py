@@ -15,12 +15,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsTextItem, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 from explorer.gui import palette
-from explorer.gui.map_labels import MapLabel, MapLabelLayer, label_font
+from explorer.gui.map_labels import MapLabel, MapLabelLayer
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -210,8 +210,6 @@ class MapView(QWidget):
         self._label_want: dict[int, tuple] = {}  # zone -> (size, bold, colour, text) it should show
         self._label_size: dict[int, tuple[float, float]] = {}  # zone -> its box (px) when styled as wanted
         self._measured: dict[tuple, tuple[float, float]] = {}  # (size, bold, text) -> box (px)
-        self._ruler = QGraphicsTextItem()  # measures label boxes, outside the scene
-        self._ruler.document().setDocumentMargin(1)
         self._label_inputs: tuple | None = None  # what the label styles were last derived from
         self._placed: dict[int, tuple[float, float, bool]] = {}
         self._label_at: dict[int, tuple[float, float, float, float]] = {}  # zone -> (lon, lat, ax, ay) placed
@@ -432,10 +430,7 @@ class MapView(QWidget):
         """The box of a label with this style: its text plus a pixel all round (cached)."""
         key = (size, bold, text)
         if key not in self._measured:
-            self._ruler.setFont(label_font(size, bold))
-            self._ruler.setPlainText(text)
-            br = self._ruler.boundingRect()
-            self._measured[key] = (br.width(), br.height())
+            self._measured[key] = self._label_layer.box_size(text, size, bold)
         return self._measured[key]
 
     def _label_text(self, i: int, lang: str) -> str:

@@ -17,6 +17,7 @@ from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
 from explorer.gui.map_labels import MARGIN, label_font
 from explorer.gui.map_view import KM_PER_DEG_LAT, LABEL_RATE, MapView, _Label, marker_size, place_labels
+from explorer.gui.static_texts import StaticTexts
 from tests.gui import on_screen
 
 
@@ -347,6 +348,18 @@ def test_label_boxes_used_for_placement_are_the_shown_ones(view, session):
             fm = QFontMetricsF(label_font(size, bold))
             assert fm.horizontalAdvance(text) <= box.width() - 2 * MARGIN + 0.5, zid  # the text fits its box
             assert fm.height() <= box.height() - 2 * MARGIN + 0.5, zid
+
+
+def test_a_label_is_measured_by_laying_out_the_text_it_draws(view, session):
+    # Measuring prepares the very text the layer draws, so painting lays out nothing again.
+    layer = view._label_layer
+    layer._texts = StaticTexts()
+    view._measured.clear()
+    session.set_language("en")  # every label measured again
+    assert layer.labels
+    for lb in layer.labels:
+        st = layer._texts._texts[(lb.text, lb.pixel_size, lb.bold)]
+        assert (lb.width, lb.height) == (st.size().width() + 2 * MARGIN, st.size().height() + 2 * MARGIN)
 
 
 def test_labels_are_laid_out_again_only_when_something_they_depend_on_changed(view, session, monkeypatch):
