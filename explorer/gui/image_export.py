@@ -17,8 +17,8 @@ class ImageExportError(Exception):
     """The image could not be written; the message names the file and why."""
 
 
-def export_plot(plot: pg.PlotWidget, path: str | Path, width: int = 2000) -> Path:
-    """Save a plot as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
+def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> Path:
+    """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in (".png", ".svg"):
@@ -55,7 +55,7 @@ def export_plot(plot: pg.PlotWidget, path: str | Path, width: int = 2000) -> Pat
     return path
 
 
-def _qt_svg(plot: pg.PlotWidget, path: str) -> None:
+def _qt_svg(plot: pg.GraphicsView, path: str) -> None:
     size = plot.size()
     gen = QSvgGenerator()
     gen.setFileName(path)

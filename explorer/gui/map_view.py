@@ -166,7 +166,7 @@ class MapView(QWidget):
     Attributes
     ----------
     plot_widget
-        The :class:`pyqtgraph.PlotWidget` holding the map (used by the image exporter).
+        The :class:`pyqtgraph.GraphicsView` holding the map (used by the image exporter).
     """
 
     def __init__(self, session, parent=None):
@@ -249,15 +249,13 @@ class MapView(QWidget):
             act = bar.addAction(text, lambda f=factor: self.zoom_by(f))
             act.setToolTip(tip)
 
-        self.plot_widget = pg.PlotWidget(background=palette.MAP_LAND)
+        # A bare view box: a PlotItem's axes, buttons and menus (all hidden on a map) cost
+        # about 5 ms of start-up to build.
+        self.plot_widget = pg.GraphicsView(background=palette.MAP_LAND)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot_widget.installEventFilter(self)  # before pyqtgraph's view takes +/- for its zoom history
-        item = self.plot_widget.getPlotItem()
-        for axis in ("left", "bottom"):
-            item.hideAxis(axis)
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        self._vb = item.getViewBox()
+        self._vb = pg.ViewBox(enableMenu=False)
+        self.plot_widget.setCentralItem(self._vb)
         self._vb.setAspectLocked(True, ratio=self._ratio)
         self._vb.setDefaultPadding(0)
         x0, y0, x1, y1 = self.basemap.extent
