@@ -49,21 +49,31 @@ def cold_start(cmd: list[str], env: dict) -> float:
     return float(m.group(1)) - t0
 
 
+def first_launch(cmd: list[str]) -> float:
+    """:func:`cold_start` of ``cmd`` as a first launch: in a new, empty home, so with no
+    saved settings.
+
+    Each launch gets its own: the app saves its window at exit, and a window restored
+    from a launch before would not be a first launch (here it would also be smaller than
+    the floor's: the offscreen screen is 800x800, and a restored window is fitted to it)."""
+    with tempfile.TemporaryDirectory(prefix="zt-bench-home-") as home:
+        env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=f"{home}/.config",
+                   XDG_DATA_HOME=f"{home}/.local/share", ZONE_TIMELINE_STARTUP_REPORT="exit")
+        env.pop("ZONE_TIMELINE_HOME", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return cold_start(cmd, env)
+
+
 def first_paints(db: Path) -> tuple[float, float]:
     """Median cold first paint of the explorer on ``db`` and of the floor window."""
-    home = Path(tempfile.mkdtemp(prefix="zt-bench-home-"))
-    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_DATA_HOME=str(home / ".local/share"), ZONE_TIMELINE_STARTUP_REPORT="exit")
-    env.pop("ZONE_TIMELINE_HOME", None)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     floor_cmd = [sys.executable, str(HERE / "floor_window.py"), *map(str, DEFAULT_SIZE)]
     app_cmd = [sys.executable, "-m", "explorer", "--db", str(db), "--lang", "zh_CN"]
-    cold_start(floor_cmd, env)  # warm-up: bytecode caches written, files in the page cache
-    cold_start(app_cmd, env)
+    first_launch(floor_cmd)  # warm-up: bytecode caches written, files in the page cache
+    first_launch(app_cmd)
     floor, first = [], []
     for _ in range(COLD_RUNS):
-        floor.append(cold_start(floor_cmd, env))
-        first.append(cold_start(app_cmd, env))
+        floor.append(first_launch(floor_cmd))
+        first.append(first_launch(app_cmd))
     return float(np.median(first)), float(np.median(floor))
 
 
