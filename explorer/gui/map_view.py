@@ -511,7 +511,10 @@ class MapView(QWidget):
         """Place the labels that fit without overlapping (called throttled on zoom and pan).
 
         The placement is recomputed only when something it depends on changed: the view,
-        the markers, the labels' priorities or their texts."""
+        the markers, the labels' priorities or their texts.  A hidden map places nothing
+        (before the window first shows, it has no size of its own yet): it does when shown."""
+        if not self.isVisible():
+            return
         sx, sy, dx, dy = self._to_screen()
         (vx0, vx1), (vy0, vy1) = self._vb.viewRange()
         view = (sx, sy, dx, dy, vx0, vx1, vy0, vy1)
@@ -653,6 +656,10 @@ class MapView(QWidget):
     def reset_view(self) -> None:
         """Show the whole basemap, neighbours included."""
         self._frame(*self.basemap.extent)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.relayout_labels()
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):

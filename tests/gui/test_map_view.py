@@ -290,6 +290,20 @@ def open_map(qtbot, session, size=(900, 900)) -> MapView:
     return on_screen(qtbot, MapView(session), size)
 
 
+def test_a_hidden_map_places_its_labels_when_shown(qtbot, session):
+    # Before the window shows, the map has no size of its own: placing labels then is wasted.
+    view = MapView(session)
+    qtbot.addWidget(view)
+    session.state.update(None, years=(2000, 2025))
+    assert view.label_texts() == {}
+    view.resize(900, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    shown = view.label_texts()
+    assert len(shown) >= 5
+    assert shown == open_map(qtbot, session).label_texts()  # as a map opened shown places them
+
+
 @pytest.mark.parametrize("data", ["curated", "synthetic"])
 @pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan"])
 def test_an_updated_map_draws_what_a_fresh_one_draws(qtbot, request, data, preset):
