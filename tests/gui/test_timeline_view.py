@@ -682,6 +682,40 @@ def test_styled_bars_draw_each_code_in_its_style_and_thin_bars_as_their_outline_
     assert list(item.payload_at(QtCore.QPointF(25, 5))) == [8]
 
 
+def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot):
+    # One draw batch per style; at every zoom, the batches and the order of the bars in them
+    # are those of grouping the bars style by style (thin fills first, then outlined bars).
+    from explorer.gui.timeline_items import _NO_PEN, THIN_PX, EventBarItem, _thin_brush
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    codes = rng.integers(0, 40, n)
+    styles = {c: (QtGui.QPen(QtCore.Qt.PenStyle.NoPen) if c % 7 == 0 else QtGui.QPen(QtGui.QColor(c * 5, 0, 0), 1),
+                  QtGui.QBrush(QtGui.QColor(0, c * 5, 0))) for c in range(40)}
+    x0 = rng.uniform(0, 100, n)
+    x1 = x0 + rng.choice([0.1, 1.0, 12.0], n)
+    item = EventBarItem(pen=None, brush=None)
+    item.set_styled_bars(x0, x1, np.zeros(n), np.ones(n), np.arange(n), codes, styles.__getitem__, QtGui.QPen())
+    geom = item._rectarray.ndarray().copy()
+    for scale in (0.2, 1.0, 50.0):
+        thin = geom[:, 2] * scale < THIN_PX
+        want_solid, want_out = [], []
+        for c in sorted(set(codes.tolist())):
+            pen, brush = styles[c]
+            idx = np.flatnonzero(codes == c)
+            if pen.style() == QtCore.Qt.PenStyle.NoPen:
+                want_out.append((pen, brush, idx))
+                continue
+            if thin[idx].any():
+                want_solid.append((_NO_PEN, _thin_brush(pen, brush), idx[thin[idx]]))
+            if (~thin[idx]).any():
+                want_out.append((pen, brush, idx[~thin[idx]]))
+        want = want_solid + want_out
+        got = item._batches(scale)
+        assert [(pen, brush, count) for pen, brush, _first, count in got] == [(p, b, len(i)) for p, b, i in want]
+        assert np.array_equal(item._batch_rects, geom[np.concatenate([i for *_, i in want])])
+
+
 def test_day_markers_are_stamped_per_style_and_hit_nearest_first(qtbot, view):
     from explorer.gui.timeline_items import MARKER_PX, EventPointItem
 
