@@ -110,7 +110,9 @@ class _Rows:
     """The rows of one check list (zone tree, categories, storylines) and what they show.
 
     ``show`` touches only the rows whose count, check mark or dimming changed: an item
-    edit costs a model signal and a view update, even when the text stays the same.
+    edit costs a model signal and a view update, even when the text stays the same.  Rows
+    under a collapsed parent (most of the zone tree) are brought up to date when it is
+    expanded, not at every filter change.
     """
 
     def __init__(self, tree: QTreeWidget, items: dict[str, QTreeWidgetItem], index: dict[str, int]):
@@ -119,27 +121,20 @@ class _Rows:
         self._list = list(items.values())
         self._at = np.array([index[key] for key in items], np.intp)  # each row's entry in the counts
         self._source: np.ndarray | None = None  # the counts array last shown (unchanged arrays are skipped)
-        self._counts: np.ndarray | None = None
+        self._counts: np.ndarray | None = None  # each row's latest count
+        self._shown: np.ndarray | None = None  # the count each row shows
+        self._dim = None
+        self._hidden = self._collapsed_rows()
         self.checked: frozenset[str] = frozenset()  # the rows ticked in the widget
+        tree.itemExpanded.connect(self._expansion_changed)
+        tree.itemCollapsed.connect(self._expansion_changed)
 
     def show(self, counts: np.ndarray, active: frozenset, dim) -> None:
+        self._dim = dim
         if counts is not self._source:
             self._source = counts
-            new = counts[self._at]
-            old = self._counts
-            self._counts = new
-            todo = range(len(new)) if old is None else np.flatnonzero(new != old).tolist()
-            # Told item by item, the view would repaint once per edit: batch them, update once.
-            with QSignalBlocker(self.tree.model()):
-                for k in todo:
-                    item, n = self._list[k], int(new[k])
-                    item.setText(1, str(n))
-                    # Rows with nothing left under the other filters stay checkable but recede.
-                    if old is None or (old[k] == 0) != (n == 0):
-                        for col in (0, 1):
-                            item.setData(col, Qt.ItemDataRole.ForegroundRole, dim() if n == 0 else None)
-            if todo:
-                self.tree.viewport().update()
+            self._counts = counts[self._at]
+            self._write()
         ticked = frozenset(k for k in active if k in self.items)
         if ticked != self.checked:
             with QSignalBlocker(self.tree):
@@ -147,10 +142,51 @@ class _Rows:
                     self.items[key].setCheckState(0, Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
             self.checked = ticked
 
+    def _write(self) -> None:
+        """Show the latest counts in the rows that can be seen and show another."""
+        new, old = self._counts, self._shown
+        if new is None:
+            return
+        if old is None:
+            todo = range(len(new))
+            self._shown = new.copy()
+        else:
+            todo = np.flatnonzero((new != old) & ~self._hidden).tolist()
+        # Told item by item, the view would repaint once per edit: batch them, update once.
+        with QSignalBlocker(self.tree.model()):
+            for k in todo:
+                item, n = self._list[k], int(new[k])
+                item.setText(1, str(n))
+                # Rows with nothing left under the other filters stay checkable but recede.
+                if old is None or (old[k] == 0) != (n == 0):
+                    for col in (0, 1):
+                        item.setData(col, Qt.ItemDataRole.ForegroundRole, self._dim() if n == 0 else None)
+                if old is not None:
+                    old[k] = n
+        if todo:
+            self.tree.viewport().update()
+
+    def _collapsed_rows(self) -> np.ndarray:
+        """Per row: whether it is under a collapsed parent, so cannot be seen."""
+        return np.array([_under_collapsed(item) for item in self._list], bool)
+
+    def _expansion_changed(self, _item: QTreeWidgetItem) -> None:
+        self._hidden = self._collapsed_rows()
+        self._write()
+
     def read_checked(self) -> frozenset[str]:
         """The ticked rows as the user left them (after a click in the list)."""
         self.checked = frozenset(k for k, it in self.items.items() if it.checkState(0) == Qt.CheckState.Checked)
         return self.checked
+
+
+def _under_collapsed(item: QTreeWidgetItem) -> bool:
+    parent = item.parent()
+    while parent is not None:
+        if not parent.isExpanded():
+            return True
+        parent = parent.parent()
+    return False
 
 
 def _check_tree(flat: bool) -> QTreeWidget:

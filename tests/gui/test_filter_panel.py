@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.core.filter_state import Filters
 from explorer.gui.filter_panel import (
+    ID_ROLE,
     SEARCH_DEBOUNCE_MS,
     YEAR_DEBOUNCE_MS,
     FilterPanel,
     _check_tree,
     _checkable_item,
     _Rows,
+    _under_collapsed,
 )
 from tests.gui import on_screen
 
@@ -148,6 +150,8 @@ def test_zone_filter_outside_the_tree_survives_ticking(panel, session):
 
 
 def test_zone_counts_ignore_the_zone_filter_but_follow_the_others(panel, session, store):
+    panel.zone_tree.expandAll()  # every row can be seen, so every row is kept up to date
+
     def shown():
         return {zid: int(panel.zone_item(zid).text(1)) for zid in (HITECH, "jincheng", "shanxi")}
 
@@ -300,6 +304,9 @@ def shown(panel) -> dict:
     def rows(tree):
         out = []
         for item in tree.findItems("", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive):
+            if _under_collapsed(item):  # its count is brought up to date when it can be seen
+                out.append((item.text(0), item.checkState(0), item.isExpanded()))
+                continue
             fg = [item.data(c, Qt.ItemDataRole.ForegroundRole) for c in (0, 1)]
             out.append((item.text(0), item.text(1), item.checkState(0), item.isExpanded(),
                         [None if b is None else b.color().name() for b in fg]))
@@ -339,9 +346,17 @@ def test_an_updated_panel_shows_what_a_fresh_one_shows(qtbot, panel, session, st
         for part in want:
             assert got[part] == want[part], (k, part)
         fresh.close()
+    # Every row, once it can be seen (rows under collapsed parents are stale until then).
+    session.state.update(None, years=(2019, 2021))
+    fresh = on_screen(qtbot, FilterPanel(session), panel.size())
+    for p in (panel, fresh):
+        p.zone_tree.expandAll()
+    assert shown(panel) == shown(fresh)
 
 
 def test_rows_follow_counts_checks_and_dimming(panel, session, store):
+    panel.zone_tree.expandAll()  # rows under a collapsed parent are updated when it opens (next test)
+
     def expected(field, items, counts, index):
         for key, item in items.items():
             n = int(counts[index[key]])
@@ -361,6 +376,24 @@ def test_rows_follow_counts_checks_and_dimming(panel, session, store):
         base = store.mask(f.without("storylines"))
         expected("storylines", panel._storyline_items,
                  [int(base[store.storyline_mask([s.id])].sum()) for s in store.storylines], store.storyline_index)
+
+
+def test_rows_under_a_collapsed_parent_are_updated_when_it_opens(panel, session, store):
+    city = panel.zone_item(HITECH).parent()
+    city.setExpanded(False)
+    before = panel.zone_item(HITECH).text(1)
+    session.state.update(None, years=(2019, 2019))
+    counts = store.zone_counts_inclusive(store.mask(session.filters))
+    want = str(int(counts[store.zone_index[HITECH]]))
+    assert want != before
+    assert panel.zone_item(HITECH).text(1) == before  # not touched while it cannot be seen
+    city_id = city.data(0, ID_ROLE)
+    assert city.text(1) == str(int(counts[store.zone_index[city_id]]))  # the city itself can be seen
+    city.setExpanded(True)
+    assert panel.zone_item(HITECH).text(1) == want
+    session.state.update(None, years=(2020, 2020))  # open: updated at once
+    counts = store.zone_counts_inclusive(store.mask(session.filters))
+    assert panel.zone_item(HITECH).text(1) == str(int(counts[store.zone_index[HITECH]]))
 
 
 def test_count_columns_hold_the_largest_count_and_keep_their_width(panel, session, store):
