@@ -89,9 +89,8 @@ class MapLabelLayer(DeviceLayer):
     def paint(self, p: QPainter, *args) -> None:
         if not self.labels:
             return
-        x, y = self._to_device(p, np.array([lb.lon for lb in self.labels]), np.array([lb.lat for lb in self.labels]))
         p.save()
-        p.resetTransform()
+        x, y = self._in_pixels(p, np.array([lb.lon for lb in self.labels]), np.array([lb.lat for lb in self.labels]))
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         for lb, px, py in zip(self.labels, x.tolist(), y.tolist(), strict=True):
             left, top = px - lb.ax * lb.width, py - lb.ay * lb.height

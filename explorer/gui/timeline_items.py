@@ -295,6 +295,20 @@ class DeviceLayer(pg.GraphicsObject):
         t = p.transform()
         return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
 
+    def export_scale(self) -> float:
+        """Image pixels per screen pixel: 1 on screen; an image export at twice the view's
+        width draws this layer twice as large, as pyqtgraph's own pixel-sized items are."""
+        opts = self._exportOpts
+        return float(opts.get("resolutionScale", 1.0)) if opts else 1.0
+
+    def _in_pixels(self, p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Data positions in screen pixels, the painter set to draw screen pixels (call it
+        between ``p.save()`` and ``p.restore()``)."""
+        dx, dy = self._to_device(p, x, y)
+        s = self.export_scale()
+        p.setTransform(QtGui.QTransform.fromScale(s, s))
+        return dx / s, dy / s
+
 
 class EventPointItem(_ReportsClicks, DeviceLayer):
     """Day events: a round marker of ``MARKER_PX`` pixels per event, whatever the zoom.
@@ -359,8 +373,10 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             return
         if self._runs is None:
             self._runs = _runs_by_code(self._codes)
-        dx, dy = self._to_device(p, self._x, self._y)
-        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        p.save()
+        dx, dy = self._in_pixels(p, self._x, self._y)
+        # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.
+        ratio = (p.device().devicePixelRatioF() if p.device() is not None else 1.0) * self.export_scale()
         # One array of every marker's fragment (a row: ten doubles), run after run; each run
         # is drawn through a pointer into it.
         frags = np.empty((len(self._x), 10))
@@ -371,13 +387,11 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             f[:, 0], f[:, 1] = dx[idx], dy[idx]  # centre
             f[:, 2:4] = 0.0  # source left, top
             f[:, 4:6] = stamp.width(), stamp.height()  # source size, in the pixmap's pixels
-            f[:, 6:8] = 1.0 / ratio  # scale to device pixels
+            f[:, 6:8] = 1.0 / ratio  # scale to screen pixels
             f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
             draws.append((stamp, first, len(idx)))
             first += len(idx)
         at = _row_pointers(frags, QtGui.QPainter.PixmapFragment)
-        p.save()
-        p.resetTransform()
         for stamp, first, count in draws:
             p.drawPixmapFragments(at(first), count, stamp)
         p.restore()
@@ -430,9 +444,8 @@ class LabelLayer(DeviceLayer):
             return
         xs = np.array([lb.x for lb in self.labels])
         ys = np.array([lb.y for lb in self.labels])
-        dx, dy = self._to_device(p, xs, ys)
         p.save()
-        p.resetTransform()
+        dx, dy = self._in_pixels(p, xs, ys)
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         h = QtGui.QFontMetricsF(self.font_).height()
         for lb, x, y in zip(self.labels, dx.tolist(), dy.tolist(), strict=True):
@@ -464,9 +477,8 @@ class BadgeLayer(DeviceLayer):
     def paint(self, p, *args):
         if not len(self.x):
             return
-        dx, dy = self._to_device(p, self.x, self.y)
         p.save()
-        p.resetTransform()
+        dx, dy = self._in_pixels(p, self.x, self.y)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         p.setFont(self.font_)
         r = self.RADIUS

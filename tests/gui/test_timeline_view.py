@@ -716,6 +716,50 @@ def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot)
         assert np.array_equal(item._batch_rects, geom[np.concatenate([i for *_, i in want])])
 
 
+def _ink(img: QtGui.QImage) -> tuple[int, int, int, int]:
+    """Bounding box (x0, y0, x1, y1) of the pixels that are not white."""
+    pts = [(x, y) for y in range(img.height()) for x in range(img.width()) if img.pixelColor(x, y).lightness() < 200]
+    xs, ys = [x for x, _ in pts], [y for _, y in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_pixel_sized_layers_grow_with_an_image_export(qtbot):
+    # On screen labels, badges and day markers keep their pixel size at any zoom; an image
+    # exported at twice the view's width must draw them twice as large, where they belong.
+    from explorer.gui.timeline_items import BadgeLayer, EventPointItem, Label, LabelLayer
+
+    font = QtGui.QFont()
+    font.setPixelSize(12)
+    labels = LabelLayer(font)
+    labels.set_labels([Label(10.0, 20.0, "阀门厂")])
+    badges = BadgeLayer(font)
+    badges.set_points(np.array([10.0]), np.array([20.0]))
+    points = EventPointItem(9)
+    style = (QtGui.QPen(QtGui.QColor("#000000")), QtGui.QBrush(QtGui.QColor("#000000")))
+    points.set_points([10.0], [20.0], [0], [0], lambda code: style)
+    from explorer.gui.map_labels import MapLabel, MapLabelLayer
+
+    map_labels = MapLabelLayer(QtGui.QBrush(QtGui.QColor("#F4F1EA")))
+    map_labels.set_labels([MapLabel(0, 10.0, 20.0, 0.0, 0.5, 40.0, 15.0, "阳泉", 11, False, "#000000")])
+    for item in (labels, badges, points, map_labels):
+        boxes = []
+        for scale in (1.0, 2.0):
+            if scale != 1.0:
+                item.setExportMode(True, {"resolutionScale": scale})
+            img = QtGui.QImage(200, 100, QtGui.QImage.Format.Format_RGB32)
+            img.fill(QtGui.QColor("#FFFFFF"))
+            p = QtGui.QPainter(img)
+            p.scale(scale, scale)  # the exporter maps the view onto the larger image
+            item.paint(p, None, None)
+            p.end()
+            item.setExportMode(False)
+            boxes.append(_ink(img))
+        (a0, b0, a1, b1), (c0, d0, c1, d1) = boxes
+        assert (c1 - c0 + 1) == pytest.approx(2 * (a1 - a0 + 1), abs=2), type(item).__name__
+        assert (d1 - d0 + 1) == pytest.approx(2 * (b1 - b0 + 1), abs=2), type(item).__name__
+        assert c0 == pytest.approx(2 * a0, abs=2) and d0 == pytest.approx(2 * b0, abs=2), type(item).__name__
+
+
 def test_day_markers_are_stamped_per_style_and_hit_nearest_first(qtbot, view):
     from explorer.gui.timeline_items import MARKER_PX, EventPointItem
 
