@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
-from explorer.core.database import backend_for, open_database, sqlite_url
+from explorer.core.database import SQLiteBackend, open_database, sqlite_url
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -116,8 +116,9 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
 
 def write_indexes(conn) -> None:  # noqa: ANN001 (an SQLAlchemy connection)
     """The search indexes of the events just written: the backend's full-text index and
-    the n-gram posting lists (build and synth both end with this)."""
-    backend_for(str(conn.engine.url)).create_search_index(conn.connection)
+    the n-gram posting lists (build and synth both call this after writing every event,
+    before :func:`finish_database`)."""
+    SQLiteBackend().create_search_index(conn.connection)
     write_postings(conn)
 
 

@@ -113,10 +113,6 @@ def in_lists(sql: str, values: Sequence, most: int = 512) -> Iterator[tuple[str,
         yield sql + "(" + ",".join("?" * size) + ")", part
 
 
-def backend_for(url: str) -> Backend:
-    return SQLiteBackend() if url.startswith("sqlite") else Backend()
-
-
 def sqlite_url(path: str | Path, read_only: bool = True) -> str:
     """The SQLAlchemy URL of a database file (for writing, or :attr:`Database.engine`)."""
     p = Path(path).resolve()

@@ -369,7 +369,7 @@ def _run(conn, chunk: _Chunk, encoding: str) -> bytes:
     text, lines = _fetch(conn, chunk.sql, chunk.params)
     if not _only_line_ends(text, lines):  # a cell holds a line break: quote it too
         text, _ = _fetch(conn, chunk.sql_breaks, chunk.params)
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding != "utf-8":
         text = text.decode("utf-8").encode(encoding)
     return text
 
@@ -388,7 +388,8 @@ class _Connection:
 
 def stream(store: EventStore, groups: list[tuple[str, np.ndarray]], lang: str, encoding: str,
            size: int) -> Iterator[tuple[int, bytes]]:
-    """``(rows, bytes)`` per chunk of the export body, in file order, encoded in ``encoding``.
+    """``(rows, bytes)`` per chunk of the export body, in file order, encoded in ``encoding``
+    (a codec without a byte order mark: the caller writes any BOM with the header).
 
     Close the iterator (or let it finish) to stop the workers.
     """

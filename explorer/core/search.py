@@ -313,14 +313,16 @@ def word_mask(conn: sqlite3.Connection, word: str, n: int, backend=None) -> np.n
         return _slow(conn, word, n, backend)
     size = min(len(word), MAX_GRAM)
     runs = [word[i : i + size] for i in range(len(word) - size + 1)]
+    distinct = sorted(set(runs))
     try:
-        lists = _lists(conn, sorted(set(runs)))
+        lists = _lists(conn, distinct)
     except sqlite3.Error:
         return _slow(conn, word, n, backend)
     cand = np.zeros(n, bool)
-    if any(r not in lists for r in runs):
+    if any(r not in lists for r in distinct):
         return cand
-    for i, run in enumerate(sorted(set(runs), key=lambda r: _count(lists[r].rows))):  # rarest first
+    sizes = {r: _count(lists[r].rows) for r in distinct}
+    for i, run in enumerate(sorted(distinct, key=sizes.__getitem__)):  # rarest first
         if i == 0:
             cand = decode(lists[run].rows, n)
         else:
@@ -334,7 +336,7 @@ def word_mask(conn: sqlite3.Connection, word: str, n: int, backend=None) -> np.n
         return cand
     # Reading a row's text costs far more than a posting of the full-text index, which
     # decodes about as many postings as the word's rarest run has rows.
-    if len(doubt) * CONFIRM_COST > min(_count(lists[r].rows) for r in runs):
+    if len(doubt) * CONFIRM_COST > min(sizes.values()):
         exact = _full_text(conn, word, n, backend)
         if exact is not None:
             return exact
@@ -355,10 +357,11 @@ def _lists(conn: sqlite3.Connection, grams: list[str]) -> dict[str, _Lists]:
     return out
 
 
-def _confirm(conn: sqlite3.Connection, word: str, rows: np.ndarray, n: int) -> np.ndarray:
-    """Mask of the ``rows`` whose search text contains ``word`` (their text is read)."""
+def _confirm(conn: sqlite3.Connection, word: str, rows: np.ndarray | None, n: int) -> np.ndarray:
+    """Mask of the ``rows`` (``None``: every row) whose search text contains ``word``
+    (their text is read)."""
     contains = "SELECT seq FROM events WHERE instr(search_text, ?) > 0"
-    if len(rows) > n // 4:  # most rows: one scan beats looking each one up
+    if rows is None or len(rows) > n // 4:  # most rows: one scan beats looking each one up
         hits = conn.execute(contains, (word,)).fetchall()
     else:
         hits = []
@@ -380,4 +383,4 @@ def _full_text(conn: sqlite3.Connection, word: str, n: int, backend) -> np.ndarr
 
 def _slow(conn: sqlite3.Connection, word: str, n: int, backend) -> np.ndarray:  # noqa: ANN001
     exact = _full_text(conn, word, n, backend)
-    return exact if exact is not None else _confirm(conn, word, np.arange(n), n)
+    return exact if exact is not None else _confirm(conn, word, None, n)

@@ -191,7 +191,7 @@ class EventStore:
         self.db = db
         self._cache: OrderedDict[int, EventRecord] = OrderedDict()
         self._cache_size = cache_size
-        self._text_cache: tuple[str, np.ndarray] | None = None
+        self._text_cache: dict[str, np.ndarray] | None = None  # word -> mask, the words of the latest query
         self._totals: dict[str, np.ndarray] = {}  # field -> events per zone / category / storyline, every row
         self._all_lanes: dict[str, list[Lane]] = {}
         with db.reading() as conn:
@@ -342,19 +342,20 @@ class EventStore:
         matched literally.
         """
         words = normalise_for_search(query).split()
+        old = self._text_cache or {}  # read once: an export thread may replace it meanwhile
+        new: dict[str, np.ndarray] = {}
+        for w in words:
+            if w not in new:
+                new[w] = old[w] if w in old else self._word_mask(w)
+        self._text_cache = new  # assigned once, complete
         m = np.ones(self.n, bool)
         for w in words:
-            m &= self._word_mask(w)
+            m &= new[w]
         return m
 
     def _word_mask(self, word: str) -> np.ndarray:
-        cached = self._text_cache  # read once: an export thread may replace it meanwhile
-        if cached and cached[0] == word:
-            return cached[1]
         with self.db.reading() as conn:
-            m = search.word_mask(conn, word, self.n, self.db.backend)
-        self._text_cache = (word, m)
-        return m
+            return search.word_mask(conn, word, self.n, self.db.backend)
 
     def field_mask(self, name: str, value) -> np.ndarray | None:
         """The mask of one filter field (see :data:`~explorer.core.filter_state.FIELDS`),
@@ -404,9 +405,9 @@ class EventStore:
             return masked_bincount(keys, mask[self.story_rows], size, self.totals(field))
         return masked_bincount(keys, mask, size, self.totals(field), rows)
 
-    def zone_counts(self, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Events per zone (own events only) among ``mask`` (``rows``: its row numbers, if known)."""
-        return self.counts("zones", mask, rows)
+    def zone_counts(self, mask: np.ndarray) -> np.ndarray:
+        """Events per zone (own events only) among ``mask``."""
+        return self.counts("zones", mask)
 
     def zone_counts_inclusive(self, mask: np.ndarray) -> np.ndarray:
         """Events per zone including every zone below it."""
@@ -678,9 +679,10 @@ def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
     """Deterministic binary form: a JSON header of ``(name, dtype, length, offset)`` then the
     raw arrays, each at an offset that is a multiple of :data:`ALIGN`, so that they can be
     used in place (see :func:`unpack_columns`)."""
-    entries, pos = [], 0
+    entries, arrays, pos = [], [], 0
     for k in COLUMN_NAMES:
         a = np.ascontiguousarray(cols[k])
+        arrays.append(a)
         entries.append((k, a.dtype.str, int(len(a)), pos))
         pos += -(-a.nbytes // ALIGN) * ALIGN
     header = json.dumps(entries).encode()
@@ -688,8 +690,8 @@ def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
     out = bytearray(start + pos)
     out[:4] = struct.pack("<I", len(header))
     out[4 : 4 + len(header)] = header
-    for k, _dt, _n, off in entries:
-        raw = np.ascontiguousarray(cols[k]).tobytes()
+    for a, (_k, _dt, _n, off) in zip(arrays, entries, strict=True):
+        raw = a.tobytes()
         out[start + off : start + off + len(raw)] = raw
     return bytes(out)
 
