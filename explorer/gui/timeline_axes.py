@@ -230,7 +230,7 @@ class LaneAxis(pg.AxisItem):
         self.label_font = QtGui.QFont(font)
         self._texts = StaticTexts(limit=2000)  # by (label, width): elided and laid out once
         self._max_width = self.MAX_WIDTH
-        self._widest: float | None = None  # extent of every label the lane mode can show
+        self._widest = 80.0  # extent of every label the lane mode can show (fit_labels)
         self.setWidth(160)
         self.setAcceptHoverEvents(True)
 
@@ -241,7 +241,6 @@ class LaneAxis(pg.AxisItem):
         self._lanes = lanes
         self._tops = np.array([g.top for g in lanes])
         self._indent = indent
-        self._fit_width()
         self.update()
 
     def fit_labels(self, labels: list[tuple[str, int]], indent: bool) -> None:
@@ -261,12 +260,7 @@ class LaneAxis(pg.AxisItem):
         self._fit_width()
 
     def _fit_width(self) -> None:
-        if self._widest is not None:
-            want = self._widest
-        else:
-            fm = QtGui.QFontMetricsF(self.label_font)
-            want = max((fm.horizontalAdvance(g.label) + self._indent_px(g) for g in self._lanes), default=80)
-        width = int(min(self._max_width, max(self.MIN_WIDTH, want + 2 * self.PAD + 4)))
+        width = int(min(self._max_width, max(self.MIN_WIDTH, self._widest + 2 * self.PAD + 4)))
         if width != int(self.width()):
             self.setWidth(width)
 

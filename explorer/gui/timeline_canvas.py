@@ -18,6 +18,7 @@ from explorer.gui.palette import ACTIVE, SELECTED
 from explorer.gui.timeline_items import (
     BAR_HALF,
     MARKER_PX,
+    NO_PEN,
     OVERFLOW_COLOUR,
     BadgeLayer,
     EventBarItem,
@@ -40,7 +41,6 @@ SELECTION_DENSITY_MIN = 200  # larger selections among aggregated events are dra
 DENSITY_PX = 4  # width of a density bin
 DENSITY_COLOUR = "#546E7A"
 PILE_FRAME = "#3C4043"
-NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
 BOUND_PEN = pg.mkPen("#000000", width=1.6, cosmetic=True)  # the widest event outline: pads the bars' bounds
 
 

@@ -75,13 +75,14 @@ class EventStyles:
         return self.style(code // 4, (FLAG_INFERRED if code & 1 else 0) | (FLAG_PLANNED if code & 2 else 0))
 
 
-_NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
 _thin_brushes: dict[tuple, QtGui.QBrush] = {}
 
 
 def _thin_brush(pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QBrush:
-    """The fill of a bar too thin to outline: its outline colour (lighter when dashed: planned)."""
-    key = (pen.color().rgba(), pen.style(), brush.color().rgba(), brush.style())
+    """The fill of a bar too thin to outline: its outline colour (lighter when dashed: planned).
+    (``brush``, the bar's own fill, does not show.)"""
+    key = (pen.color().rgba(), pen.style())
     got = _thin_brushes.get(key)
     if got is None:
         colour = QtGui.QColor(pen.color())
@@ -99,15 +100,24 @@ def _row_pointers(array: np.ndarray, klass: type):
     return lambda row: shiboken6.wrapInstance(base + row * stride, klass)
 
 
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, list[int], list[int], list[int]]:
+    """``(order, starts, ends, run_keys)``: ``order`` sorts ``keys`` (small non-negative
+    integers) stably, so equal keys keep their original order; run ``i`` of equal keys
+    is ``order[starts[i]:ends[i]]``, holding ``run_keys[i]``."""
+    if not len(keys):
+        return np.zeros(0, np.int64), [], [], []
+    small = keys.astype(np.int16 if int(keys.max()) <= 32767 else np.int64)
+    order = np.argsort(small, kind="stable")  # a radix sort on 16-bit integers
+    ranked = small[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
+    ends = np.r_[starts[1:], len(order)]
+    return order, starts.tolist(), ends.tolist(), ranked[starts].tolist()
+
+
 def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
     """``(code, indices)`` for each distinct code, indices in their original order."""
-    if not len(codes):
-        return []
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
-    return [(int(sorted_codes[a]), order[a:b])
-            for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(codes)], strict=True)]
+    order, starts, ends, keys = _runs(codes)
+    return [(k, order[a:b]) for a, b, k in zip(starts, ends, keys, strict=True)]
 
 
 class _ReportsClicks:
@@ -137,15 +147,14 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         self._geom = np.zeros((0, 4))
         self._styled: list | None = None  # [(pen, brush, first, count)]: the draw batches
         self._batch_rects = np.zeros((0, 4))  # every batch's QRectFs, one after another
-        self._groups: list | None = None  # [(pen, brush, indices)] per style
-        self._codes: np.ndarray | None = None  # a style code per bar (set_styled_bars)
+        self._thin: np.ndarray | None = None  # which bars the batches fill as thin
+        self._codes: np.ndarray | None = None  # a style code per bar (see _bar_styles)
         self._styled_scale = 0.0  # device pixels per x unit the batches were made for
         self._style_of = None
         super().__init__(x0=[], x1=[], y0=[], y1=[], **opts)
 
     def setOpts(self, **opts):  # noqa: N802 (pyqtgraph API)
         self._styled = None
-        self._groups = None
         self._codes = None
         super().setOpts(**opts)
 
@@ -154,76 +163,62 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         # drawRects per style is several times faster for thousands of bars.
         scale = abs(p.transform().m11())
         if self._styled is None or self._styled_scale != scale:
-            self._styled = self._batches(scale)  # new bars, or zoomed: other bars are thin
+            self._styled = self._batches(scale)  # new bars, or zoomed: other bars may be thin
         at = _row_pointers(self._batch_rects, QtCore.QRectF)  # a row is a QRectF: x, y, width, height
         for pen, brush, first, count in self._styled:
             p.setPen(pen)
             p.setBrush(brush)
             p.drawRects(at(first), count)
 
-    def _style_groups(self) -> list[tuple[QtGui.QPen, QtGui.QBrush, np.ndarray]]:
-        """``(pen, brush, bar indices)`` per style (kept until the bars change); bars with
-        style codes are batched by :meth:`_code_batches` instead."""
-        if self._groups is None:
+    def _bar_styles(self) -> tuple[np.ndarray, object]:
+        """A style code per bar and ``style_of(code) -> (pen, brush)``: those given to
+        :meth:`set_styled_bars`, or else made from pyqtgraph's per-bar pens and brushes
+        (codes in the order the styles first occur) or from its shared pen and brush."""
+        if self._codes is None:
             n = len(self._rectarray.ndarray())
-            if self._pens is not None or self._brushes is not None:
+            if self._pens is None and self._brushes is None:
+                shared = (self._sharedPen, self._sharedBrush)
+                self._codes, self._style_of = np.zeros(n, np.int64), lambda _code: shared
+            else:
                 pens = self._pens if self._pens is not None else [self._sharedPen] * n
                 brushes = self._brushes if self._brushes is not None else [self._sharedBrush] * n
-                groups: dict[tuple[int, int], list[int]] = {}
-                for i, (pen, brush) in enumerate(zip(pens, brushes, strict=False)):
-                    groups.setdefault((id(pen), id(brush)), []).append(i)
-                self._groups = [(pens[idx[0]], brushes[idx[0]], np.array(idx)) for idx in groups.values()]
-            else:
-                self._groups = [(self._sharedPen, self._sharedBrush, np.arange(n))]
-        return self._groups
+                seen: dict[tuple[int, int], int] = {}
+                styles: list[tuple] = []
+                codes = []
+                for pen, brush in zip(pens, brushes, strict=False):
+                    code = seen.setdefault((id(pen), id(brush)), len(seen))
+                    if code == len(styles):
+                        styles.append((pen, brush))
+                    codes.append(code)
+                self._codes, self._style_of = np.array(codes, np.int64), styles.__getitem__
+        return self._codes, self._style_of
 
     def _batches(self, px_per_x: float) -> list:
-        """Draw batches for ``px_per_x`` device pixels per x unit.  A bar narrower than
-        ``THIN_PX`` is filled with its outline's colour and not outlined: at that width the
-        outline is all one sees, and stroking thousands of them costs ten times the fill."""
+        """Draw batches for ``px_per_x`` device pixels per x unit: one per style, bars in
+        their order.  A bar narrower than ``THIN_PX`` is filled with its outline's colour
+        and not outlined: at that width the outline is all one sees, and stroking thousands
+        of them costs ten times the fill.  Those fills come first, then the other bars."""
         self._styled_scale = px_per_x
-        geom = self._rectarray.ndarray()
-        thin = geom[:, 2] * px_per_x < THIN_PX
-        if self._codes is not None:
-            return self._code_batches(geom, thin)
-        out, solid = [], []
-        for pen, brush, idx in self._style_groups():
-            outlined = pen is not None and pen.style() != QtCore.Qt.PenStyle.NoPen
-            narrow = idx[thin[idx]] if outlined else idx[:0]
-            wide = idx[~thin[idx]] if outlined else idx
-            if len(wide):
-                out.append((pen, brush, wide))
-            if len(narrow):
-                solid.append((_NO_PEN, _thin_brush(pen, brush), narrow))
-        batches = solid + out
-        order = np.concatenate([idx for *_, idx in batches]) if batches else np.zeros(0, np.int64)
-        self._batch_rects = np.ascontiguousarray(geom[order], dtype=np.float64)
-        firsts = np.cumsum([0] + [len(idx) for *_, idx in batches]).tolist()
-        return [(pen, brush, first, len(idx)) for (pen, brush, idx), first in zip(batches, firsts, strict=False)]
-
-    def _code_batches(self, geom: np.ndarray, thin: np.ndarray) -> list:
-        """:meth:`_batches` for bars with style codes, in one sort: the same batches, in the
-        same order (thin fills by code, then outlined bars by code; bars in their order)."""
-        codes = self._codes
+        codes, style_of = self._bar_styles()
+        thin = self._rectarray.ndarray()[: len(codes), 2] * px_per_x < THIN_PX
+        if self._styled is not None and np.array_equal(thin, self._thin):
+            return self._styled  # zoomed, but no bar became thin or wide
+        self._thin = thin
         if not len(codes):
             self._batch_rects = np.zeros((0, 4))
             return []
         m = int(codes.max()) + 1
         outlined = np.zeros(m, bool)
         for code in np.flatnonzero(np.bincount(codes, minlength=m)).tolist():
-            pen = self._style_of(code)[0]
+            pen = style_of(code)[0]
             outlined[code] = pen is not None and pen.style() != QtCore.Qt.PenStyle.NoPen
         # Thin outlined bars first (key = code), then the others (key = m + code).
-        key = (codes + m * ~(thin & outlined[codes])).astype(np.int32 if 2 * m > 32767 else np.int16)
-        order = np.argsort(key, kind="stable")  # a radix sort on small integers
-        ranked = key[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
-        ends = np.r_[starts[1:], len(order)]
-        self._batch_rects = np.ascontiguousarray(geom[order], dtype=np.float64)
+        order, starts, ends, keys = _runs(codes + m * ~(thin & outlined[codes]))
+        self._batch_rects = np.ascontiguousarray(self._rectarray.ndarray()[order], dtype=np.float64)
         out = []
-        for a, b, k in zip(starts.tolist(), ends.tolist(), ranked[starts].tolist(), strict=True):
-            pen, brush = self._style_of(k % m)
-            out.append((_NO_PEN, _thin_brush(pen, brush), a, b - a) if k < m else (pen, brush, a, b - a))
+        for a, b, k in zip(starts, ends, keys, strict=True):
+            pen, brush = style_of(k % m)
+            out.append((NO_PEN, _thin_brush(pen, brush), a, b - a) if k < m else (pen, brush, a, b - a))
         return out
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
@@ -241,7 +236,6 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         self.set_bars(x0, x1, y0, y1, payload, pen=bound_pen, brush=None, pens=None, brushes=None)
         self._codes = np.asarray(codes)
         self._style_of = style_of
-        self._groups = None
 
     @property
     def payload(self) -> np.ndarray:
@@ -276,7 +270,8 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
 
 
 class DeviceLayer(pg.GraphicsObject):
-    """Base for items that draw in device pixels at data positions (text, badges)."""
+    """Base for items that draw in screen pixels at data positions: labels, badges, day
+    markers, map labels (see :meth:`_in_pixels`)."""
 
     def __init__(self):
         super().__init__()
@@ -290,11 +285,6 @@ class DeviceLayer(pg.GraphicsObject):
     def boundingRect(self):  # noqa: N802 (Qt API)
         return self._rect
 
-    @staticmethod
-    def _to_device(p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        t = p.transform()
-        return t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
-
     def export_scale(self) -> float:
         """Image pixels per screen pixel: 1 on screen; an image export at twice the view's
         width draws this layer twice as large, as pyqtgraph's own pixel-sized items are."""
@@ -304,7 +294,8 @@ class DeviceLayer(pg.GraphicsObject):
     def _in_pixels(self, p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Data positions in screen pixels, the painter set to draw screen pixels (call it
         between ``p.save()`` and ``p.restore()``)."""
-        dx, dy = self._to_device(p, x, y)
+        t = p.transform()
+        dx, dy = t.m11() * x + t.m21() * y + t.m31(), t.m12() * x + t.m22() * y + t.m32()
         s = self.export_scale()
         p.setTransform(QtGui.QTransform.fromScale(s, s))
         return dx / s, dy / s

@@ -94,9 +94,8 @@ class TimelineView(QtWidgets.QWidget):
 
         self._sync_mode_combo()
         self._fit_x()  # before the first drawing: it draws what this range shows
-        self._rebuild()
+        self._rebuild()  # scrolled to the first lane: everything fitted, as fit_all() does
         self._sync_brush()
-        self.fit_all()
 
     # ------------------------------------------------------------------ UI
     def _build_ui(self) -> None:
@@ -343,7 +342,7 @@ class TimelineView(QtWidgets.QWidget):
                                       indent=mode == "zone")
         geo = [LaneGeometry(lane.key, lane.label(lang), lane.depth, float(t), float(t + h), c == 0)
                for lane, t, h, c in zip(lay.lanes, lay.lane_top, lay.lane_height, lay.lane_count, strict=True)]
-        self.lane_axis.set_lanes(geo, indent=self.session.lane_mode == "zone")
+        self.lane_axis.set_lanes(geo, indent=mode == "zone")
 
     def _update_legend(self) -> None:
         st, lang = self.store, self.session.lang

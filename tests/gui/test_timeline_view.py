@@ -685,7 +685,7 @@ def test_styled_bars_draw_each_code_in_its_style_and_thin_bars_as_their_outline_
 def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot):
     # One draw batch per style; at every zoom, the batches and the order of the bars in them
     # are those of grouping the bars style by style (thin fills first, then outlined bars).
-    from explorer.gui.timeline_items import _NO_PEN, THIN_PX, EventBarItem, _thin_brush
+    from explorer.gui.timeline_items import NO_PEN, THIN_PX, EventBarItem, _thin_brush
 
     rng = np.random.default_rng(5)
     n = 3000
@@ -707,7 +707,7 @@ def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot)
                 want_out.append((pen, brush, idx))
                 continue
             if thin[idx].any():
-                want_solid.append((_NO_PEN, _thin_brush(pen, brush), idx[thin[idx]]))
+                want_solid.append((NO_PEN, _thin_brush(pen, brush), idx[thin[idx]]))
             if (~thin[idx]).any():
                 want_out.append((pen, brush, idx[~thin[idx]]))
         want = want_solid + want_out
