@@ -9,11 +9,12 @@ debounce timer is still running is not overwritten, so the echo never fights the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -115,7 +116,8 @@ class _Rows:
     expanded, not at every filter change.
     """
 
-    def __init__(self, tree: QTreeWidget, items: dict[str, QTreeWidgetItem], index: dict[str, int]):
+    def __init__(self, tree: QTreeWidget, items: dict[str, QTreeWidgetItem], index: dict[str, int],
+                 dim: Callable[[], QBrush | None]):
         self.tree = tree
         self.items = items
         self._list = list(items.values())
@@ -123,14 +125,13 @@ class _Rows:
         self._source: np.ndarray | None = None  # the counts array last shown (unchanged arrays are skipped)
         self._counts: np.ndarray | None = None  # each row's latest count
         self._shown: np.ndarray | None = None  # the count each row shows
-        self._dim = None
+        self._dim = dim  # the brush of a row with a count of 0
         self._hidden = self._collapsed_rows()
         self.checked: frozenset[str] = frozenset()  # the rows ticked in the widget
         tree.itemExpanded.connect(self._expansion_changed)
         tree.itemCollapsed.connect(self._expansion_changed)
 
-    def show(self, counts: np.ndarray, active: frozenset, dim) -> None:
-        self._dim = dim
+    def show(self, counts: np.ndarray, active: frozenset) -> None:
         if counts is not self._source:
             self._source = counts
             self._counts = counts[self._at]
@@ -276,7 +277,6 @@ class FilterPanel(QWidget):
         self._zone_items: dict[str, QTreeWidgetItem] = {}
         self._category_items: dict[str, QTreeWidgetItem] = {}
         self._storyline_items: dict[str, QTreeWidgetItem] = {}
-        self._chips: list[QToolButton] = []
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
         self._chip_for: dict[tuple, QToolButton] = {}  # (field, value) -> its chip, kept while shown
         self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
@@ -284,10 +284,11 @@ class FilterPanel(QWidget):
         self._ready = False  # item edits while building must not reach the shared state
         self._build()
         self._populate()
-        self._zone_rows = _Rows(self.zone_tree, self._zone_items, self.store.zone_index)
+        self._zone_rows = _Rows(self.zone_tree, self._zone_items, self.store.zone_index, self._dim_brush)
         self._term_rows = {
-            "categories": _Rows(self.category_list, self._category_items, self.store.category_index),
-            "storylines": _Rows(self.storyline_list, self._storyline_items, self.store.storyline_index),
+            "categories": _Rows(self.category_list, self._category_items, self.store.category_index, self._dim_brush),
+            "storylines": _Rows(self.storyline_list, self._storyline_items, self.store.storyline_index,
+                                self._dim_brush),
         }
         self.retranslate_ui()
         self._apply_names()
@@ -316,11 +317,11 @@ class FilterPanel(QWidget):
 
     def chip_buttons(self) -> list[QToolButton]:
         """The removable chips of the active filters, in display order."""
-        return list(self._chips)
+        return list(self._chip_for.values())
 
     def chip_texts(self) -> list[str]:
         """The chips' labels as the user reads them, e.g. ``"2019–2021 ✕"``."""
-        return [chip.text().replace("&&", "&") for chip in self._chips]
+        return [chip.text().replace("&&", "&") for chip in self._chip_for.values()]
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -408,8 +409,7 @@ class FilterPanel(QWidget):
     def _populate(self) -> None:
         """Rows for every zone, category and storyline with at least one event."""
         store = self.store
-        everything = np.ones(store.n, bool)
-        totals = store.zone_counts_inclusive(everything)
+        totals = store.roll_up(store.totals("zones"))  # every event, each zone with those below it
         for z in store.zones:  # parents come before their children
             if totals[z.index] == 0:
                 continue
@@ -554,16 +554,16 @@ class FilterPanel(QWidget):
         self.all_years_button.setEnabled(f.years is not None)
         self._update_zone_rows(initiator)
         for field, rows in self._term_rows.items():
-            rows.show(self.session.counts_without(field), getattr(f, field), self._dim_brush)
+            rows.show(self.session.counts_without(field), getattr(f, field))
         self._update_summary()
         self._rebuild_chips()
 
-    def _dim_brush(self):
+    def _dim_brush(self) -> QBrush:
         return self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def _update_zone_rows(self, initiator: object) -> None:
         zones = self.session.filters.zones
-        self._zone_rows.show(self.session.zone_counts()[1], zones, self._dim_brush)
+        self._zone_rows.show(self.session.zone_counts()[1], zones)
         if initiator is not self:  # e.g. a map click: show the newly checked zones
             for zid in zones - self._shown_zones:
                 item = self._zone_items.get(zid)
@@ -626,7 +626,7 @@ class FilterPanel(QWidget):
             return
         self._chip_key = key
         old = self._chip_for
-        for chip in self._chips:
+        for chip in old.values():
             self._chip_layout.removeWidget(chip)
         self._chip_for = {}
         for label, field, value, category in specs:
@@ -644,8 +644,7 @@ class FilterPanel(QWidget):
             # deleteLater: the clicked chip may be the one running this code.
             chip.hide()
             chip.deleteLater()
-        self._chips = list(self._chip_for.values())
-        self._chip_box.setVisible(bool(self._chips))
+        self._chip_box.setVisible(bool(self._chip_for))
         self._chip_box.updateGeometry()
 
     def _make_chip(self, field: str, value: object, category: int | None) -> QToolButton:

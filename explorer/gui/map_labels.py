@@ -56,11 +56,16 @@ class MapLabelLayer(DeviceLayer):
         super().__init__()
         self.fill = QBrush(fill)
         self.labels: list[MapLabel] = []
+        self._lon = self._lat = np.empty(0)  # the labels' anchors, as arrays for the paint
+        self._colours: list[QColor] = []
         self._texts = StaticTexts()  # by (text, pixel size, bold)
         self._fonts: dict[tuple[int, bool], QFont] = {}
 
     def set_labels(self, labels: list[MapLabel]) -> None:
         self.labels = list(labels)
+        self._lon = np.array([lb.lon for lb in self.labels], float)
+        self._lat = np.array([lb.lat for lb in self.labels], float)
+        self._colours = [QColor(lb.colour) for lb in self.labels]
         self.update()
 
     def boxes(self, transform) -> dict[int, QRectF]:  # noqa: ANN001 (a QTransform, view to scene)
@@ -90,12 +95,12 @@ class MapLabelLayer(DeviceLayer):
         if not self.labels:
             return
         p.save()
-        x, y = self._in_pixels(p, np.array([lb.lon for lb in self.labels]), np.array([lb.lat for lb in self.labels]))
+        x, y = self._in_pixels(p, self._lon, self._lat)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        for lb, px, py in zip(self.labels, x.tolist(), y.tolist(), strict=True):
+        for lb, colour, px, py in zip(self.labels, self._colours, x.tolist(), y.tolist(), strict=True):
             left, top = px - lb.ax * lb.width, py - lb.ay * lb.height
             p.fillRect(QRectF(left, top, lb.width, lb.height), self.fill)
             p.setFont(self._font(lb.pixel_size, lb.bold))
-            p.setPen(QColor(lb.colour))
+            p.setPen(colour)
             p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._static(lb.text, lb.pixel_size, lb.bold))
         p.restore()

@@ -206,10 +206,9 @@ class MapView(QWidget):
         self._sizes: dict[int, float] = {}  # zone -> marker diameter (px), zones drawn as markers
         self._edge_angle: dict[int, float] = {}
         self._edge_points: list[tuple[int, float, float, float]] = []  # (zone, lon, lat, size) beyond the map
-        self._arrows: dict[float, QPainterPath] = {}  # edge arrow symbol by angle, reused
+        self._arrows: dict[float, QPainterPath] = {}  # edge arrow symbol by angle, reused while unchanged
         self._label_want: dict[int, tuple] = {}  # zone -> (size, bold, colour, text) it should show
         self._label_size: dict[int, tuple[float, float]] = {}  # zone -> its box (px) when styled as wanted
-        self._measured: dict[tuple, tuple[float, float]] = {}  # (size, bold, text) -> box (px)
         self._label_inputs: tuple | None = None  # what the label styles were last derived from
         self._placed: dict[int, tuple[float, float, bool]] = {}
         self._label_at: dict[int, tuple[float, float, float, float]] = {}  # zone -> (lon, lat, ax, ay) placed
@@ -422,14 +421,7 @@ class MapView(QWidget):
             colour = "#BF360C" if z.id in selected else "#212121" if z.kind == "prefecture-city" else \
                 "#263238" if self._own[i] > 0 else FADED
             want = self._label_want[i] = (size, bold, colour, self._label_text(i, lang))
-            self._label_size[i] = self._measure(size, bold, want[3])
-
-    def _measure(self, size: int, bold: bool, text: str) -> tuple[float, float]:
-        """The box of a label with this style: its text plus a pixel all round (cached)."""
-        key = (size, bold, text)
-        if key not in self._measured:
-            self._measured[key] = self._label_layer.box_size(text, size, bold)
-        return self._measured[key]
+            self._label_size[i] = self._label_layer.box_size(want[3], size, bold)  # cached by the layer
 
     def _label_text(self, i: int, lang: str) -> str:
         name = self.store.zones[i].name(lang)
@@ -483,15 +475,17 @@ class MapView(QWidget):
             box = (vx0 + ix, vy0 + iy, vx1 - ix, vy1 - iy)
         st = self._styles
         points, symbols, pens, brushes = [], [], [], []
+        arrows: dict[float, QPainterPath] = {}  # only this redraw's angles: a pan makes new ones every frame
         for i, sel in zip(outside, chosen, strict=True):
             lon, lat, angle = pin_to_box(float(self._pos[i, 0]), float(self._pos[i, 1]), box, self._ratio)
             self._edge_angle[i] = angle
             points.append((i, lon, lat, max(16.0, marker_size(int(self._own[i])))))
-            if angle not in self._arrows:
-                self._arrows[angle] = QTransform().rotate(-angle).map(self._arrow)
-            symbols.append(self._arrows[angle])
+            if angle not in arrows:
+                arrows[angle] = self._arrows.get(angle) or QTransform().rotate(-angle).map(self._arrow)
+            symbols.append(arrows[angle])
             pens.append(st["edge_sel_pen"] if sel else st["edge_pen"])
             brushes.append(st["sel_brush"] if sel else st["brush"] if self._own[i] else st["edge_faded_brush"])
+        self._arrows = arrows
         self._edge_points = points
         self._edge.setData(pos=[(lon, lat) for _, lon, lat, _ in points], symbol=symbols,
                            size=[size for *_, size in points], pen=pens, brush=brushes, data=outside)
@@ -556,7 +550,7 @@ class MapView(QWidget):
             if rank == 3 and own[i] == 0 and not zoomed_in:
                 continue  # places with no events are named only when zoomed in
             if i not in self._label_size:
-                continue  # no text item yet (before the first filter update)
+                continue  # not measured yet (no label style worked out before the first marker update)
             labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2))
             sizes[i] = self._label_size[i]
         key = (view, bounds, obstacles, labels, sizes)
@@ -660,6 +654,7 @@ class MapView(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.relayout_labels()
+        self._update_halo()  # a place beyond the map has a spot only once pinned to the edge
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):

@@ -6,8 +6,12 @@ none of that (at a million events about 0.1 s of reading and 0.15 s of numpy, wh
 mostly runs without holding the GIL), so a thread does them meanwhile, on the second
 core.  The thread starts and ends many numpy calls, each of which gives the GIL up and
 must get it back from the importing thread: with Python's 5 ms switch interval that
-wait dominated, so the interval is short while the thread runs.  The window takes the result with :meth:`Preload.take`; for any other file, or
-when reading failed, it opens the file itself and reports what is wrong as usual.
+wait dominated, so the interval is short while the thread runs.
+
+The window takes the result with :meth:`Preload.take`.  For any other file it opens
+the file itself.  When reading failed, ``take`` raises the thread's error again in the
+window's thread, and ``open_database`` reports it as it reports any file that cannot
+be opened.
 
 Qt-free on purpose: this module is imported before Qt is.
 """

@@ -422,13 +422,13 @@ def test_rows_show_new_counts_without_refitting_the_column(qtbot, flat):
     items = {f"k{i}": _checkable_item(tree, f"k{i}") for i in range(5)}
     for key, item in items.items():
         item.setText(0, key)
-    rows = _Rows(tree, items, {key: i for i, key in enumerate(items)})
+    rows = _Rows(tree, items, {key: i for i, key in enumerate(items)}, lambda: None)
     tree.resize(300, 300)
     tree.show()
     qtbot.waitExposed(tree)
 
     def show(counts):
-        rows.show(np.array(counts), frozenset(), lambda: None)
+        rows.show(np.array(counts), frozenset())
         QCoreApplication.processEvents()
         return tree.header().sectionSize(1), [tree.visualItemRect(it).height() > 0 for it in items.values()]
 

@@ -26,8 +26,11 @@ def _cjk_font(qapp):
     # As the app does at start-up, so label sizes are those of real Chinese glyphs.
     fid = QFontDatabase.addApplicationFont(str(resource("fonts", "wqy-microhei.ttc")))
     families = QFontDatabase.applicationFontFamilies(fid)
+    before = QFont(qapp.font())
     if families:
         qapp.setFont(QFont(families[0], 10))
+    yield
+    qapp.setFont(before)  # later modules measure text in the app's own font
 
 
 @pytest.fixture
@@ -304,6 +307,28 @@ def test_a_hidden_map_places_its_labels_when_shown(qtbot, session):
     assert shown == open_map(qtbot, session).label_texts()  # as a map opened shown places them
 
 
+def test_a_map_shown_late_highlights_an_active_event_beyond_the_map(qtbot, synth_store):
+    # A hidden map pins no place to its edge; once shown, the active event's place beyond
+    # the map is pinned and must be highlighted there.
+    session = Session(synth_store, lang="zh")
+    store = session.store
+    outside = [z.index for z in store.zones if z.kind == "outside"]
+    rows = np.flatnonzero(np.isin(store.zone, outside))
+    assert rows.size, "the synthetic data should have events beyond the map"
+    session.selection.select_one(int(rows[0]), None)
+    zone = store.zones[store.record(int(rows[0])).zone]
+    view = MapView(session)
+    qtbot.addWidget(view)
+    assert view._outside[zone.index]
+    view.resize(900, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.highlighted_zone_id() == zone.id
+    halo = view._halo.data[0]
+    lon, lat, _arrow = view.edge_marker(zone.id)
+    assert (halo["x"], halo["y"]) == pytest.approx((lon, lat))
+
+
 @pytest.mark.parametrize("data", ["curated", "synthetic"])
 @pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan"])
 def test_an_updated_map_draws_what_a_fresh_one_draws(qtbot, request, data, preset):
@@ -368,7 +393,6 @@ def test_a_label_is_measured_by_laying_out_the_text_it_draws(view, session):
     # Measuring prepares the very text the layer draws, so painting lays out nothing again.
     layer = view._label_layer
     layer._texts = StaticTexts()
-    view._measured.clear()
     session.set_language("en")  # every label measured again
     assert layer.labels
     for lb in layer.labels:
