@@ -489,6 +489,7 @@ class MapView(QWidget):
         self._edge_points = points
         self._edge.setData(pos=[(lon, lat) for _, lon, lat, _ in points], symbol=symbols,
                            size=[size for *_, size in points], pen=pens, brush=brushes, data=outside)
+        self._update_halo()  # the active event's place may be one of these pins, now moved
 
     def _update_scale(self, view: tuple) -> None:
         """Keep the scale bar near 100 px with a round number of kilometres."""
@@ -653,8 +654,7 @@ class MapView(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
-        self.relayout_labels()
-        self._update_halo()  # a place beyond the map has a spot only once pinned to the edge
+        self.relayout_labels()  # pins places beyond the map to its edge, and their highlight
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):

@@ -329,6 +329,26 @@ def test_a_map_shown_late_highlights_an_active_event_beyond_the_map(qtbot, synth
     assert (halo["x"], halo["y"]) == pytest.approx((lon, lat))
 
 
+def test_the_highlight_of_a_place_beyond_the_map_follows_its_pin(qtbot, synth_store):
+    # Panning moves the pin of a place beyond the map along the edge: its highlight goes with it.
+    session = Session(synth_store, lang="zh")
+    store = session.store
+    outside = [z.index for z in store.zones if z.kind == "outside"]
+    row = int(np.flatnonzero(np.isin(store.zone, outside))[0])
+    zone = store.zones[store.record(row).zone]
+    view = open_map(qtbot, session)
+    view.fit_province()
+    session.selection.select_one(row, None)
+    before = view.edge_marker(zone.id)[:2]
+    (x0, x1), (y0, y1) = view._vb.viewRange()
+    view._vb.setRange(xRange=(x0, x1), yRange=(y0 + (y1 - y0) * 0.3, y1 + (y1 - y0) * 0.3), padding=0)
+    view.relayout_labels()  # as the throttled pan update does
+    lon, lat, _arrow = view.edge_marker(zone.id)
+    assert (lon, lat) != pytest.approx(before)  # the pin moved
+    halo = view._halo.data[0]
+    assert (halo["x"], halo["y"]) == pytest.approx((lon, lat))
+
+
 @pytest.mark.parametrize("data", ["curated", "synthetic"])
 @pytest.mark.parametrize("preset", ["fit_province", "zoom_to_yangquan"])
 def test_an_updated_map_draws_what_a_fresh_one_draws(qtbot, request, data, preset):
