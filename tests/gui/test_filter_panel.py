@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from explorer.core.filter_state import Filters
 from explorer.gui.filter_panel import (
@@ -447,10 +447,27 @@ def test_chips_stay_while_their_filter_stays(qtbot, panel, session):
     assert not chips[2].icon().isNull()  # the category's swatch
     session.state.update(None, zones=set())
     assert zone_chip not in panel.chip_buttons() and panel.chip_buttons() == chips[1:]
-    assert zone_chip.isHidden()  # and deleted on the next event-loop pass
+    assert zone_chip.isHidden()  # kept hidden, for the next new item
     panel.retranslate_ui()  # tooltips are translated: every chip is relabelled, none is made anew
     assert panel.chip_texts() == ["2019–2021 ✕", f"{panel.category_item('reform').text(0)} ✕"]
     assert panel.chip_buttons() == chips[1:]
+
+
+def test_a_hidden_chip_is_reused_and_removes_its_new_item(qtbot, panel, session):
+    session.state.update(None, zones={HITECH})
+    (zone_chip,) = panel.chip_buttons()
+    session.state.update(None, zones=set(), categories={"reform"})
+    (chip,) = panel.chip_buttons()
+    assert chip is zone_chip and chip.isVisibleTo(panel)  # no new widget for the new item
+    assert chip.text().startswith(panel.category_item("reform").text(0)) and not chip.icon().isNull()
+    assert len(panel.findChildren(QToolButton, "filterChip")) == 1
+    session.state.update(None, categories=set(), years=(2019, 2021))
+    assert panel.chip_buttons() == [chip] and chip.icon().isNull()  # the swatch goes with the category
+    session.state.update(None, years=(2019, 2021), categories={"reform"})
+    years_chip, category_chip = panel.chip_buttons()
+    qtbot.mouseClick(years_chip, Qt.MouseButton.LeftButton)
+    assert session.filters.years is None and session.filters.categories == {"reform"}
+    assert panel.chip_buttons() == [category_chip]
 
 
 def test_the_search_chip_is_relabelled_in_place_while_typing(qtbot, panel, session):
