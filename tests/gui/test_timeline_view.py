@@ -7,6 +7,7 @@ shows or what it wrote back into the session.
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -494,6 +495,18 @@ def test_keyboard_zooms_and_pans(qtbot, view):
     qtbot.keyClick(view.plot_widget, QtCore.Qt.Key.Key_Minus)
     (a, b), _ = view._vb.viewRange()
     assert b - a == pytest.approx(20, rel=1e-3)
+
+
+def test_panning_does_not_retypeset_the_axis_labels(monkeypatch, view):
+    # pyqtgraph re-sets each axis label's HTML on every range change unless the SI
+    # prefix (meaningless for years and lanes) is off.
+    calls = []
+    monkeypatch.setattr(pg.AxisItem, "_updateLabel", lambda axis: calls.append(axis))
+    for i in range(5):
+        view.set_x_range(2000 + i, 2020 - i)
+        view.plot_widget.viewport().repaint()
+    assert calls == []
+    assert view.year_axis.range[0] == pytest.approx(2004, abs=0.5)  # the axis did follow the view
 
 
 def test_wheel_zooms_time_only(qtbot, view):
