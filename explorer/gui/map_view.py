@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QVBoxLayout, QWidget
 
@@ -59,6 +59,10 @@ def marker_size(count: int) -> float:
     filter changes instead of drawn again for every new count.)
     """
     return 6.0 if count <= 0 else float(min(round(7.0 + 3.2 * math.sqrt(count)), 42))
+
+
+# Every diameter marker_size() gives: none at 0 events, then 10 px up to the 42 px cap.
+MARKER_SIZES = tuple(sorted({marker_size(n) for n in range(math.ceil(((42 - 7) / 3.2) ** 2) + 1)}))
 
 
 def _arrow_path() -> QPainterPath:
@@ -216,6 +220,9 @@ class MapView(QWidget):
         self._neighbour_lang: str | None = None
         # What each part was last drawn from: a part is redrawn only when its inputs changed.
         self._drawn: dict[str, object] = {}
+        self._drew_ahead = False  # marker images drawn ahead, once the map has been painted
+        self._ahead_timer = QTimer(self, singleShot=True, interval=0)
+        self._ahead_timer.timeout.connect(self._draw_ahead)
 
         self._build_ui()
         self._draw_basemap()
@@ -253,6 +260,7 @@ class MapView(QWidget):
         self.plot_widget = pg.GraphicsView(background=palette.MAP_LAND)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot_widget.installEventFilter(self)  # before pyqtgraph's view takes +/- for its zoom history
+        self.plot_widget.viewport().installEventFilter(self)  # its first paint starts the drawing ahead
         self._vb = pg.ViewBox(enableMenu=False)
         self.plot_widget.setCentralItem(self._vb)
         self._vb.setAspectLocked(True, ratio=self._ratio)
@@ -656,9 +664,37 @@ class MapView(QWidget):
         super().showEvent(event)
         self.relayout_labels()  # pins places beyond the map to its edge, and their highlight
 
+    # ------------------------------------------------------------------ marker images ahead
+    def reachable_marker_styles(self) -> list[tuple]:
+        """Every (symbol, size, pen, brush) a zone marker can be drawn with.
+
+        pyqtgraph draws a marker image the first time a style is asked for, then keeps it;
+        marker sizes follow the counts, so the first filter changes on a large database
+        each met a dozen new sizes (3 to 5 ms each at 100k events: the drawing, and the image
+        atlas copied to the screen again each time it grew).  So they are all drawn once,
+        right after the map's first paint (queued behind it, so the window shows first)."""
+        plain, symbols = set(), set()
+        for i in np.flatnonzero(self._markable).tolist():
+            sym = self._symbols[i]
+            plain.add((sym, 1 if self._approx[i] else 0))
+            symbols.add(sym)
+        pens, brushes = self._marker_pens, self._marker_brushes
+        out = [(sym, size, pens[k], brushes[k]) for sym, k in sorted(plain) for size in MARKER_SIZES[1:]]
+        for sym in sorted(symbols):
+            out.append((sym, MARKER_SIZES[0], pens[2], brushes[2]))  # no events: faded, at the smallest size
+            out += [(sym, size, pens[3], brushes[3]) for size in MARKER_SIZES]  # selected: any size
+        return out
+
+    def _draw_ahead(self) -> None:
+        """Draw every marker image now (about 20 ms), while the user takes in the map."""
+        self._drew_ahead = True
+        self._markers.fragmentAtlas[self.reachable_marker_styles()]
+
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):
             return True
+        if event.type() == QEvent.Type.Paint and not self._drew_ahead and not self._ahead_timer.isActive():
+            self._ahead_timer.start()
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:

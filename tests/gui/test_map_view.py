@@ -307,6 +307,32 @@ def test_a_hidden_map_places_its_labels_when_shown(qtbot, session):
     assert shown == open_map(qtbot, session).label_texts()  # as a map opened shown places them
 
 
+def test_marker_images_are_drawn_ahead_once_the_map_is_painted(qtbot, synth_store):
+    # Every marker image a filter change can need is drawn just after the first paint, so
+    # no later change meets a size or style not drawn yet.
+    session = Session(synth_store, lang="zh")
+    view = MapView(session)
+    qtbot.addWidget(view)
+    atlas = view._markers.fragmentAtlas
+    view.resize(900, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: len(atlas) == len(view.reachable_marker_styles()), timeout=3000)
+    drawn = len(atlas)
+    store = session.store
+    years = range(int(store.year.min()), int(store.year.max()) + 1, 7)
+    for i, y in enumerate(years):
+        zone = view.marker_zone_ids()[i % len(view.marker_zone_ids())]
+        session.state.update(None, years=(y, y + 3 + i % 20), zones={zone},
+                             categories={store.categories[i % len(store.categories)].id})
+        view.plot_widget.viewport().repaint()
+    session.state.update(None, years=None, categories=set(), zones=set(view.marker_zone_ids()[:5]))
+    view.plot_widget.viewport().repaint()
+    assert len(atlas) == drawn  # nothing new had to be drawn
+    sizes = {float(s) for s in view._markers.data["size"]}
+    assert len(sizes) > 5  # the changes did show markers of many sizes
+
+
 def test_a_map_shown_late_highlights_an_active_event_beyond_the_map(qtbot, synth_store):
     # A hidden map pins no place to its edge; once shown, the active event's place beyond
     # the map is pinned and must be highlighted there.
