@@ -124,8 +124,8 @@ class TimelineView(QtWidgets.QWidget):
         plot.showGrid(x=True, y=False, alpha=0.18)
         plot.layout.setContentsMargins(0, 4, 8, 0)
         for name in ("left", "bottom", "top", "right"):
-            # No axis has units to prefix: without this, every range change (each pan frame,
-            # each filter change that moves the lanes) re-typeset each axis's empty label as HTML.
+            # No axis has units to prefix: without this, every range change (each pan or zoom
+            # frame) re-typeset the empty labels of the axes it moves as HTML.
             plot.getAxis(name).enableAutoSIPrefix(False)
         for ax in (self.year_axis, self.lane_axis):
             ax.setPen(pg.mkPen("#9AA0A6"))
