@@ -52,17 +52,23 @@ class _Label:
     over_markers: bool = False  # may cover other markers (city names, selected zones)
 
 
+MARKER_EMPTY, MARKER_BASE, MARKER_GAIN, MARKER_MAX = 6.0, 7.0, 3.2, 42  # px; see marker_size()
+
+
 def marker_size(count: int) -> float:
     """Marker diameter in whole pixels: area grows with the number of events.
 
     (Whole pixels: the marker images pyqtgraph draws once per size are then reused across
     filter changes instead of drawn again for every new count.)
     """
-    return 6.0 if count <= 0 else float(min(round(7.0 + 3.2 * math.sqrt(count)), 42))
+    if count <= 0:
+        return MARKER_EMPTY
+    return float(min(round(MARKER_BASE + MARKER_GAIN * math.sqrt(count)), MARKER_MAX))
 
 
-# Every diameter marker_size() gives: none at 0 events, then 10 px up to the 42 px cap.
-MARKER_SIZES = tuple(sorted({marker_size(n) for n in range(math.ceil(((42 - 7) / 3.2) ** 2) + 1)}))
+# Every diameter marker_size() gives: the empty one, then the counts' sizes up to the cap.
+MARKER_SIZES = tuple(sorted({marker_size(n) for n in
+                             range(math.ceil(((MARKER_MAX - MARKER_BASE) / MARKER_GAIN) ** 2) + 1)}))
 
 
 def _arrow_path() -> QPainterPath:
@@ -217,12 +223,9 @@ class MapView(QWidget):
         self._placed: dict[int, tuple[float, float, bool]] = {}
         self._label_at: dict[int, tuple[float, float, float, float]] = {}  # zone -> (lon, lat, ax, ay) placed
         self._neighbour_sizes: list[tuple[float, float]] = []
-        self._neighbour_lang: str | None = None
         # What each part was last drawn from: a part is redrawn only when its inputs changed.
         self._drawn: dict[str, object] = {}
-        self._drew_ahead = False  # marker images drawn ahead, once the map has been painted
-        self._ahead_timer = QTimer(self, singleShot=True, interval=0)
-        self._ahead_timer.timeout.connect(self._draw_ahead)
+        self._sel = np.zeros(len(zones), bool)  # per zone: in the zone filter (set by _update_markers)
 
         self._build_ui()
         self._draw_basemap()
@@ -237,6 +240,7 @@ class MapView(QWidget):
             signal.connect(slot)
         # The session outlives this pane: drop our slots when Qt deletes the widget.
         self.destroyed.connect(lambda *_: [sig.disconnect(slot) for sig, slot in links])
+        self._set_neighbour_names()
         self._on_filtered(session, None)
         self._on_selection(session.selection, None)
         self.fit_province()
@@ -356,7 +360,16 @@ class MapView(QWidget):
         self._update_halo()
 
     def _on_language(self, session) -> None:
+        self._set_neighbour_names()
         self._update_markers()
+
+    def _set_neighbour_names(self) -> None:
+        """Name the neighbouring provinces in the session's language, and measure the names."""
+        self._neighbour_sizes = []
+        for lab, t in self._neighbours:
+            t.setText(lab.name(self.session.lang))
+            br = t.textItem.boundingRect()
+            self._neighbour_sizes.append((br.width(), br.height()))
 
     def _changed(self, part: str, key: object) -> bool:
         """Whether ``part`` must be redrawn for ``key`` (remembered for the next call)."""
@@ -365,26 +378,18 @@ class MapView(QWidget):
         self._drawn[part] = key
         return True
 
-    def _marker_styles(self, selected) -> np.ndarray:
+    def _marker_styles(self) -> np.ndarray:
         """Per zone: 3 selected, 2 no events (faded), 1 approximate location (dashed), 0 plain."""
-        index = self.store.zone_index
-        sel = np.zeros(len(self._own), bool)
-        sel[[index[z] for z in selected if z in index]] = True
-        return np.where(sel, 3, np.where(self._own == 0, 2, np.where(self._approx, 1, 0)))
+        return np.where(self._sel, 3, np.where(self._own == 0, 2, np.where(self._approx, 1, 0)))
 
     def _update_markers(self) -> None:
-        zones, selected, lang = self.store.zones, self.session.filters.zones, self.session.lang
-        if lang != self._neighbour_lang:
-            self._neighbour_lang = lang
-            self._neighbour_sizes = []
-            for lab, t in self._neighbours:
-                t.setText(lab.name(lang))
-                br = t.textItem.boundingRect()
-                self._neighbour_sizes.append((br.width(), br.height()))
+        index = self.store.zone_index
+        self._sel = np.zeros(len(self._own), bool)
+        self._sel[[index[z] for z in self.session.filters.zones if z in index]] = True
         shown = np.flatnonzero(self._markable & (~self._is_city | (self._own > 0)))
         sizes = [marker_size(n) for n in self._own[shown].tolist()]
         self._sizes = dict(zip(shown.tolist(), sizes, strict=True))
-        styles = self._marker_styles(selected)[shown]
+        styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
             rank = np.argsort(-np.array(sizes, float), kind="stable")  # small markers drawn last, on top
             order, styles = shown[rank].tolist(), styles[rank].tolist()
@@ -392,7 +397,7 @@ class MapView(QWidget):
                                   size=[self._sizes[i] for i in order], symbol=[self._symbols[i] for i in order],
                                   pen=[self._marker_pens[k] for k in styles],
                                   brush=[self._marker_brushes[k] for k in styles], data=order)
-        seats = [zones[i].id in selected for i in self._cities]
+        seats = self._sel[self._cities].tolist()
         if self._changed("seats", tuple(seats)):
             st = self._styles
             self._seats.setData(
@@ -406,11 +411,8 @@ class MapView(QWidget):
 
     def _sync_labels(self) -> None:
         """Work out the style and box of every label whose text, weight or colour changed."""
-        zones, lang, selected = self.store.zones, self.session.lang, self.session.filters.zones
+        zones, lang, sel = self.store.zones, self.session.lang, self._sel
         wanted = set(self._sizes) | set(self._cities) | set(np.flatnonzero(self._outside).tolist())
-        index = self.store.zone_index
-        sel = np.zeros(len(zones), bool)
-        sel[[index[z] for z in selected if z in index]] = True
         has = self._own > 0
         counted = np.where(self._outside, self._own, 0)  # places beyond the map show their count
         previous = self._label_inputs
@@ -425,8 +427,9 @@ class MapView(QWidget):
         for i in todo:
             z = zones[i]
             size = 13 if z.kind == "prefecture-city" else 11
-            bold = z.kind == "prefecture-city" or z.id in selected
-            colour = "#BF360C" if z.id in selected else "#212121" if z.kind == "prefecture-city" else \
+            chosen = bool(sel[i])
+            bold = z.kind == "prefecture-city" or chosen
+            colour = "#BF360C" if chosen else "#212121" if z.kind == "prefecture-city" else \
                 "#263238" if self._own[i] > 0 else FADED
             want = self._label_want[i] = (size, bold, colour, self._label_text(i, lang))
             self._label_size[i] = self._label_layer.box_size(want[3], size, bold)  # cached by the layer
@@ -467,9 +470,8 @@ class MapView(QWidget):
     def _update_edge_markers(self, view: tuple) -> None:
         """Pin places beyond the basemap to the edge of what is visible, pointing at them."""
         outside = np.flatnonzero(self._outside).tolist()
-        selected = self.session.filters.zones
-        chosen = tuple(self.store.zones[i].id in selected for i in outside)
-        if not self._changed("edge", (view, chosen, self._own[outside].tobytes())):
+        chosen = self._sel[outside].tolist()
+        if not self._changed("edge", (view, tuple(chosen), self._own[outside].tobytes())):
             return
         if not outside:
             self._edge_points = []
@@ -525,7 +527,6 @@ class MapView(QWidget):
         self._update_scale(view)
         rect = self._vb.sceneBoundingRect()
         bounds = (rect.left() + 2, rect.top() + 2, rect.right() - 2, rect.bottom() - 2)
-        selected = self.session.filters.zones
 
         obstacles = []
         for item in (self._key, self._scale.bar, self._scale.text):  # overlays in the corners
@@ -546,16 +547,15 @@ class MapView(QWidget):
         zoomed_in = vx1 - vx0 < LEADER_ZOOM_DEG
         labels, sizes = [], {}
         anchors = {}
-        index = self.store.zone_index
-        chosen = {index[z] for z in selected if z in index}
-        is_city, outside, own, incl = (a.tolist() for a in (self._is_city, self._outside, self._own, self._incl))
+        chosen, is_city, outside, own, incl = (a.tolist() for a in (self._sel, self._is_city, self._outside,
+                                                                   self._own, self._incl))
         for i, x, y, r in zip(idx, xs, ys, radius, strict=True):
             anchors[i] = (x, y)
             q = 0.8 * r
             obstacles.append((i, (x - q, y - q, x + q, y + q)))
             if not (bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]):
                 continue
-            rank = 0 if i in chosen else 1 if is_city[i] else 2 if outside[i] else 3
+            rank = 0 if chosen[i] else 1 if is_city[i] else 2 if outside[i] else 3
             if rank == 3 and own[i] == 0 and not zoomed_in:
                 continue  # places with no events are named only when zoomed in
             if i not in self._label_size:
@@ -687,14 +687,14 @@ class MapView(QWidget):
 
     def _draw_ahead(self) -> None:
         """Draw every marker image now (about 20 ms), while the user takes in the map."""
-        self._drew_ahead = True
         self._markers.fragmentAtlas[self.reachable_marker_styles()]
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):
             return True
-        if event.type() == QEvent.Type.Paint and not self._drew_ahead and not self._ahead_timer.isActive():
-            self._ahead_timer.start()
+        if event.type() == QEvent.Type.Paint and obj is self.plot_widget.viewport():
+            obj.removeEventFilter(self)  # once: its first paint
+            QTimer.singleShot(0, self, self._draw_ahead)
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:
