@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explorer.core.curated import Curated, Event, Problem, read_article
+from explorer.core.store import number_text
 from explorer.core.text import normalise_for_search, strip_glosses_mapped
 
 _SEP = r"\s*(?:—|–|－|-|~|～|至|到)+\s*"
@@ -80,9 +81,7 @@ def uncovered_mentions(cur: Curated, corpus: Path) -> list[Mention]:
     return missing
 
 
-def format_figure_value(v: float) -> str:
-    """A figure's value as an article would print it: ``6000``, ``49.31``."""
-    return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+format_figure_value = number_text  # a figure's value as an article prints it: ``6000``, ``49.31``
 
 
 def citation_supports(ev: Event, span_text: str) -> bool:
