@@ -72,12 +72,14 @@ def source_head(article, lang: str) -> str:  # noqa: ANN001 (a store Article row
 
 
 def supported(store: EventStore) -> bool:
-    """Whether ``store`` is an SQLite database whose SQLite has the JSON functions used here."""
+    """Whether ``store`` is an SQLite database whose SQLite has what the queries here use:
+    the JSON functions and ``AS MATERIALIZED`` common table expressions (SQLite 3.35)."""
     if store.db.backend.name != "sqlite":
         return False
     try:
         with store.db.reading() as conn:
-            conn.execute("SELECT key, value FROM json_each('{\"a\": 1}')").fetchall()
+            conn.execute("WITH one(x) AS MATERIALIZED (SELECT 1) "
+                         "SELECT key, value FROM one, json_each('{\"a\": 1}')").fetchall()
     except Exception:  # any failure means: use the generic path
         return False
     return True

@@ -401,3 +401,34 @@ def test_cli_unknown_zone_lists_closest_and_writes_nothing(db_path, tmp_path):
 def test_cli_unwritable_path_exit_1(db_path, tmp_path):
     r = _cli("export", "--db", str(db_path), "--all", "-o", str(tmp_path / "no" / "x.csv"))
     assert r.returncode == 1 and b"does not exist" in r.stderr and b"Traceback" not in r.stderr
+
+
+def test_an_sqlite_without_materialized_ctes_exports_through_the_generic_path(store, tmp_path, monkeypatch):
+    # SQLite before 3.35 has the JSON functions but not "AS MATERIALIZED": the fast path's
+    # queries would fail there, so the probe must send such a database the generic way.
+    assert export_sql.supported(store)
+    real = store.db.reading
+
+    class OldSqlite:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, *args):
+            if "MATERIALIZED" in sql:
+                raise sqlite3.OperationalError('near "MATERIALIZED": syntax error')
+            return self._conn.execute(sql, *args)
+
+    class Reading:
+        def __enter__(self):
+            self._cm = real()
+            return OldSqlite(self._cm.__enter__())
+
+        def __exit__(self, *exc):
+            return self._cm.__exit__(*exc)
+
+    monkeypatch.setattr(store.db, "reading", Reading)
+    assert not export_sql.supported(store)
+    out = tmp_path / "old.csv"
+    write_csv(store, ExportSpec(), out)
+    monkeypatch.undo()
+    assert out.read_bytes() == _generic_bytes(store, ExportSpec(), tmp_path / "generic.csv", monkeypatch)
