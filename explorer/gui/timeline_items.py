@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui
 from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
 from explorer.gui.palette import CONFLICT, category_colour
 from explorer.gui.static_texts import StaticTexts
+from explorer.gui.timeline_layout import stable_order
 
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
@@ -106,9 +107,8 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, list[int], list[int], list[int]
     is ``order[starts[i]:ends[i]]``, holding ``run_keys[i]``."""
     if not len(keys):
         return np.zeros(0, np.int64), [], [], []
-    small = keys.astype(np.int16 if int(keys.max()) <= 32767 else np.int64)
-    order = np.argsort(small, kind="stable")  # a radix sort on 16-bit integers
-    ranked = small[order]
+    order = stable_order(keys)
+    ranked = keys[order]
     starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
     ends = np.r_[starts[1:], len(order)]
     return order, starts.tolist(), ends.tolist(), ranked[starts].tolist()

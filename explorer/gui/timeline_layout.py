@@ -227,10 +227,7 @@ def _lane_start_order(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: i
         pos = np.flatnonzero(redo[run])
         order[pos] = order[pos[np.lexsort((longest[pos], run[pos]))]]
     del longest, tie, bad
-    by_lane = lane[order]
-    if n_lanes <= np.iinfo(np.uint16).max:
-        by_lane = by_lane.astype(np.uint16)  # numpy radix-sorts 16-bit keys
-    return order[np.argsort(by_lane, kind="stable")]
+    return order[stable_order(lane[order], n_lanes)]
 
 
 def auto_cap(depth: np.ndarray | int, view_rows: float, n_empty: int = 0) -> int:
@@ -340,8 +337,7 @@ def overflow_clusters(lane: np.ndarray, s: np.ndarray, e: np.ndarray, overflow: 
     start[1:] = so[1:] >= reach[:-1]
     cid = np.cumsum(start) - 1
     keep = np.bincount(cid)[cid] > 1
-    _, dense = np.unique(cid[keep], return_inverse=True)
-    out[idx[keep]] = dense
+    out[idx[keep]] = _dense(cid[keep], len(idx))
     return out
 
 
@@ -354,10 +350,7 @@ def _next_start(lane: np.ndarray, sub: np.ndarray, s: np.ndarray) -> np.ndarray:
     out = np.full(len(s), np.inf)
     if len(s):
         key = lane.astype(np.int64) * (MAX_CAP + 2) + sub
-        if key.max() <= np.iinfo(np.uint16).max:
-            o = np.argsort(key.astype(np.uint16), kind="stable")
-        else:
-            o = np.argsort(key, kind="stable")
+        o = stable_order(key)
         same = key[o][1:] == key[o][:-1]
         nx = np.full(len(o), np.inf)
         nx[:-1] = np.where(same, s[o][1:], np.inf)
@@ -384,6 +377,17 @@ def _pile_units(lane: np.ndarray, s: np.ndarray, e: np.ndarray, crowded: np.ndar
     gid = np.cumsum(first) - 1
     in_pile = crowded[lane] & (np.bincount(gid)[gid] > 1)
     return np.where(in_pile, np.flatnonzero(first)[gid], items)
+
+
+def stable_order(keys: np.ndarray, bound: int | None = None) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys (below ``bound``,
+    when known): a radix sort when they fit 16 bits (numpy radix-sorts 16-bit integers),
+    else numpy's merge sort."""
+    if bound is None:
+        bound = int(keys.max()) + 1 if len(keys) else 0
+    if bound <= np.iinfo(np.uint16).max + 1:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
 
 
 def _dense(values: np.ndarray, bound: int) -> np.ndarray:

@@ -431,7 +431,7 @@ class TimelineView(QtWidgets.QWidget):
         lay = self._layout
         if initiator is not self and lay.n:
             (x0, x1), _ = self._vb.viewRange()
-            if not ((lay.x1 >= x0) & (lay.x0 <= x1)).any():  # nothing left in view
+            if not lay.in_lanes_visible(x0, x1).any():  # nothing left in view
                 self.fit_all()
 
     def _on_selection_changed(self, selection, initiator) -> None:
