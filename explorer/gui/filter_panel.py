@@ -282,7 +282,6 @@ class FilterPanel(QWidget):
         self._chip_target: dict[QToolButton, tuple] = {}  # chip -> the (field, value) a click removes
         self._spare_chips: list[QToolButton] = []  # hidden chips, reused before new ones are made
         self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
-        self._shown_zones: frozenset[str] = frozenset()
         self._ready = False  # item edits while building must not reach the shared state
         self._build()
         self._populate()
@@ -520,9 +519,9 @@ class FilterPanel(QWidget):
     def _on_term_checked(self, field: str, item: QTreeWidgetItem, column: int) -> None:
         if column != 0 or not self._ready:
             return
-        items = self._category_items if field == "categories" else self._storyline_items
-        checked = self._term_rows[field].read_checked()
-        kept = {k for k in getattr(self.session.filters, field) if k not in items}
+        rows = self._term_rows[field]
+        checked = rows.read_checked()
+        kept = {k for k in getattr(self.session.filters, field) if k not in rows.items}
         self._set_state(**{field: checked | kept})
 
     def _remove_filter(self, field: str, value: object = None) -> None:
@@ -571,18 +570,16 @@ class FilterPanel(QWidget):
         return self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def _update_zone_rows(self, initiator: object) -> None:
-        zones = self.session.filters.zones
-        self._zone_rows.show(self.session.zone_counts()[1], zones)
+        before = self._zone_rows.checked
+        self._zone_rows.show(self.session.zone_counts()[1], self.session.filters.zones)
         if initiator is not self:  # e.g. a map click: show the newly checked zones
-            for zid in zones - self._shown_zones:
-                item = self._zone_items.get(zid)
-                parent = item.parent() if item else None
+            for zid in self._zone_rows.checked - before:
+                item = self._zone_items[zid]
+                parent = item.parent()
                 while parent is not None:
                     parent.setExpanded(True)
                     parent = parent.parent()
-                if item is not None:
-                    self.zone_tree.scrollToItem(item)
-        self._shown_zones = zones
+                self.zone_tree.scrollToItem(item)
 
     def _update_summary(self) -> None:
         total, shown = self.store.n, len(self.session.rows)
