@@ -21,6 +21,7 @@ from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to
 from explorer.core.paths import resource
 from explorer.gui import palette
 from explorer.gui.map_labels import MapLabel, MapLabelLayer
+from explorer.gui.map_markers import MarkerLayer
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -329,25 +330,29 @@ class MapView(QWidget):
             self._neighbours.append((lab, t))
 
     def _build_zone_items(self) -> None:
-        common = dict(pxMode=True, hoverable=True, tip=self._tooltip, antialias=True)
+        st = self._styles
         self._halo = pg.ScatterPlotItem(pxMode=True, antialias=True)
         self._halo.setZValue(10)
-        self._markers = pg.ScatterPlotItem(hoverPen=pg.mkPen("#000000", width=2), **common)
+        self._markers = MarkerLayer(list(zip(self._marker_pens, self._marker_brushes, strict=True)),
+                                    hover_pen=pg.mkPen("#000000", width=2), tip=self._tooltip)
         self._markers.setZValue(20)
-        self._seats = pg.ScatterPlotItem(**common)
+        self._seats = MarkerLayer([(st["seat_pen"], st["seat_brush"]), (st["seat_sel_pen"], st["seat_brush"])],
+                                  tip=self._tooltip)
         self._seats.setZValue(25)
-        self._edge = pg.ScatterPlotItem(**common)
+        self._edge = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tooltip, antialias=True)
         self._edge.setZValue(25)
         self._leaders = pg.PlotCurveItem(connect="finite", pen=pg.mkPen("#78909C", width=0.8), antialias=True)
         self._leaders.setZValue(28)
         self._label_layer = MapLabelLayer(self._styles["label_fill"])
         self._label_layer.setZValue(30)
         x0, y0, x1, y1 = self.basemap.extent
-        self._label_layer.set_extent(QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4))  # the view's limits
+        for layer in (self._markers, self._seats, self._label_layer):
+            layer.set_extent(QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4))  # the view's limits
         for item in (self._halo, self._markers, self._seats, self._edge, self._leaders, self._label_layer):
             self._vb.addItem(item, ignoreBounds=True)
-        for item in (self._markers, self._seats, self._edge):
-            item.sigClicked.connect(self._on_clicked)
+        for layer in (self._markers, self._seats):
+            layer.sigClicked.connect(lambda _layer, payload, _ev: self._toggle_zone(int(payload[0])))
+        self._edge.sigClicked.connect(lambda _item, points, _ev: self._toggle_zone(int(points[0].data())))
         self._cities = [z.index for z in self.store.zones if z.kind == "prefecture-city" and not self._outside[z.index]]
         self._arrow = _arrow_path()
 
@@ -391,20 +396,16 @@ class MapView(QWidget):
         self._sizes = dict(zip(shown.tolist(), sizes, strict=True))
         styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
-            rank = np.argsort(-np.array(sizes, float), kind="stable")  # small markers drawn last, on top
-            order, styles = shown[rank].tolist(), styles[rank].tolist()
-            self._markers.setData(pos=self._pos[order] if order else np.empty((0, 2)),
-                                  size=[self._sizes[i] for i in order], symbol=[self._symbols[i] for i in order],
-                                  pen=[self._marker_pens[k] for k in styles],
-                                  brush=[self._marker_brushes[k] for k in styles], data=order)
-        seats = self._sel[self._cities].tolist()
-        if self._changed("seats", tuple(seats)):
-            st = self._styles
-            self._seats.setData(
-                pos=self._pos[self._cities] if self._cities else np.empty((0, 2)),
-                size=[10 if sel else 7 for sel in seats],
-                pen=[st["seat_sel_pen"] if sel else st["seat_pen"] for sel in seats],
-                brush=st["seat_brush"], data=self._cities)
+            size = np.array(sizes, float)
+            rank = np.argsort(-size, kind="stable")  # small markers drawn last, on top
+            order = shown[rank]
+            self._markers.set_markers(self._pos[order, 0], self._pos[order, 1], size[rank],
+                                      [self._symbols[i] for i in order.tolist()], styles[rank], order)
+        seats = self._sel[self._cities]
+        if self._changed("seats", seats.tobytes()):
+            pos = self._pos[self._cities].reshape(-1, 2)
+            self._seats.set_markers(pos[:, 0], pos[:, 1], np.where(seats, 10.0, 7.0), ["o"] * len(seats),
+                                    seats.astype(np.int64), self._cities)
         self._sync_labels()
         self.relayout_labels()
         self._update_halo()
@@ -599,9 +600,9 @@ class MapView(QWidget):
             self._label_layer.set_labels(labels)
 
     # ------------------------------------------------------------------ interaction
-    def _on_clicked(self, item, points, ev) -> None:
-        if len(points):
-            self.session.state.toggle_zone(self.store.zones[int(points[0].data())].id, self)
+    def _toggle_zone(self, zi: int) -> None:
+        """A click on a place's marker: add it to the zone filter, or take it out."""
+        self.session.state.toggle_zone(self.store.zones[zi].id, self)
 
     def _kind_name(self, kind: str) -> str:
         names = {

@@ -93,7 +93,7 @@ def _thin_brush(pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QBrush:
     return got
 
 
-def _row_pointers(array: np.ndarray, klass: type):
+def row_pointers(array: np.ndarray, klass: type):
     """``row -> pointer to a klass`` at that row of ``array`` (C-contiguous doubles whose
     rows are laid out as ``klass``): Qt's array-and-count drawing calls can then draw any
     run of rows without a copy."""
@@ -120,7 +120,7 @@ def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
     return [(k, order[a:b]) for a, b, k in zip(starts, ends, keys, strict=True)]
 
 
-class _ReportsClicks:
+class ReportsClicks:
     """A left click on what ``_hits(pos)`` finds emits ``sigClicked(item, payload, event)``,
     the payload nearest first; a click on nothing is left to the items below."""
 
@@ -133,7 +133,7 @@ class _ReportsClicks:
         self.sigClicked.emit(self, hit, ev)
 
 
-class EventBarItem(_ReportsClicks, pg.BarGraphItem):
+class EventBarItem(ReportsClicks, pg.BarGraphItem):
     """Bars whose clicks report the payload of the bar under the mouse.
 
     ``sigClicked(item, payload, event)`` mirrors ``ScatterPlotItem.sigClicked``;
@@ -164,7 +164,7 @@ class EventBarItem(_ReportsClicks, pg.BarGraphItem):
         scale = abs(p.transform().m11())
         if self._styled is None or self._styled_scale != scale:
             self._styled = self._batches(scale)  # new bars, or zoomed: other bars may be thin
-        at = _row_pointers(self._batch_rects, QtCore.QRectF)  # a row is a QRectF: x, y, width, height
+        at = row_pointers(self._batch_rects, QtCore.QRectF)  # a row is a QRectF: x, y, width, height
         for pen, brush, first, count in self._styled:
             p.setPen(pen)
             p.setBrush(brush)
@@ -301,7 +301,7 @@ class DeviceLayer(pg.GraphicsObject):
         return dx / s, dy / s
 
 
-class EventPointItem(_ReportsClicks, DeviceLayer):
+class EventPointItem(ReportsClicks, DeviceLayer):
     """Day events: a round marker of ``MARKER_PX`` pixels per event, whatever the zoom.
 
     Each style's marker is drawn once into a pixmap; a paint stamps it at every point of
@@ -382,7 +382,7 @@ class EventPointItem(_ReportsClicks, DeviceLayer):
             f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
             draws.append((stamp, first, len(idx)))
             first += len(idx)
-        at = _row_pointers(frags, QtGui.QPainter.PixmapFragment)
+        at = row_pointers(frags, QtGui.QPainter.PixmapFragment)
         for stamp, first, count in draws:
             p.drawPixmapFragments(at(first), count, stamp)
         p.restore()

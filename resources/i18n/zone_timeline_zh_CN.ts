@@ -708,6 +708,15 @@
     </message>
 </context>
 <context>
+    <name>MarkerLayer</name>
+    <message numerus="yes">
+        <source>(%n more)</source>
+        <translation>
+            <numerusform>（另有 %n 处）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TimelineToolbar</name>
     <message>
         <source>Fit all</source>

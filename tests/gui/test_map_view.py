@@ -7,8 +7,9 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from explorer.core.database import open_database
 from explorer.core.paths import resource
@@ -54,15 +55,16 @@ def click_zone(qtbot, view, zone_id):
     qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pt.x(), pt.y()))
 
 
-def loneliest_marker(view) -> str:
-    """A zone whose marker lies farthest from every other marker (so a click hits only it)."""
+def loneliest_marker(view, kind: str | None = None) -> str:
+    """A zone (of ``kind``, if given) whose marker lies farthest from every other marker
+    (so a click hits only it)."""
     ids = [z for z in view.marker_zone_ids() if view.store.zones[view.store.zone_index[z]].kind != "outside"]
     pts = {z: view._screen_pos(z) for z in ids}
 
     def gap(z):
         return min(((pts[z] - pts[o]).manhattanLength() for o in ids if o != z), default=1e9)
 
-    return max(ids, key=gap)
+    return max((z for z in ids if kind in (None, view.store.zones[view.store.zone_index[z]].kind)), key=gap)
 
 
 def expected_sizes(session) -> dict[str, float]:
@@ -218,6 +220,49 @@ def test_tooltip_names_kind_path_and_count(view, session):
     assert "Development zone" in tip
     assert store.zones[zone.parent].name_zh in tip
     assert f"{own} event" in tip
+
+
+def hover(qtbot, widget, pos: QPoint) -> None:
+    """The mouse moves to ``pos`` over ``widget``, no button pressed (QTest moves the
+    cursor instead, which the offscreen platform ignores)."""
+    qtbot.wait(2 * 1000 // pg.getConfigOption("mouseRateLimit"))  # pyqtgraph drops moves closer than this
+    QApplication.sendEvent(widget, QMouseEvent(QEvent.Type.MouseMove, QPointF(pos), QPointF(widget.mapToGlobal(pos)),
+                                               Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                                               Qt.KeyboardModifier.NoModifier))
+
+
+def test_hovering_a_marker_shows_its_tooltip_and_outlines_it(view, qtbot):
+    target = loneliest_marker(view)
+    pt = view.plot_widget.mapFromScene(view._screen_pos(target))
+    vp = view.plot_widget.viewport()
+    hover(qtbot, vp, QPoint(5, 5))  # on no marker
+    plain = vp.grab().toImage()
+    hover(qtbot, vp, QPoint(pt.x(), pt.y()))
+    assert view._vb.toolTip() == view.zone_tooltip(target)
+    assert vp.grab().toImage() != plain  # the marker under the mouse is outlined
+    hover(qtbot, vp, QPoint(5, 5))
+    assert view._vb.toolTip() == ""
+    assert vp.grab().toImage() == plain
+
+
+def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path):
+    # An export twice the view's width draws markers twice as large (as vectors, not
+    # the screen's images blown up).
+    from explorer.gui.image_export import export_plot
+
+    target = loneliest_marker(view, "development-zone")  # a round marker, with no city seat on it
+    size = view.marker_sizes()[target]
+    scale = 2
+    png = export_plot(view.plot_widget, tmp_path / "map.png", scale * view.plot_widget.viewport().width())
+    img = QImage(str(png))
+    centre = view._screen_pos(target) * scale
+
+    def blue(dx):
+        c = img.pixelColor(round(centre.x() + dx), round(centre.y()))
+        return c.blue() > c.red() + 60
+
+    assert blue(0) and blue(0.7 * size)  # 0.7 of a diameter out: inside only at twice the size
+    assert not blue(1.6 * size)
 
 
 def test_language_switch_relabels(view, session):

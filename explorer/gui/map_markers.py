@@ -1,0 +1,170 @@
+"""Zone markers on the map: one item stamps every marker from one image atlas.
+
+The map's markers were a pyqtgraph ``ScatterPlotItem``, whose ``setData`` rebuilds a
+record per spot and maps every spot's pen and brush in Python: about 1 ms per filter
+change for the map's places, plus its paint.  Here a marker is a row of arrays and a
+style code, and a paint stamps them all with one ``drawPixmapFragments`` call, from
+pyqtgraph's own :class:`SymbolAtlas` (so each marker image is exactly the one the
+``ScatterPlotItem`` drew).  Hover and click behave as the ``ScatterPlotItem``'s did.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas, drawSymbol
+from PySide6 import QtCore, QtGui
+
+from explorer.gui.timeline_items import DeviceLayer, ReportsClicks, row_pointers
+
+TIP_CUTOFF = 3  # tooltips of this many markers under the mouse at most, topmost first
+
+
+class MarkerLayer(ReportsClicks, DeviceLayer):
+    """Markers of a fixed pixel size at map positions, later ones drawn on top.
+
+    Parameters
+    ----------
+    styles
+        ``(pen, brush)`` per style code.
+    hover_pen
+        The pen of the markers under the mouse (``None``: unchanged on hover).
+    tip
+        ``tip(data=payload) -> str``: the tooltip of a marker.
+
+    ``sigClicked(item, payload, event)``: the payload of the markers under a left click,
+    topmost first.
+    """
+
+    sigClicked = QtCore.Signal(object, object, object)
+
+    def __init__(self, styles: Sequence[tuple[QtGui.QPen, QtGui.QBrush]], hover_pen: QtGui.QPen | None = None,
+                 tip: Callable[..., str] | None = None):
+        super().__init__()
+        self.styles = list(styles)
+        self.hover_pen = hover_pen
+        self.tip = tip
+        self.fragmentAtlas = SymbolAtlas()  # (the name pyqtgraph's items give theirs)
+        # Outline width per style, in whole pixels: a marker's image is its symbol plus this.
+        self._pen_px = np.array([max(math.ceil(pen.widthF()), 1) for pen, _ in self.styles], np.float64)
+        self._x = self._y = self._size = np.zeros(0)
+        self._symbol: list = []
+        self._style = np.zeros(0, np.int64)
+        self._payload = np.zeros(0, np.int64)
+        self._hovered = np.zeros(0, bool)
+        self._src: np.ndarray | None = None  # per marker: its image in the atlas (x, y, w, h), made at paint
+        self._rects: dict[tuple, tuple] = {}  # (symbol, size, style, hovered) -> its image in the atlas
+        self._tip_cleared = True
+
+    def set_markers(self, x, y, size, symbol: list, style, payload) -> None:
+        """One marker per entry: position (data coordinates), diameter (pixels), symbol
+        (a pyqtgraph symbol name), style code and payload."""
+        self._x, self._y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        self._size = np.asarray(size, np.float64)
+        self._symbol = list(symbol)
+        self._style = np.asarray(style, np.int64)
+        self._payload = np.asarray(payload, np.int64)
+        self._hovered = np.zeros(len(self._x), bool)
+        self._src = None
+        self.update()
+
+    @property
+    def payload(self) -> np.ndarray:
+        return self._payload
+
+    @property
+    def data(self) -> np.ndarray:
+        """The markers as pyqtgraph's ``ScatterPlotItem.data`` holds its spots (x, y, size,
+        symbol, pen, brush, data), in drawing order: what the map shows, for inspection."""
+        out = np.empty(len(self._x), dtype=[("x", float), ("y", float), ("size", float), ("symbol", object),
+                                            ("pen", object), ("brush", object), ("data", object)])
+        out["x"], out["y"], out["size"] = self._x, self._y, self._size
+        out["symbol"] = self._symbol
+        out["pen"] = [self.styles[k][0] for k in self._style.tolist()]
+        out["brush"] = [self.styles[k][1] for k in self._style.tolist()]
+        out["data"] = self._payload.tolist()
+        return out
+
+    # ------------------------------------------------------------------ drawing
+    def _sources(self, dpr: float) -> np.ndarray:
+        """Each marker's image in the atlas, drawn into it the first time a style is met."""
+        atlas = self.fragmentAtlas
+        if atlas.devicePixelRatio() != dpr:  # a screen of another pixel ratio: draw them all again
+            atlas.setDevicePixelRatio(dpr)
+            atlas.clear()
+            self._rects.clear()
+            self._src = None
+        if self._src is None:
+            keys = list(zip(self._symbol, self._size.tolist(), self._style.tolist(), self._hovered.tolist(),
+                            strict=True))
+            missing = [k for k in dict.fromkeys(keys) if k not in self._rects]
+            if missing:
+                coords = atlas[[self._atlas_style(*k) for k in missing]]
+                self._rects.update(zip(missing, coords, strict=True))
+            self._src = np.array([self._rects[k] for k in keys], np.float64).reshape(-1, 4)
+        return self._src
+
+    def _atlas_style(self, symbol: str, size: float, style: int, hovered: bool) -> tuple:
+        pen, brush = self.styles[style]
+        return symbol, size, self.hover_pen if hovered and self.hover_pen is not None else pen, brush
+
+    def paint(self, p, *args):
+        n = len(self._x)
+        if not n:
+            return
+        p.save()
+        x, y = self._in_pixels(p, self._x, self._y)
+        if self._exportOpts:  # an image export, maybe larger than the screen: vector symbols
+            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+            scale = p.transform()
+            for k in range(n):
+                pen, brush = self.styles[int(self._style[k])]
+                p.setTransform(scale)
+                p.translate(float(x[k]), float(y[k]))
+                drawSymbol(p, self._symbol[k], float(self._size[k]), pen, brush)
+            p.restore()
+            return
+        widget = args[1] if len(args) > 1 else None
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        src = self._sources(dpr)
+        frags = np.empty((n, 10))
+        frags[:, 0], frags[:, 1] = x, y  # centre
+        frags[:, 2:6] = src  # source rectangle in the atlas
+        frags[:, 6:8] = 1.0 / dpr  # the atlas is drawn at the device's pixel ratio
+        frags[:, 8], frags[:, 9] = 0.0, 1.0  # rotation, opacity
+        p.drawPixmapFragments(row_pointers(frags, QtGui.QPainter.PixmapFragment)(0), n, self.fragmentAtlas.pixmap)
+        p.restore()
+
+    # ------------------------------------------------------------------ mouse
+    def _mask_at(self, pos: QtCore.QPointF) -> np.ndarray:
+        """Which markers' images cover ``pos`` (data coordinates)."""
+        px, py = self.pixelVectors()
+        if px is None or py is None or not len(self._x):
+            return np.zeros(len(self._x), bool)
+        half = (self._size + self._pen_px[self._style]) / 2  # half the image, as the ScatterPlotItem tested
+        return (np.abs(self._x - pos.x()) < half * px.length()) & (np.abs(self._y - pos.y()) < half * py.length())
+
+    def _hits(self, pos: QtCore.QPointF) -> np.ndarray:
+        return self._payload[np.flatnonzero(self._mask_at(pos))[::-1]]
+
+    def hoverEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        new = np.zeros(len(self._x), bool) if ev.exit else self._mask_at(ev.pos())
+        if self.hover_pen is not None and not np.array_equal(new, self._hovered):
+            self._hovered = new
+            self._src = None
+            self.update()
+        vb = self.getViewBox()
+        if vb is None or self.tip is None:
+            return
+        hits = self._payload[np.flatnonzero(new)[::-1]].tolist()
+        if hits:
+            tips = [self.tip(data=d) for d in hits[:TIP_CUTOFF]]
+            if len(hits) > TIP_CUTOFF:
+                tips.append(self.tr("(%n more)", "", len(hits) - TIP_CUTOFF))
+            vb.setToolTip("\n\n".join(tips))
+            self._tip_cleared = False
+        elif not self._tip_cleared:
+            vb.setToolTip("")
+            self._tip_cleared = True
