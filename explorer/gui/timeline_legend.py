@@ -12,6 +12,7 @@ from explorer.gui.timeline_items import OVERFLOW_COLOUR
 SWATCH_W, SWATCH_H = 16, 10
 GAP = 14  # between entries
 ROW_GAP = 4
+BLEED = 4  # pixels a mark may reach beyond its entry's box (a pile's card is raised 3 px)
 
 
 @dataclass
@@ -48,12 +49,20 @@ class TimelineLegend(QtWidgets.QWidget):
     def set_entries(self, entries: list[LegendEntry]) -> None:
         if entries == self._entries:
             return
-        relabelled = [e.text for e in entries] != [e.text for e in self._entries]
+        before = self._entries
+        relabelled = [e.text for e in entries] != [e.text for e in before]
         self._entries = entries
         self._laid_out = None
-        if relabelled:  # only new texts can change the height; a dimmed entry just repaints
+        if relabelled:  # only new texts can change the height
             self.updateGeometry()
-        self.update()
+            self.update()
+            return
+        # The same texts in the same places: repaint only the entries that changed (a
+        # category dimmed or back), not the whole legend, at every filter change.
+        changed = {id(e) for e, old in zip(entries, before, strict=True) if e != old}
+        for rect, e in self._layout(self.width()):
+            if id(e) in changed:
+                self.update(rect.toAlignedRect().adjusted(-BLEED, -BLEED, BLEED, BLEED))
 
     def entries(self) -> list[LegendEntry]:
         return list(self._entries)
@@ -117,7 +126,10 @@ class TimelineLegend(QtWidgets.QWidget):
     def paintEvent(self, ev):  # noqa: N802 (Qt API)
         p = QtGui.QPainter(self)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        dirty = QtCore.QRectF(ev.rect()).adjusted(-BLEED, -BLEED, BLEED, BLEED)
         for rect, e in self._layout(self.width()):
+            if not rect.intersects(dirty):
+                continue
             sw = QtCore.QRectF(rect.left(), rect.center().y() - SWATCH_H / 2, SWATCH_W, SWATCH_H)
             self._mark(p, sw, e)
             p.setPen(QtGui.QColor("#9AA0A6" if e.dimmed else "#1F2328"))

@@ -823,6 +823,39 @@ def test_legend_dims_absent_categories_and_keeps_its_height(view, session, store
     assert view.legend.height() > height
 
 
+def test_a_dimmed_legend_entry_repaints_only_itself_and_shows_as_a_fresh_legend(qtbot):
+    from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
+
+    def entries(dim):
+        return [LegendEntry("fill", f"类别{k}", colour, dimmed=k in dim)
+                for k, colour in enumerate(("#0072B2", "#E69F00", "#009E73", "#CC79A7"))] + \
+            [LegendEntry("break"), LegendEntry("pile", "同一日期"), LegendEntry("badge", "有争议")]
+
+    legend = on_screen(qtbot, TimelineLegend(), (600, 40))
+    legend.set_entries(entries(set()))
+    qtbot.wait(20)
+    painted = []
+
+    class Spy(QtCore.QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QtCore.QEvent.Type.Paint:
+                painted.append(ev.region().boundingRect())
+            return False
+
+    spy = Spy()
+    legend.installEventFilter(spy)
+    legend.set_entries(entries({2}))
+    qtbot.waitUntil(lambda: bool(painted))
+    box = next(r for r, e in legend._layout(legend.width()) if e.text == "类别2").toAlignedRect()
+    assert all(r.contains(box) and r.width() < legend.width() / 3 for r in painted)  # that entry only
+    # What the screen shows (the window's backing store) is what a new legend draws.
+    shown = QtWidgets.QApplication.primaryScreen().grabWindow(legend.winId()).toImage()
+    fresh = on_screen(qtbot, TimelineLegend(), (600, 40))
+    fresh.set_entries(entries({2}))
+    assert shown.convertToFormat(QtGui.QImage.Format.Format_RGB32) == \
+        fresh.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
+
+
 def test_a_filter_change_refreshes_the_timeline_once(view, session, store, monkeypatch):
     # The lane labels' column keeps its width (sized for every lane the mode can show), so
     # the plot is not resized and refreshed again after the change.
