@@ -10,6 +10,7 @@ pyqtgraph's own :class:`SymbolAtlas` (so each marker image is exactly the one th
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -20,6 +21,19 @@ from PySide6 import QtCore, QtGui
 from explorer.gui.timeline_items import DeviceLayer, ReportsClicks, row_pointers
 
 TIP_CUTOFF = 3  # tooltips of this many markers under the mouse at most, topmost first
+ATLAS_MAX = 1000  # images kept beyond those in use before the atlas is drawn afresh (as pyqtgraph does)
+_symbol_keys = itertools.count()
+
+
+def _symbol_key(symbol) -> object:  # noqa: ANN001 (a symbol name or a QPainterPath)
+    """A key for a symbol: its name, or a number given to a path the first time it is met
+    (a path's ``id`` could be reused by a new path once the old one is gone)."""
+    if isinstance(symbol, str):
+        return symbol
+    key = getattr(symbol, "_marker_key", None)
+    if key is None:
+        key = symbol._marker_key = next(_symbol_keys)
+    return key
 
 
 class MarkerLayer(ReportsClicks, DeviceLayer):
@@ -60,7 +74,7 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
 
     def set_markers(self, x, y, size, symbol: list, style, payload) -> None:
         """One marker per entry: position (data coordinates), diameter (pixels), symbol
-        (a pyqtgraph symbol name), style code and payload."""
+        (a pyqtgraph symbol name, or a QPainterPath of unit size), style code and payload."""
         self._x, self._y = np.asarray(x, np.float64), np.asarray(y, np.float64)
         self._size = np.asarray(size, np.float64)
         self._symbol = list(symbol)
@@ -97,18 +111,25 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
             self._rects.clear()
             self._src = None
         if self._src is None:
-            keys = list(zip(self._symbol, self._size.tolist(), self._style.tolist(), self._hovered.tolist(),
-                            strict=True))
-            missing = [k for k in dict.fromkeys(keys) if k not in self._rects]
+            if len(atlas) > ATLAS_MAX and len(atlas) > 4 * len(self._x):  # e.g. edge arrows of many past pans
+                atlas.clear()
+                self._rects.clear()
+            keys = list(zip(map(_symbol_key, self._symbol), self._size.tolist(), self._style.tolist(),
+                            self._hovered.tolist(), strict=True))
+            first = dict(zip(keys, range(len(keys)), strict=True))  # (the last index of each key will do)
+            missing = [k for k in first if k not in self._rects]
             if missing:
-                coords = atlas[[self._atlas_style(*k) for k in missing]]
+                coords = atlas[[self._atlas_style(first[k]) for k in missing]]
                 self._rects.update(zip(missing, coords, strict=True))
             self._src = np.array([self._rects[k] for k in keys], np.float64).reshape(-1, 4)
         return self._src
 
-    def _atlas_style(self, symbol: str, size: float, style: int, hovered: bool) -> tuple:
-        pen, brush = self.styles[style]
-        return symbol, size, self.hover_pen if hovered and self.hover_pen is not None else pen, brush
+    def _atlas_style(self, k: int) -> tuple:
+        """Marker ``k``'s (symbol, size, pen, brush), as the atlas draws it."""
+        pen, brush = self.styles[int(self._style[k])]
+        if self._hovered[k] and self.hover_pen is not None:
+            pen = self.hover_pen
+        return self._symbol[k], float(self._size[k]), pen, brush
 
     def paint(self, p, *args):
         n = len(self._x)

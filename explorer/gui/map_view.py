@@ -339,20 +339,20 @@ class MapView(QWidget):
         self._seats = MarkerLayer([(st["seat_pen"], st["seat_brush"]), (st["seat_sel_pen"], st["seat_brush"])],
                                   tip=self._tooltip)
         self._seats.setZValue(25)
-        self._edge = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tooltip, antialias=True)
+        self._edge = MarkerLayer([(st["edge_pen"], st["brush"]), (st["edge_pen"], st["edge_faded_brush"]),
+                                  (st["edge_sel_pen"], st["sel_brush"])], tip=self._tooltip)
         self._edge.setZValue(25)
         self._leaders = pg.PlotCurveItem(connect="finite", pen=pg.mkPen("#78909C", width=0.8), antialias=True)
         self._leaders.setZValue(28)
         self._label_layer = MapLabelLayer(self._styles["label_fill"])
         self._label_layer.setZValue(30)
         x0, y0, x1, y1 = self.basemap.extent
-        for layer in (self._markers, self._seats, self._label_layer):
+        for layer in (self._markers, self._seats, self._edge, self._label_layer):
             layer.set_extent(QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4))  # the view's limits
         for item in (self._halo, self._markers, self._seats, self._edge, self._leaders, self._label_layer):
             self._vb.addItem(item, ignoreBounds=True)
-        for layer in (self._markers, self._seats):
+        for layer in (self._markers, self._seats, self._edge):
             layer.sigClicked.connect(lambda _layer, payload, _ev: self._toggle_zone(int(payload[0])))
-        self._edge.sigClicked.connect(lambda _item, points, _ev: self._toggle_zone(int(points[0].data())))
         self._cities = [z.index for z in self.store.zones if z.kind == "prefecture-city" and not self._outside[z.index]]
         self._arrow = _arrow_path()
 
@@ -476,7 +476,7 @@ class MapView(QWidget):
             return
         if not outside:
             self._edge_points = []
-            self._edge.setData([])
+            self._edge.set_markers([], [], [], [], [], [])
             return
         sx, sy, _, _, vx0, vx1, vy0, vy1 = view
         ix, iy = EDGE_INSET_PX / abs(sx or 1), EDGE_INSET_PX / abs(sy or 1)
@@ -484,8 +484,7 @@ class MapView(QWidget):
         box = (max(vx0, x0) + ix, max(vy0, y0) + iy, min(vx1, x1) - ix, min(vy1, y1) - iy)
         if box[0] >= box[2] or box[1] >= box[3]:
             box = (vx0 + ix, vy0 + iy, vx1 - ix, vy1 - iy)
-        st = self._styles
-        points, symbols, pens, brushes = [], [], [], []
+        points, symbols, styles = [], [], []
         arrows: dict[float, QPainterPath] = {}  # only this redraw's angles: a pan makes new ones every frame
         for i, sel in zip(outside, chosen, strict=True):
             lon, lat, angle = pin_to_box(float(self._pos[i, 0]), float(self._pos[i, 1]), box, self._ratio)
@@ -494,12 +493,11 @@ class MapView(QWidget):
             if angle not in arrows:
                 arrows[angle] = self._arrows.get(angle) or QTransform().rotate(-angle).map(self._arrow)
             symbols.append(arrows[angle])
-            pens.append(st["edge_sel_pen"] if sel else st["edge_pen"])
-            brushes.append(st["sel_brush"] if sel else st["brush"] if self._own[i] else st["edge_faded_brush"])
+            styles.append(2 if sel else 0 if self._own[i] else 1)  # as the edge layer's styles
         self._arrows = arrows
         self._edge_points = points
-        self._edge.setData(pos=[(lon, lat) for _, lon, lat, _ in points], symbol=symbols,
-                           size=[size for *_, size in points], pen=pens, brush=brushes, data=outside)
+        self._edge.set_markers([p[1] for p in points], [p[2] for p in points], [p[3] for p in points], symbols,
+                               styles, outside)
         self._update_halo()  # the active event's place may be one of these pins, now moved
 
     def _update_scale(self, view: tuple) -> None:

@@ -7,8 +7,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent, QPainterPath, QTransform
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.database import open_database
@@ -263,6 +263,29 @@ def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path):
 
     assert blue(0) and blue(0.7 * size)  # 0.7 of a diameter out: inside only at twice the size
     assert not blue(1.6 * size)
+
+
+def test_a_marker_atlas_is_drawn_afresh_when_old_images_pile_up(qtbot):
+    # An arrow pinned to the edge takes a new angle at every pan: the images of past
+    # angles are let go once they outnumber those in use, as pyqtgraph's own items do.
+    from explorer.gui.map_markers import ATLAS_MAX, MarkerLayer
+
+    view = pg.GraphicsView()
+    box = pg.ViewBox()
+    view.setCentralItem(box)
+    layer = MarkerLayer([(pg.mkPen("#000000"), pg.mkBrush("#FF0000"))])
+    layer.set_extent(QRectF(-1, -1, 2, 2))
+    box.addItem(layer)
+    on_screen(qtbot, view, (120, 120))
+    arrow = QPainterPath()
+    arrow.addRect(-0.5, -0.1, 1, 0.2)
+    sizes = []
+    for k in range(ATLAS_MAX + 50):
+        layer.set_markers([0.0], [0.0], [16.0], [QTransform().rotate(k * 0.3).map(arrow)], [0], [7])
+        QApplication.processEvents()  # the scene paints
+        sizes.append(len(layer.fragmentAtlas))
+    assert max(sizes) == ATLAS_MAX + 1  # then drawn afresh with only the image in use
+    assert sizes[-1] < 60
 
 
 def test_language_switch_relabels(view, session):
