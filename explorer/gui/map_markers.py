@@ -21,13 +21,16 @@ from PySide6 import QtCore, QtGui
 from explorer.gui.timeline_items import DeviceLayer, ReportsClicks, row_pointers
 
 TIP_CUTOFF = 3  # tooltips of this many markers under the mouse at most, topmost first
-ATLAS_MAX = 1000  # images kept beyond those in use before the atlas is drawn afresh (as pyqtgraph does)
+# An atlas holding more images than this, and four times as many as there are markers, is
+# drawn afresh with only the images in use (pyqtgraph's own rule for its items).
+ATLAS_MAX = 1000
 _symbol_keys = itertools.count()
 
 
 def _symbol_key(symbol) -> object:  # noqa: ANN001 (a symbol name or a QPainterPath)
     """A key for a symbol: its name, or a number given to a path the first time it is met
-    (a path's ``id`` could be reused by a new path once the old one is gone)."""
+    (a path's ``id`` could be reused by a new path once the old one is gone).  The atlas
+    numbers paths the same way, but in a private method."""
     if isinstance(symbol, str):
         return symbol
     key = getattr(symbol, "_marker_key", None)
@@ -85,10 +88,6 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         self.update()
 
     @property
-    def payload(self) -> np.ndarray:
-        return self._payload
-
-    @property
     def data(self) -> np.ndarray:
         """The markers as pyqtgraph's ``ScatterPlotItem.data`` holds its spots (x, y, size,
         symbol, pen, brush, data), in drawing order: what the map shows, for inspection."""
@@ -116,10 +115,10 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
                 self._rects.clear()
             keys = list(zip(map(_symbol_key, self._symbol), self._size.tolist(), self._style.tolist(),
                             self._hovered.tolist(), strict=True))
-            first = dict(zip(keys, range(len(keys)), strict=True))  # (the last index of each key will do)
-            missing = [k for k in first if k not in self._rects]
+            sample = dict(zip(keys, range(len(keys)), strict=True))  # a marker of each key (its last)
+            missing = [k for k in sample if k not in self._rects]
             if missing:
-                coords = atlas[[self._atlas_style(first[k]) for k in missing]]
+                coords = atlas[[self._atlas_style(sample[k]) for k in missing]]
                 self._rects.update(zip(missing, coords, strict=True))
             self._src = np.array([self._rects[k] for k in keys], np.float64).reshape(-1, 4)
         return self._src
@@ -138,23 +137,21 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         p.save()
         x, y = self._in_pixels(p, self._x, self._y)
         if self._exportOpts:  # an image export, maybe larger than the screen: vector symbols
-            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-            scale = p.transform()
+            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, self._exportOpts.get("antialias", True))
+            base = p.transform()
             for k in range(n):
                 pen, brush = self.styles[int(self._style[k])]
-                p.setTransform(scale)
+                p.setTransform(base)
                 p.translate(float(x[k]), float(y[k]))
                 drawSymbol(p, self._symbol[k], float(self._size[k]), pen, brush)
             p.restore()
             return
+        # The atlas is drawn at the screen's pixel ratio; a paint with no widget (a scene
+        # rendered into an image) keeps it, as pyqtgraph's items do.
         widget = args[1] if len(args) > 1 else None
-        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        dpr = widget.devicePixelRatioF() if widget is not None else self.fragmentAtlas.devicePixelRatio()
         src = self._sources(dpr)
-        frags = np.empty((n, 10))
-        frags[:, 0], frags[:, 1] = x, y  # centre
-        frags[:, 2:6] = src  # source rectangle in the atlas
-        frags[:, 6:8] = 1.0 / dpr  # the atlas is drawn at the device's pixel ratio
-        frags[:, 8], frags[:, 9] = 0.0, 1.0  # rotation, opacity
+        frags = self._fragments(x, y, src, 1.0 / dpr)
         p.drawPixmapFragments(row_pointers(frags, QtGui.QPainter.PixmapFragment)(0), n, self.fragmentAtlas.pixmap)
         p.restore()
 
@@ -164,7 +161,9 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         px, py = self.pixelVectors()
         if px is None or py is None or not len(self._x):
             return np.zeros(len(self._x), bool)
-        half = (self._size + self._pen_px[self._style]) / 2  # half the image, as the ScatterPlotItem tested
+        # Half the symbol with its outline (in screen pixels: the image drawn at a pixel ratio
+        # of 1, which is what the ScatterPlotItem tested there).
+        half = (self._size + self._pen_px[self._style]) / 2
         return (np.abs(self._x - pos.x()) < half * px.length()) & (np.abs(self._y - pos.y()) < half * py.length())
 
     def _hits(self, pos: QtCore.QPointF) -> np.ndarray:

@@ -122,7 +122,8 @@ def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
 
 class ReportsClicks:
     """A left click on what ``_hits(pos)`` finds emits ``sigClicked(item, payload, event)``,
-    the payload nearest first; a click on nothing is left to the items below."""
+    the payload in the item's own order of hits (nearest or topmost first); a click on
+    nothing is left to the items below."""
 
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
         hit = self._hits(ev.pos()) if ev.button() == QtCore.Qt.MouseButton.LeftButton else ()
@@ -291,6 +292,18 @@ class DeviceLayer(pg.GraphicsObject):
         opts = self._exportOpts
         return float(opts.get("resolutionScale", 1.0)) if opts else 1.0
 
+    @staticmethod
+    def _fragments(x: np.ndarray, y: np.ndarray, source: np.ndarray, scale: float) -> np.ndarray:
+        """``QPainter.PixmapFragment`` rows (ten doubles each): centred at ``x, y``, from the
+        ``source`` rectangles (left, top, width, height in the pixmap) scaled by ``scale``;
+        draw any run of them with ``drawPixmapFragments`` through :func:`row_pointers`."""
+        frags = np.empty((len(x), 10))
+        frags[:, 0], frags[:, 1] = x, y
+        frags[:, 2:6] = source
+        frags[:, 6:8] = scale
+        frags[:, 8], frags[:, 9] = 0.0, 1.0  # rotation, opacity
+        return frags
+
     def _in_pixels(self, p: QtGui.QPainter, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Data positions in screen pixels, the painter set to draw screen pixels (call it
         between ``p.save()`` and ``p.restore()``)."""
@@ -368,20 +381,17 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         dx, dy = self._in_pixels(p, self._x, self._y)
         # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.
         ratio = (p.device().devicePixelRatioF() if p.device() is not None else 1.0) * self.export_scale()
-        # One array of every marker's fragment (a row: ten doubles), run after run; each run
-        # is drawn through a pointer into it.
-        frags = np.empty((len(self._x), 10))
+        # One array of every marker's fragment, run after run; each run is drawn through a
+        # pointer into it, from its own stamp (the whole pixmap).
+        order = np.concatenate([idx for _, idx in self._runs])
+        source = np.zeros((len(order), 4))
         draws, first = [], 0
         for code, idx in self._runs:
             stamp = self._stamp(code, ratio)
-            f = frags[first:first + len(idx)]
-            f[:, 0], f[:, 1] = dx[idx], dy[idx]  # centre
-            f[:, 2:4] = 0.0  # source left, top
-            f[:, 4:6] = stamp.width(), stamp.height()  # source size, in the pixmap's pixels
-            f[:, 6:8] = 1.0 / ratio  # scale to screen pixels
-            f[:, 8], f[:, 9] = 0.0, 1.0  # rotation, opacity
+            source[first:first + len(idx), 2:] = stamp.width(), stamp.height()  # in the pixmap's pixels
             draws.append((stamp, first, len(idx)))
             first += len(idx)
+        frags = self._fragments(dx[order], dy[order], source, 1.0 / ratio)
         at = row_pointers(frags, QtGui.QPainter.PixmapFragment)
         for stamp, first, count in draws:
             p.drawPixmapFragments(at(first), count, stamp)

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 import shiboken6
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol as pg_draw
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent, QPainterPath, QTransform
 from PySide6.QtWidgets import QApplication
@@ -245,15 +246,19 @@ def test_hovering_a_marker_shows_its_tooltip_and_outlines_it(view, qtbot):
     assert vp.grab().toImage() == plain
 
 
-def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path):
-    # An export twice the view's width draws markers twice as large (as vectors, not
-    # the screen's images blown up).
+def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path, monkeypatch):
+    # An export twice the view's width draws markers twice as large, as vectors (not the
+    # screen's images blown up).
+    from explorer.gui import map_markers
     from explorer.gui.image_export import export_plot
 
+    drawn = []
+    monkeypatch.setattr(map_markers, "drawSymbol", lambda p, *style: (drawn.append(style), pg_draw(p, *style)))
     target = loneliest_marker(view, "development-zone")  # a round marker, with no city seat on it
     size = view.marker_sizes()[target]
     scale = 2
     png = export_plot(view.plot_widget, tmp_path / "map.png", scale * view.plot_widget.viewport().width())
+    assert len(drawn) >= len(view.marker_zone_ids())  # every marker, seat and arrow as a vector symbol
     img = QImage(str(png))
     centre = view._screen_pos(target) * scale
 
@@ -267,25 +272,42 @@ def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path):
 
 def test_a_marker_atlas_is_drawn_afresh_when_old_images_pile_up(qtbot):
     # An arrow pinned to the edge takes a new angle at every pan: the images of past
-    # angles are let go once they outnumber those in use, as pyqtgraph's own items do.
+    # angles are let go once there are over ATLAS_MAX of them (and four times those in
+    # use), as pyqtgraph's own items do.
     from explorer.gui.map_markers import ATLAS_MAX, MarkerLayer
 
-    view = pg.GraphicsView()
-    box = pg.ViewBox()
-    view.setCentralItem(box)
-    layer = MarkerLayer([(pg.mkPen("#000000"), pg.mkBrush("#FF0000"))])
-    layer.set_extent(QRectF(-1, -1, 2, 2))
-    box.addItem(layer)
-    on_screen(qtbot, view, (120, 120))
+    def open_layer():
+        view = pg.GraphicsView()
+        box = pg.ViewBox()
+        view.setCentralItem(box)
+        layer = MarkerLayer([(pg.mkPen("#000000"), pg.mkBrush("#FF0000"))])
+        layer.set_extent(QRectF(-1, -1, 2, 2))
+        box.addItem(layer)
+        box.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+        return on_screen(qtbot, view, (120, 120)), layer
+
+    def shown(view, layer, symbol):
+        layer.set_markers([0.0], [0.0], [24.0], [symbol], [0], [7])
+        QApplication.processEvents()  # the scene paints
+        return view.viewport().grab().toImage()
+
+    view, layer = open_layer()
     arrow = QPainterPath()
     arrow.addRect(-0.5, -0.1, 1, 0.2)
+    paths = [QTransform().rotate(k * 0.3).map(arrow) for k in range(ATLAS_MAX + 50)]
     sizes = []
-    for k in range(ATLAS_MAX + 50):
-        layer.set_markers([0.0], [0.0], [16.0], [QTransform().rotate(k * 0.3).map(arrow)], [0], [7])
-        QApplication.processEvents()  # the scene paints
+    for path in paths:
+        shown(view, layer, path)
         sizes.append(len(layer.fragmentAtlas))
     assert max(sizes) == ATLAS_MAX + 1  # then drawn afresh with only the image in use
     assert sizes[-1] < 60
+    # A symbol met before the atlas was drawn afresh is drawn again, not taken from where
+    # its image used to be; so is everything after a change of pixel ratio.
+    fresh = open_layer()
+    assert shown(view, layer, paths[5]) == shown(*fresh, paths[5])
+    layer.fragmentAtlas.setDevicePixelRatio(2.0)  # as if the window had been on another screen
+    assert shown(view, layer, paths[5]) == shown(*fresh, paths[5])
+    assert layer.fragmentAtlas.devicePixelRatio() == view.devicePixelRatioF()
 
 
 def test_language_switch_relabels(view, session):
