@@ -27,6 +27,10 @@ from pathlib import Path
 import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Measure the checkout this script belongs to, even when the environment's installed
+# (editable) copy of the app is another one: e.g. a second worktree sharing the venv,
+# timed against this one.  The cold starts (``-m explorer``, run from the checkout) do too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtCore import QEvent, QObject, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
