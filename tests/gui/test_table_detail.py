@@ -1,10 +1,14 @@
 """The event table and the detail pane follow the shared session."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from explorer.core.session import Session
+from explorer.core.store import EventStore
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COL_TITLE, COL_ZONE, EventTable
+from tests.gui import on_screen
 
 
 def test_table_follows_filter_and_counts(qtbot, session):
@@ -19,6 +23,26 @@ def test_table_follows_filter_and_counts(qtbot, session):
     titles = {t.model.index(i, COL_TITLE).data() for i in range(n)}
     expected = {("⚠ " if r.conflict else "") + r.title_zh for r in session.store.records(session.rows)}
     assert titles == expected
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_a_small_database_is_read_ahead_once_the_table_is_shown(qtbot, store, monkeypatch, small):
+    # Its records are read into memory after the first paint, so later filter changes show
+    # rows without reading the database; a larger one is left to be read as rows are shown.
+    from explorer.gui import event_table
+
+    fresh = EventStore(store.db)  # an empty record cache
+    monkeypatch.setattr(event_table, "READ_AHEAD_MAX", fresh.n if small else fresh.n - 1)
+    session = Session(fresh, lang="zh")
+    table = on_screen(qtbot, EventTable(session), (900, 400))
+    qtbot.wait(20)
+    assert (len(fresh._cache) == fresh.n) == small
+    reads = []
+    real_fetch = fresh._fetch
+    monkeypatch.setattr(fresh, "_fetch", lambda *a: (reads.append(a), real_fetch(*a)))
+    session.state.update(None, zones={"yangquan-valve"})
+    table.view.viewport().repaint()
+    assert (reads == []) == small
 
 
 def test_table_texts_follow_language_and_sort(qtbot, session):
