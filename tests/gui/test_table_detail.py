@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.gui.detail_view import DetailView
-from explorer.gui.event_table import COL_TITLE, COL_ZONE, EventTable
+from explorer.gui.event_table import COL_CATEGORY, COL_TITLE, COL_ZONE, EventTable
 from tests.gui import on_screen
 
 
@@ -43,6 +44,56 @@ def test_a_small_database_is_read_ahead_once_the_table_is_shown(qtbot, store, mo
     session.state.update(None, zones={"yangquan-valve"})
     table.view.viewport().repaint()
     assert (reads == []) == small
+
+
+def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
+    # The view paints its rows itself, for speed: what it shows must be what a plain
+    # QTableView on the same model shows (backgrounds, selection, swatches, italic and red
+    # text, elision, grid, focus frame), pixel for pixel.
+    table = EventTable(session)
+    plain = QTableView()
+    plain.setModel(table.model)
+    for name in ("SelectionBehavior", "SelectionMode", "AlternatingRowColors", "WordWrap",
+                 "VerticalScrollBarPolicy", "ShowGrid", "TextElideMode"):
+        getattr(plain, f"set{name}")(getattr(table.view, name[0].lower() + name[1:])())
+    plain.verticalHeader().setVisible(False)
+    plain.verticalHeader().setDefaultSectionSize(table.view.verticalHeader().defaultSectionSize())
+    plain.setSelectionModel(table.view.selectionModel())  # the same selection and current cell
+    sink = QLineEdit()  # holds the focus when neither table should
+    box = QWidget()
+    row = QHBoxLayout(box)
+    for w in (table, plain, sink):
+        row.addWidget(w)
+    on_screen(qtbot, box, (1900, 420))
+    plain.setFixedSize(table.view.size())
+    for c in range(4):
+        plain.horizontalHeader().resizeSection(c, table.view.horizontalHeader().sectionSize(c))
+    store = session.store
+    inferred = next(r for r in range(store.n) if store.record(r).inferred)
+    conflict = next(r for r in range(store.n) if store.record(r).conflict)
+    states = [
+        (lambda: None, False),
+        (lambda: session.selection.select_one(inferred), False),
+        (lambda: session.state.update(None, zones={store.zones[store.record(conflict).zone].id}), False),
+        (lambda: session.selection.select_one(conflict), True),
+        (lambda: table.view.setCurrentIndex(table.model.index(1, COL_CATEGORY)), True),
+        (lambda: session.set_language("en"), False),
+    ]
+
+    def shown(view, focused):
+        (view if focused else sink).setFocus()
+        qtbot.wait(10)
+        assert view.hasFocus() == focused
+        return view.viewport().grab().toImage()
+
+    for k, (change, focused) in enumerate(states):
+        sink.setFocus()
+        change()
+        ours, theirs = shown(table.view, focused), shown(plain, focused)
+        assert ours.size() == theirs.size()
+        assert ours == theirs, f"state {k}"
+    session.state.clear(None)
+    session.set_language("zh")
 
 
 def test_table_texts_follow_language_and_sort(qtbot, session):
