@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -13,6 +14,7 @@ SWATCH_W, SWATCH_H = 16, 10
 GAP = 14  # between entries
 ROW_GAP = 4
 BLEED = 4  # pixels a mark may reach beyond its entry's box (a pile's card is raised 3 px)
+TILES_MAX = 200  # entry tiles kept (a legend shows about 20 entries, each plain or dimmed)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class TimelineLegend(QtWidgets.QWidget):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
         self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until entries change
+        self._tiles: dict[tuple, QtGui.QImage] = {}  # an entry drawn, by what it looks like and where (see _tile)
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.setFont(font)
@@ -114,6 +117,7 @@ class TimelineLegend(QtWidgets.QWidget):
     def changeEvent(self, ev):  # noqa: N802 (Qt API)
         if ev.type() == QtCore.QEvent.Type.FontChange:
             self._laid_out = None
+            self._tiles.clear()
             self.updateGeometry()
         super().changeEvent(ev)
 
@@ -124,18 +128,46 @@ class TimelineLegend(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, ev):  # noqa: N802 (Qt API)
+        # Each entry is drawn once into a tile (at the same fraction of a pixel as it sits
+        # here) and then only copied: a filter change that dims most categories repainted
+        # them all, laying out every text again (~0.5 ms).
         p = QtGui.QPainter(self)
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         dirty = QtCore.QRectF(ev.rect()).adjusted(-BLEED, -BLEED, BLEED, BLEED)
         for rect, e in self._layout(self.width()):
-            if not rect.intersects(dirty):
-                continue
-            sw = QtCore.QRectF(rect.left(), rect.center().y() - SWATCH_H / 2, SWATCH_W, SWATCH_H)
-            self._mark(p, sw, e)
-            p.setPen(QtGui.QColor("#9AA0A6" if e.dimmed else "#1F2328"))
-            text = QtCore.QRectF(rect.left() + SWATCH_W + 5, rect.top(), rect.width() - SWATCH_W - 5, rect.height())
-            p.drawText(text, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, e.text)
+            if rect.intersects(dirty):
+                at, tile = self._tile(rect, e)
+                p.drawImage(at, tile)
         p.end()
+
+    def _tile(self, rect: QtCore.QRectF, e: LegendEntry) -> tuple[QtCore.QPoint, QtGui.QImage]:
+        """Entry ``e`` drawn as at ``rect``, with room for marks reaching out of it: the
+        tile and where it goes."""
+        x0, y0 = math.floor(rect.left()) - BLEED, math.floor(rect.top()) - BLEED
+        w, h = math.ceil(rect.right()) + BLEED - x0, math.ceil(rect.bottom()) + BLEED - y0
+        dpr = self.devicePixelRatioF()
+        key = (e.kind, e.text, e.colour, e.dimmed, rect.left() - x0, rect.top() - y0, rect.width(), rect.height(), dpr)
+        tile = self._tiles.get(key)
+        if tile is None:
+            if len(self._tiles) > TILES_MAX:  # tiles of earlier widths (each resize places entries anew)
+                self._tiles.clear()
+            # Transparent around the entry: tiles of neighbouring entries may overlap.
+            tile = QtGui.QImage(math.ceil(w * dpr), math.ceil(h * dpr), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+            tile.setDevicePixelRatio(dpr)
+            tile.fill(QtCore.Qt.GlobalColor.transparent)
+            with QtGui.QPainter(tile) as p:
+                p.setFont(self.font())
+                p.translate(-x0, -y0)
+                self._draw_entry(p, rect, e)
+            self._tiles[key] = tile
+        return QtCore.QPoint(x0, y0), tile
+
+    def _draw_entry(self, p: QtGui.QPainter, rect: QtCore.QRectF, e: LegendEntry) -> None:
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        sw = QtCore.QRectF(rect.left(), rect.center().y() - SWATCH_H / 2, SWATCH_W, SWATCH_H)
+        self._mark(p, sw, e)
+        p.setPen(QtGui.QColor("#9AA0A6" if e.dimmed else "#1F2328"))
+        text = QtCore.QRectF(rect.left() + SWATCH_W + 5, rect.top(), rect.width() - SWATCH_W - 5, rect.height())
+        p.drawText(text, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, e.text)
 
     @staticmethod
     def _mark(p: QtGui.QPainter, r: QtCore.QRectF, e: LegendEntry) -> None:

@@ -856,6 +856,35 @@ def test_a_dimmed_legend_entry_repaints_only_itself_and_shows_as_a_fresh_legend(
         fresh.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
 
 
+def test_legend_tiles_show_what_drawing_each_entry_shows(qtbot):
+    # Entries are drawn once into tiles and copied: over several wrapped rows, what shows
+    # is what drawing each entry in place shows (up to the rounding of compositing), edges
+    # and the pile's raised card included.
+    from explorer.gui.timeline_legend import LegendEntry, TimelineLegend
+
+    entries = [LegendEntry("fill", f"类别 {k}", colour, dimmed=k % 3 == 0)
+               for k, colour in enumerate(("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"))]
+    entries += [LegendEntry("break"), LegendEntry("point", "精确到日", "#5F6368"),
+                LegendEntry("hollow", "推断日期", "#5F6368"), LegendEntry("dashed", "计划中", "#5F6368"),
+                LegendEntry("badge", "来源分歧"), LegendEntry("pile", "同日事件"), LegendEntry("overflow", "更多")]
+    legend = on_screen(qtbot, TimelineLegend(), (330, 120))
+    legend.set_entries(entries)
+    qtbot.wait(20)
+    laid = legend._layout(legend.width())
+    assert len({r.top() for r, _ in laid}) >= 3  # wrapped: rows of tiles one above the other
+    fmt = QtGui.QImage.Format.Format_RGB32
+    shown = legend.grab().toImage().convertToFormat(fmt)
+    drawn = QtGui.QImage(shown.size(), fmt)
+    drawn.fill(legend.palette().color(QtGui.QPalette.ColorRole.Window))
+    with QtGui.QPainter(drawn) as p:
+        p.setFont(legend.font())
+        for rect, e in laid:
+            legend._draw_entry(p, rect, e)
+    a = np.frombuffer(shown.constBits(), np.uint8).reshape(shown.height(), -1)[:, : shown.width() * 4].astype(int)
+    b = np.frombuffer(drawn.constBits(), np.uint8).reshape(drawn.height(), -1)[:, : drawn.width() * 4].astype(int)
+    assert np.abs(a - b).max() <= 2
+
+
 def test_a_filter_change_refreshes_the_timeline_once(view, session, store, monkeypatch):
     # The lane labels' column keeps its width (sized for every lane the mode can show), so
     # the plot is not resized and refreshed again after the change.
