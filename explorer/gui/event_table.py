@@ -3,6 +3,7 @@ with the shared selection."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,8 +50,9 @@ from explorer.gui.palette import category_colour
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
 PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt asks for (a view and a bit)
 # A database of at most this many events is read into the store's record cache once the
-# table has first been painted (~30 ms at 5,000): then no filter change waits for the disk
-# to show rows it has not shown before, in the table or as the timeline's labels.
+# window has first been painted (~30 ms at 5,000): then no filter change waits for the disk
+# to show rows it has not shown before, in the table or as the timeline's labels.  (At most
+# the store's record cache, 20,000.)
 READ_AHEAD_MAX = 5000
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole})
@@ -75,10 +87,6 @@ class EventTableModel(QAbstractTableModel):
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
 
-    def italic_font(self) -> QFont:
-        """The font of an inferred date (the FontRole of its date cell)."""
-        return self._italic
-
     # ----------------------------------------------------------------- Qt API
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -92,7 +100,8 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        # Qt asks for about ten roles per cell on every repaint: answer from caches.
+        # For other views of the model (the table's own view paints from cells()): Qt's
+        # delegate asks for seven roles per cell on every repaint, so answer from caches.
         if role not in _ROLES or not index.isValid():
             return None
         i, col = index.row(), index.column()
@@ -206,14 +215,15 @@ class _Look:
 
     palette: QPalette
     group: QPalette.ColorGroup
-    columns: list[tuple[int, int]]  # (left, width) per column, in viewport pixels
-    width: int
+    columns: list[tuple[int, int, int]]  # (column, left, width) per column shown, in viewport pixels
+    left: int  # where the columns shown start and end
+    right: int
     gap: int  # the grid line under and right of each cell (0 without a grid)
     margin: int  # between a cell's edge and its swatch or text
     swatch_inset: int  # from a swatch cell's edge to its text area
     fonts: tuple[QFont, QFont]  # plain, italic
     metrics: tuple[QFontMetricsF, QFontMetricsF]
-    lines: tuple[tuple[int, float], ...]  # per font: line height (rounded), ascent
+    lines: tuple[tuple[int, float], ...]  # per font: line height (rounded up), ascent
     elide: Qt.TextElideMode
 
 
@@ -231,12 +241,17 @@ class EventTableView(QTableView):
     def __init__(self, model: EventTableModel):
         super().__init__()
         self.setModel(model)
-        self._swatches: dict[tuple[int, bool], QPixmap] = {}  # (category, selected) -> its icon
+        self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._swatches.clear()  # a selected swatch is tinted with the palette's highlight, sized by the style
+        super().changeEvent(event)
 
     def _swatch(self, category: int, selected: bool) -> QPixmap:
         """A category's colour as the item delegate draws a colour: a filled square icon,
         tinted as a selected icon on a selected row."""
-        key = (category, selected)
+        key = (category, selected, self.iconSize().width(), self.iconSize().height())
         got = self._swatches.get(key)
         if got is None:
             side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
@@ -248,24 +263,31 @@ class EventTableView(QTableView):
 
     def _look(self) -> _Look:
         style = self.style()
-        group = (QPalette.ColorGroup.Disabled if not self.isEnabled() else
-                 QPalette.ColorGroup.Active if self.window().isActiveWindow() else QPalette.ColorGroup.Inactive)
+        # As Qt's item views: the active colours only while the view has the focus.
+        group = QPalette.ColorGroup.Active if self.hasFocus() and self.isActiveWindow() else QPalette.ColorGroup.Inactive
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
         swatch = self._swatch(0, False)
         header = self.horizontalHeader()
-        fonts = (self.font(), self.model().italic_font())
+        italic = QFont(self.font())  # an inferred date (the model's FontRole)
+        italic.setItalic(True)
+        fonts = (self.font(), italic)
         metrics = (QFontMetricsF(fonts[0]), QFontMetricsF(fonts[1]))
+        columns = [(c, header.sectionViewportPosition(c), header.sectionSize(c))
+                   for c in range(header.count()) if not header.isSectionHidden(c)]
         return _Look(
-            palette=self.palette(), group=group,
-            columns=[(header.sectionViewportPosition(c), header.sectionSize(c)) for c in range(header.count())],
-            width=self.viewport().width(), gap=1 if self.showGrid() else 0, margin=margin,
+            palette=self.palette(), group=group, columns=columns,
+            left=min((x for _, x, _ in columns), default=0), right=max((x + w for _, x, w in columns), default=0),
+            gap=1 if self.showGrid() else 0, margin=margin,
             swatch_inset=int(swatch.width() / swatch.devicePixelRatio()) + 2 * margin, fonts=fonts, metrics=metrics,
             # A line is centred as the style centres its text layout: by its whole height,
-            # rounded, then drawn from its ascent.
-            lines=tuple((round(fm.ascent() + fm.descent()), fm.ascent()) for fm in metrics),
+            # rounded up, then drawn from its ascent.
+            lines=tuple((math.ceil(fm.ascent() + fm.descent()), fm.ascent()) for fm in metrics),
             elide=self.textElideMode())
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if self.isRightToLeft() or not self.isEnabled():  # mirrored or greyed: Qt's own drawing
+            super().paintEvent(event)
+            return
         n = self.model().rowCount()
         dirty = event.rect()
         first = self.rowAt(dirty.top())
@@ -289,11 +311,11 @@ class EventTableView(QTableView):
         y, h = self.rowViewportPosition(r), self.rowHeight(r) - look.gap
         selected = self.selectionModel().isRowSelected(r, QModelIndex())
         if selected:
-            p.fillRect(0, y, look.width, h, pal.brush(group, QPalette.ColorRole.Highlight))
+            p.fillRect(look.left, y, look.right - look.left, h, pal.brush(group, QPalette.ColorRole.Highlight))
         elif self.alternatingRowColors() and r % 2:
-            p.fillRect(0, y, look.width, h, pal.brush(group, QPalette.ColorRole.AlternateBase))
+            p.fillRect(look.left, y, look.right - look.left, h, pal.brush(group, QPalette.ColorRole.AlternateBase))
         texts, category, flags = self.model().cells(r)
-        for c, (x, w) in enumerate(look.columns):
+        for c, x, w in look.columns:
             left = x
             if c == COL_CATEGORY:
                 icon = self._swatch(category, selected)
@@ -316,17 +338,25 @@ class EventTableView(QTableView):
         opt = QStyleOptionViewItem()
         opt.initFrom(self)
         colour = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFFFF
-        p.setPen(QPen(QColor.fromRgba(colour), 0))
-        for r in range(first, last + 1):
-            y = self.rowViewportPosition(r) + self.rowHeight(r) - 1
-            p.drawLine(dirty.left(), y, dirty.right(), y)
+        left, right = max(dirty.left(), look.left), min(dirty.right(), look.right - 1)
         bottom = self.rowViewportPosition(last) + self.rowHeight(last) - 1
-        for x, w in look.columns:
-            p.drawLine(x + w - 1, dirty.top(), x + w - 1, bottom)
+        lines = [QRect(left, self.rowViewportPosition(r) + self.rowHeight(r) - 1, right - left + 1, 1)
+                 for r in range(first, last + 1)]
+        lines += [QRect(x + w - 1, dirty.top(), 1, bottom - dirty.top() + 1) for _, x, w in look.columns]
+        if self.gridStyle() == Qt.PenStyle.SolidLine:  # a pixel row or column each, as Qt fills them at any scale
+            for line in lines:
+                p.fillRect(line, QColor.fromRgba(colour))
+        else:
+            p.setPen(QPen(QColor.fromRgba(colour), 1, self.gridStyle()))
+            for line in lines:
+                p.drawLine(line.topLeft(), line.bottomRight())
 
     def _paint_focus(self, p: QPainter, r: int, c: int, look: _Look) -> None:
         """The current cell's focus frame, around its text (after a swatch), as the style frames it."""
-        x, w = look.columns[c]
+        shown = [(x, w) for col, x, w in look.columns if col == c]
+        if not shown:
+            return
+        x, w = shown[0]
         if c == COL_CATEGORY:
             x, w = x + look.swatch_inset, w - look.swatch_inset
         selected = self.selectionModel().isRowSelected(r, QModelIndex())
@@ -379,12 +409,18 @@ class EventTable(QWidget):
         session.selection.changed.connect(self._on_selection)
         session.language_changed.connect(self._on_language)
         self._update_caption()
-        self.view.viewport().installEventFilter(self)  # its first paint starts the reading ahead
+        self._read_ahead_armed = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self._read_ahead_armed:  # the window's first paint starts the reading ahead
+            self._read_ahead_armed = True
+            self.window().installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Paint and obj is self.view.viewport():
+        if event.type() == QEvent.Type.Paint and obj is self.window():
             obj.removeEventFilter(self)  # once: its first paint
-            QTimer.singleShot(0, self, self._read_ahead)  # queued behind the window's first paint
+            QTimer.singleShot(0, self, self._read_ahead)  # queued behind the rest of that paint
         return super().eventFilter(obj, event)
 
     def _read_ahead(self) -> None:

@@ -134,32 +134,38 @@ class TimelineLegend(QtWidgets.QWidget):
         p = QtGui.QPainter(self)
         dirty = QtCore.QRectF(ev.rect()).adjusted(-BLEED, -BLEED, BLEED, BLEED)
         for rect, e in self._layout(self.width()):
-            if rect.intersects(dirty):
+            if not rect.intersects(dirty):
+                continue
+            if e.kind == "overflow":  # a hatched brush: its pattern lines up with the widget, not a tile
+                self._draw_entry(p, rect, e)
+            else:
                 at, tile = self._tile(rect, e)
                 p.drawImage(at, tile)
         p.end()
 
-    def _tile(self, rect: QtCore.QRectF, e: LegendEntry) -> tuple[QtCore.QPoint, QtGui.QImage]:
+    def _tile(self, rect: QtCore.QRectF, e: LegendEntry) -> tuple[QtCore.QPointF, QtGui.QImage]:
         """Entry ``e`` drawn as at ``rect``, with room for marks reaching out of it: the
-        tile and where it goes."""
-        x0, y0 = math.floor(rect.left()) - BLEED, math.floor(rect.top()) - BLEED
-        w, h = math.ceil(rect.right()) + BLEED - x0, math.ceil(rect.bottom()) + BLEED - y0
+        tile and where it goes (on whole device pixels, so it is copied, not resampled)."""
         dpr = self.devicePixelRatioF()
-        key = (e.kind, e.text, e.colour, e.dimmed, rect.left() - x0, rect.top() - y0, rect.width(), rect.height(), dpr)
+        pad = math.ceil(BLEED * dpr)
+        x0, y0 = math.floor(rect.left() * dpr) - pad, math.floor(rect.top() * dpr) - pad  # device pixels
+        w, h = math.ceil(rect.right() * dpr) + pad - x0, math.ceil(rect.bottom() * dpr) + pad - y0
+        key = (e.kind, e.text, e.colour, e.dimmed, rect.left() * dpr - x0, rect.top() * dpr - y0, rect.width(),
+               rect.height(), dpr)
         tile = self._tiles.get(key)
         if tile is None:
             if len(self._tiles) > TILES_MAX:  # tiles of earlier widths (each resize places entries anew)
                 self._tiles.clear()
             # Transparent around the entry: tiles of neighbouring entries may overlap.
-            tile = QtGui.QImage(math.ceil(w * dpr), math.ceil(h * dpr), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+            tile = QtGui.QImage(w, h, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
             tile.setDevicePixelRatio(dpr)
             tile.fill(QtCore.Qt.GlobalColor.transparent)
             with QtGui.QPainter(tile) as p:
                 p.setFont(self.font())
-                p.translate(-x0, -y0)
+                p.translate(-x0 / dpr, -y0 / dpr)
                 self._draw_entry(p, rect, e)
             self._tiles[key] = tile
-        return QtCore.QPoint(x0, y0), tile
+        return QtCore.QPointF(x0 / dpr, y0 / dpr), tile
 
     def _draw_entry(self, p: QtGui.QPainter, rect: QtCore.QRectF, e: LegendEntry) -> None:
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)

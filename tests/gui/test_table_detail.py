@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.session import Session
@@ -64,6 +65,13 @@ def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
     row = QHBoxLayout(box)
     for w in (table, plain, sink):
         row.addWidget(w)
+    # Colours that differ while the view has no focus, as some platforms' palettes do.
+    palette = table.view.palette()
+    for role, colour in ((QPalette.ColorRole.Highlight, "#9E9E9E"), (QPalette.ColorRole.HighlightedText, "#202020"),
+                         (QPalette.ColorRole.AlternateBase, "#EEF3F8")):
+        palette.setColor(QPalette.ColorGroup.Inactive, role, QColor(colour))
+    for view in (table.view, plain):
+        view.setPalette(palette)
     on_screen(qtbot, box, (1900, 420))
     plain.setFixedSize(table.view.size())
     for c in range(4):
