@@ -233,7 +233,8 @@ class EventTableView(QTableView):
     Qt's item delegate paints a cell in about 30 µs here: it asks the Python model for
     seven roles, lays the cell out through the style and lays its text out twice (to draw
     it, and to elide it).  This paint draws what the delegate draws (the rows' backgrounds,
-    selection, category swatches, elided text, grid and focus frame), pixel for pixel, in
+    selection, category swatches, elided text, grid and focus frame) as it draws them (pixel
+    for pixel at the app's font; at a few other sizes a line of text sits a pixel higher), in
     about half the time, reading each row's texts once.  Everything else (selection,
     keyboard, scrolling, tooltips, the header) is QTableView's own.
     """
