@@ -494,6 +494,11 @@ class BadgeLayer(DeviceLayer):
         p.restore()
 
 
+_LANE_SHADE = QtGui.QColor("#F4F6F8")
+_LANE_SELECTED = QtGui.QColor("#FFF4CC")
+_LANE_LINE = pg.mkPen("#E3E6EA")
+
+
 class LaneBands(pg.GraphicsObject):
     """Lane backgrounds: alternate shading, and the selected lanes highlighted."""
 
@@ -523,20 +528,33 @@ class LaneBands(pg.GraphicsObject):
         return QtCore.QRectF(x0, 0, x1 - x0, total)
 
     def paint(self, p, *args):
+        # Only the lanes in view, each kind in one call (a Python call per lane was ~0.2 ms
+        # of every filter change with a few dozen lanes).
+        n = len(self.top)
+        if not n:
+            return
         x0, x1 = self.x_extent
-        shade = QtGui.QColor("#F4F6F8")
-        sel = QtGui.QColor("#FFF4CC")
-        line = pg.mkPen("#E3E6EA")
+        lo, hi = 0, n
+        vb = self.getViewBox()
+        if vb is not None:
+            _, (y0, y1) = vb.viewRange()
+            lo = int(np.searchsorted(self.top + self.height, min(y0, y1), side="right"))
+            hi = int(np.searchsorted(self.top, max(y0, y1), side="right"))
+        lanes = np.arange(lo, hi)
         p.setPen(QtCore.Qt.PenStyle.NoPen)
-        for top, h, s, chosen in zip(self.top.tolist(), self.height.tolist(), self.shade.tolist(),
-                                     self.selected.tolist(), strict=True):
-            if chosen:
-                p.fillRect(QtCore.QRectF(x0, top, x1 - x0, h), sel)
-            elif s:
-                p.fillRect(QtCore.QRectF(x0, top, x1 - x0, h), shade)
-        p.setPen(line)
-        for top in self.top.tolist()[1:]:
-            p.drawLine(QtCore.QPointF(x0, top), QtCore.QPointF(x1, top))
+        for colour, which in ((_LANE_SELECTED, self.selected[lanes]), (_LANE_SHADE, self.shade[lanes] & ~self.selected[lanes])):
+            k = lanes[which]
+            if len(k):
+                rects = np.empty((len(k), 4))
+                rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3] = x0, self.top[k], x1 - x0, self.height[k]
+                p.setBrush(colour)
+                p.drawRects(row_pointers(rects, QtCore.QRectF)(0), len(k))
+        tops = self.top[max(lo, 1):hi]  # a line between each lane and the one above it
+        if len(tops):
+            lines = np.empty((len(tops), 4))
+            lines[:, 0], lines[:, 1], lines[:, 2], lines[:, 3] = x0, tops, x1, tops
+            p.setPen(_LANE_LINE)
+            p.drawLines(row_pointers(lines, QtCore.QLineF)(0), len(tops))
 
 
 def overflow_brush() -> QtGui.QBrush:

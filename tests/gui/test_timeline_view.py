@@ -885,6 +885,20 @@ def test_legend_tiles_show_what_drawing_each_entry_shows(qtbot):
     assert np.abs(a - b).max() <= 2
 
 
+def test_lane_bands_draw_the_lanes_in_view_as_drawing_every_lane_does(qtbot, view, session, monkeypatch):
+    # The bands paint only the lanes in view: scrolled to lanes cut by the view's edges, with
+    # some lanes selected, what shows is what painting every lane shows.
+    session.selection.set_lanes(view.lane_keys()[2:5])
+    lay = view._layout
+    view._set_y_top(float(lay.lane_top[3] + lay.lane_height[3] / 2))  # the view's top edge cuts a selected lane
+    settle(qtbot, view)
+    culled = view.plot_widget.viewport().grab().toImage()
+    monkeypatch.setattr(view.canvas.bands, "getViewBox", lambda: None)  # no view range: every lane
+    view.canvas.bands.update()
+    every = view.plot_widget.viewport().grab().toImage()
+    assert culled == every
+
+
 def test_a_filter_change_refreshes_the_timeline_once(view, session, store, monkeypatch):
     # The lane labels' column keeps its width (sized for every lane the mode can show), so
     # the plot is not resized and refreshed again after the change.
