@@ -81,7 +81,6 @@ def uncovered_mentions(cur: Curated, corpus: Path) -> list[Mention]:
     return missing
 
 
-format_figure_value = number_text  # a figure's value as an article prints it: ``6000``, ``49.31``
 
 
 def citation_supports(ev: Event, span_text: str) -> bool:
@@ -103,7 +102,7 @@ def citation_supports(ev: Event, span_text: str) -> bool:
             return True
     if ev.inferred and any(w in t for w in RELATIVE_WORDS):
         return True
-    return any(format_figure_value(f.value) in t for f in ev.figures)
+    return any(number_text(f.value) in t for f in ev.figures)  # as an article prints it: 6000, 49.31
 
 
 def citation_problems(cur: Curated, corpus: Path) -> list[Problem]:

@@ -171,8 +171,8 @@ class Database:
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A connection for reading in the calling thread.
 
-        The thread that opened the database keeps one connection open (the app's GUI
-        thread: no cost per query); another thread gets a connection of its own for the
+        The thread that opened the database, or adopted it (the app's GUI thread, after a
+        preload), keeps one connection open (no cost per query); another thread gets a connection of its own for the
         duration of the ``with`` block, so threads never share one.
         """
         me = threading.get_ident()

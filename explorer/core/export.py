@@ -98,7 +98,7 @@ def plan(store: EventStore, spec: ExportSpec) -> list[tuple[str, np.ndarray]]:
     if spec.lane_mode == "zone":
         # Each event once, its timeline its zone: keep chronological order.
         return [("", rows)]
-    lanes, lrows, lane_of = store.lanes(spec.lane_mode, mask)
+    lanes, lrows, lane_of = store.lanes(spec.lane_mode, mask, rows)
     order = np.lexsort((lrows, lane_of))
     out = []
     for i, lane in enumerate(lanes):

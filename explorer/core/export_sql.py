@@ -100,7 +100,7 @@ def supported(store: EventStore) -> bool:
 # copying it into a buffer SQLite keeps from row to row.
 
 
-def _special(x: str, chars: Sequence[str] = _SPECIAL) -> str:
+def _special(x: str, chars: Sequence[str]) -> str:
     """SQL: true when the text ``x`` holds one of ``chars`` (all of them: it must be quoted).
 
     (``GLOB '*,*'`` with one literal character scans with ``strcspn``: one of them per
@@ -131,7 +131,7 @@ def _cell(x: str, chars: Sequence[str]) -> str:
 
 
 def _number(v: str) -> str:
-    """SQL: a figure value as :meth:`FigureInfo.value_text` writes it."""
+    """SQL: a figure value as :func:`explorer.core.store.number_text` writes it."""
     return (f"(CASE WHEN {v} = CAST({v} AS INTEGER) AND abs({v}) < 1e15 THEN CAST(CAST({v} AS INTEGER) AS TEXT) "
             f"ELSE {_NUM_FN}({v}) END)")
 
@@ -285,7 +285,7 @@ _ROWS = {
 }
 
 
-def _query(zh: bool, by_zone: bool, rows: str, breaks: bool = True) -> str:
+def _query(zh: bool, by_zone: bool, rows: str, breaks: bool) -> str:
     """SQL returning one chunk's lines as one text, and their count: timelines by zone (or
     ``:timeline``), rows ``range`` (``:lo``–``:hi``), ``sorted`` (``:rows``, ascending) or ``list``
     (``:rows``, any order).  Without ``breaks``, cells holding only a line break are not quoted."""

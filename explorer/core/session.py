@@ -72,12 +72,6 @@ class Session:
             self._without_cache[key] = combine(self.store.n, (self._field_mask(f) for f in FIELDS if f not in key))
         return self._without_cache[key]
 
-    def rows_without(self, *fields: str) -> np.ndarray:
-        """Row numbers of :meth:`mask_without` (``rows`` itself when those filters are off)."""
-        if all(self._field_mask(f) is None for f in fields):
-            return self.rows
-        return np.flatnonzero(self.mask_without(*fields))
-
     def counts_without(self, field: str) -> np.ndarray:
         """Events per zone (own events only), category or storyline under every filter but
         ``field`` itself, as the filter lists show them beside their rows.

@@ -444,19 +444,20 @@ class EventStore:
         Only lanes holding at least one row of ``mask`` are returned.  In storyline mode
         an event with two storylines sits in both lanes; events with none go to a
         final "no storyline" lane.  ``rows`` (``np.flatnonzero(mask)``, when the caller has
-        it) saves finding them again.
+        it) saves finding them again in zone and category mode (storylines place events
+        through their own table).
         """
         if mode not in LANE_MODES:
             raise ValueError(f"unknown lane mode {mode!r}; one of {', '.join(LANE_MODES)}")
         if mask is None:
             mask = np.ones(self.n, bool)
+        if mode != "storyline" and rows is None:
+            rows = np.flatnonzero(mask)
         if mode == "zone":
             keys = np.arange(len(self.zones))
-            rows = np.flatnonzero(mask) if rows is None else rows
             lane_of = self.zone[rows]
         elif mode == "category":
             keys = np.arange(len(self.categories))
-            rows = np.flatnonzero(mask) if rows is None else rows
             lane_of = self.category[rows].astype(np.int32)
         else:
             keys = np.arange(len(self.storylines) + 1)
@@ -675,6 +676,11 @@ def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:
 ALIGN = 8  # every packed array starts at a multiple of this in the blob
 
 
+def _aligned(nbytes: int) -> int:
+    """``nbytes`` rounded up to a multiple of :data:`ALIGN`."""
+    return -(-nbytes // ALIGN) * ALIGN
+
+
 def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
     """Deterministic binary form: a JSON header of ``(name, dtype, length, offset)`` then the
     raw arrays, each at an offset that is a multiple of :data:`ALIGN`, so that they can be
@@ -684,9 +690,9 @@ def pack_columns(cols: dict[str, np.ndarray]) -> bytes:
         a = np.ascontiguousarray(cols[k])
         arrays.append(a)
         entries.append((k, a.dtype.str, int(len(a)), pos))
-        pos += -(-a.nbytes // ALIGN) * ALIGN
+        pos += _aligned(a.nbytes)
     header = json.dumps(entries).encode()
-    start = -(-(4 + len(header)) // ALIGN) * ALIGN  # offsets count from here
+    start = _aligned(4 + len(header))  # offsets count from here
     out = bytearray(start + pos)
     out[:4] = struct.pack("<I", len(header))
     out[4 : 4 + len(header)] = header
@@ -700,13 +706,13 @@ def unpack_columns(blob: bytes) -> dict[str, np.ndarray] | None:
     """Inverse of :func:`pack_columns`; ``None`` when the blob is not understood.
 
     The arrays are read-only views into ``blob`` where they are aligned (no copy of a
-    million events' columns at start-up); blobs of the first layout (no offsets: arrays
-    back to back after the header) are copied out.
+    million events' columns at start-up), else read-only copies: arrays of the first
+    layout (no offsets: back to back after the header) are often not aligned.
     """
     try:
         (hlen,) = struct.unpack_from("<I", blob, 0)
         header = json.loads(blob[4 : 4 + hlen])
-        start = -(-(4 + hlen) // ALIGN) * ALIGN
+        start = _aligned(4 + hlen)
         pos = 4 + hlen  # the first layout
         out = {}
         for name, dtype, length, *offset in header:

@@ -27,7 +27,8 @@ def run(args, preload: Preload | None = None) -> int:
     if report:
         watch = FirstPaintReport(app, quit_after=report == "exit")
         app.installEventFilter(watch)
-    win.open_initial(Path(args.db) if args.db else None, preload)
+    # The path the preload is reading (the CLI resolved any default): it is taken only for that path.
+    win.open_initial(preload.path if preload else Path(args.db) if args.db else None, preload)
     win.show()
     return app.exec()
 

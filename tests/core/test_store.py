@@ -196,14 +196,6 @@ def test_masked_bincount_is_bincount_of_the_masked_keys(share):
             assert got.dtype == want.dtype and got.tolist() == want.tolist()
 
 
-def test_rows_without_are_the_rows_of_mask_without(store):
-    sess = Session(store)
-    sess.state.update("t", zones={"yangquan-valve"}, text="阀门")
-    assert sess.rows_without("categories") is sess.rows  # no category filter: the same rows
-    for fields in (("zones",), ("text",), ("zones", "text"), ()):
-        assert sess.rows_without(*fields).tolist() == np.flatnonzero(sess.mask_without(*fields)).tolist()
-
-
 def test_session_zone_counts_ignore_the_zone_filter_and_follow_the_others(store):
     sess = Session(store)
     sess.state.update("t", zones={"yangquan-valve"}, years=(2017, 2025))
