@@ -49,6 +49,11 @@ def label_font(pixel_size: int, bold: bool) -> QFont:
     return font
 
 
+def _box(lb: MapLabel, x: float, y: float) -> QRectF:
+    """Label ``lb``'s box when its anchor point is at ``(x, y)``."""
+    return QRectF(x - lb.ax * lb.width, y - lb.ay * lb.height, lb.width, lb.height)
+
+
 class MapLabelLayer(DeviceLayer):
     """Every placed zone label, each on a translucent box."""
 
@@ -73,7 +78,7 @@ class MapLabelLayer(DeviceLayer):
         out = {}
         for lb in self.labels:
             at = transform.map(QPointF(lb.lon, lb.lat))
-            out[lb.zone] = QRectF(at.x() - lb.ax * lb.width, at.y() - lb.ay * lb.height, lb.width, lb.height)
+            out[lb.zone] = _box(lb, at.x(), at.y())
         return out
 
     def _font(self, size: int, bold: bool) -> QFont:
@@ -98,9 +103,9 @@ class MapLabelLayer(DeviceLayer):
         x, y = self._in_pixels(p, self._lon, self._lat)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         for lb, colour, px, py in zip(self.labels, self._colours, x.tolist(), y.tolist(), strict=True):
-            left, top = px - lb.ax * lb.width, py - lb.ay * lb.height
-            p.fillRect(QRectF(left, top, lb.width, lb.height), self.fill)
+            box = _box(lb, px, py)
+            p.fillRect(box, self.fill)
             p.setFont(self._font(lb.pixel_size, lb.bold))
             p.setPen(colour)
-            p.drawStaticText(QPointF(left + MARGIN, top + MARGIN), self._static(lb.text, lb.pixel_size, lb.bold))
+            p.drawStaticText(box.topLeft() + QPointF(MARGIN, MARGIN), self._static(lb.text, lb.pixel_size, lb.bold))
         p.restore()

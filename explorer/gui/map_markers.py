@@ -166,8 +166,12 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         half = (self._size + self._pen_px[self._style]) / 2
         return (np.abs(self._x - pos.x()) < half * px.length()) & (np.abs(self._y - pos.y()) < half * py.length())
 
+    def _topmost(self, mask: np.ndarray) -> np.ndarray:
+        """The payload of the markers in ``mask``, topmost (drawn last) first."""
+        return self._payload[np.flatnonzero(mask)[::-1]]
+
     def _hits(self, pos: QtCore.QPointF) -> np.ndarray:
-        return self._payload[np.flatnonzero(self._mask_at(pos))[::-1]]
+        return self._topmost(self._mask_at(pos))
 
     def hoverEvent(self, ev):  # noqa: N802 (pyqtgraph API)
         new = np.zeros(len(self._x), bool) if ev.exit else self._mask_at(ev.pos())
@@ -178,7 +182,7 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         vb = self.getViewBox()
         if vb is None or self.tip is None:
             return
-        hits = self._payload[np.flatnonzero(new)[::-1]].tolist()
+        hits = self._topmost(new).tolist()
         if hits:
             tips = [self.tip(data=d) for d in hits[:TIP_CUTOFF]]
             if len(hits) > TIP_CUTOFF:

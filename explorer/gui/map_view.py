@@ -271,8 +271,10 @@ class MapView(QWidget):
         self._vb.setAspectLocked(True, ratio=self._ratio)
         self._vb.setDefaultPadding(0)
         x0, y0, x1, y1 = self.basemap.extent
-        self._vb.setLimits(xMin=x0 - 3, xMax=x1 + 3, yMin=y0 - 2, yMax=y1 + 2,
-                           minXRange=0.02, maxXRange=(x1 - x0) + 6, minYRange=0.02, maxYRange=(y1 - y0) + 4)
+        self._limits = QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4)  # the basemap and a margin
+        lim = self._limits
+        self._vb.setLimits(xMin=lim.left(), xMax=lim.right(), yMin=lim.top(), yMax=lim.bottom(),
+                           minXRange=0.02, maxXRange=lim.width(), minYRange=0.02, maxYRange=lim.height())
 
         self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -14))
         self._scale.setParentItem(self._vb)
@@ -346,9 +348,8 @@ class MapView(QWidget):
         self._leaders.setZValue(28)
         self._label_layer = MapLabelLayer(self._styles["label_fill"])
         self._label_layer.setZValue(30)
-        x0, y0, x1, y1 = self.basemap.extent
         for layer in (self._markers, self._seats, self._edge, self._label_layer):
-            layer.set_extent(QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4))  # the view's limits
+            layer.set_extent(self._limits)
         for item in (self._halo, self._markers, self._seats, self._edge, self._leaders, self._label_layer):
             self._vb.addItem(item, ignoreBounds=True)
         for layer in (self._markers, self._seats, self._edge):
@@ -463,9 +464,13 @@ class MapView(QWidget):
         return float(self._pos[zi, 0]), float(self._pos[zi, 1])
 
     # ------------------------------------------------------------------ labels
-    def _to_screen(self) -> tuple[float, float, float, float]:
+    def _scene_transform(self) -> QTransform:
+        """Map coordinates to scene (screen) pixels, for the range set last."""
         self._vb.updateMatrix()  # the view applies a new range lazily, at the next paint
-        t = self._vb.childGroup.sceneTransform()
+        return self._vb.childGroup.sceneTransform()
+
+    def _to_screen(self) -> tuple[float, float, float, float]:
+        t = self._scene_transform()
         return t.m11(), t.m22(), t.m31(), t.m32()
 
     def _update_edge_markers(self, view: tuple) -> None:
@@ -729,8 +734,7 @@ class MapView(QWidget):
 
     def label_boxes(self) -> dict[str, QRectF]:
         """The box of each label shown, in scene coordinates, by zone id."""
-        self._vb.updateMatrix()
-        boxes = self._label_layer.boxes(self._vb.childGroup.sceneTransform())
+        boxes = self._label_layer.boxes(self._scene_transform())
         return {self.store.zones[i].id: r for i, r in boxes.items()}
 
     def highlighted_zone_id(self) -> str | None:

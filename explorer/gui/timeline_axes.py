@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.gui.static_texts import StaticTexts
+from explorer.gui.timeline_items import LANE_SHADE
 from explorer.gui.timeline_layout import LANE_PAD
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -49,6 +50,10 @@ def _year_month_day(x: float) -> tuple[int, int, int]:
 
 
 MINOR_TICK_PX = 6
+# The lane labels' column: selected lanes, label text (of an empty lane), right edge.
+_SELECTED_FILL, _SELECTED_EDGE = QtGui.QColor("#FFE9A8"), QtGui.QColor("#F2A900")
+_TEXT, _EMPTY_TEXT = QtGui.QColor("#1F2328"), QtGui.QColor("#8A8F98")
+_EDGE = pg.mkPen("#C9CED6")
 
 
 class YearAxis(pg.AxisItem):
@@ -228,6 +233,7 @@ class LaneAxis(pg.AxisItem):
         self._selected: set[str] = set()
         self._indent = True
         self.label_font = QtGui.QFont(font)
+        self._metrics = QtGui.QFontMetricsF(self.label_font)
         self._texts = StaticTexts(limit=2000)  # by (label, width): elided and laid out once
         self._max_width = self.MAX_WIDTH
         self._widest = 80.0  # extent of every label the lane mode can show (fit_labels)
@@ -249,7 +255,7 @@ class LaneAxis(pg.AxisItem):
         Filters then never change its width: a width following the lanes shown would shift
         the time axis sideways and re-lay out the plot on every filter change.
         """
-        fm = QtGui.QFontMetricsF(self.label_font)
+        fm = self._metrics
         self._widest = max((fm.horizontalAdvance(text) + (depth * self.INDENT if indent else 0)
                             for text, depth in labels), default=80.0)
         self._fit_width()
@@ -311,7 +317,7 @@ class LaneAxis(pg.AxisItem):
         rect = self.boundingRect()
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         p.setFont(self.label_font)
-        fm = QtGui.QFontMetricsF(self.label_font)
+        fm = self._metrics
         w = self.width()
         (_, _), (vy0, vy1) = vb.viewRange()
         # View to item coordinates is affine: two points give it, not one mapping per lane.
@@ -324,16 +330,16 @@ class LaneAxis(pg.AxisItem):
             y0, y1 = at0 + per_row * g.top, at0 + per_row * g.bottom
             r = QtCore.QRectF(0, min(y0, y1), w, abs(y1 - y0))
             if g.key in self._selected:
-                p.fillRect(r, QtGui.QColor("#FFE9A8"))
-                p.fillRect(QtCore.QRectF(0, r.top(), 3, r.height()), QtGui.QColor("#F2A900"))
+                p.fillRect(r, _SELECTED_FILL)
+                p.fillRect(QtCore.QRectF(0, r.top(), 3, r.height()), _SELECTED_EDGE)
             elif not g.empty and i % 2:
-                p.fillRect(r, QtGui.QColor("#F4F6F8"))
+                p.fillRect(r, LANE_SHADE)
             x = self.PAD + self._indent_px(g)
-            p.setPen(QtGui.QColor("#8A8F98" if g.empty else "#1F2328"))
+            p.setPen(_EMPTY_TEXT if g.empty else _TEXT)
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
             p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), self._label(g.label, w - x - self.PAD, fm))
-        p.setPen(pg.mkPen("#C9CED6"))
+        p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 
     def _label(self, text: str, width: float, fm: QtGui.QFontMetricsF) -> QtGui.QStaticText:

@@ -206,7 +206,7 @@ class TimelineCanvas(QtCore.QObject):
         lay = self.layout
         x0, x1, y = lay.g_x0[piles], lay.g_x1[piles], lay.g_y[piles]
         self.piles.set_bars(x0, x1, y - BAR_HALF, y + BAR_HALF, piles)
-        self.pile_shadows.setOpts(x0=x0 + (x1 - x0) * 0.0, x1=x1, y0=y - BAR_HALF - 0.14, y1=y + BAR_HALF - 0.14)
+        self.pile_shadows.setOpts(x0=x0, x1=x1, y0=y - BAR_HALF - 0.14, y1=y + BAR_HALF - 0.14)
         # Category shares of each pile, as side-by-side stripes.
         is_pile = np.zeros(len(lay.g_kind) + 1, bool)  # the extra last entry stands for "no group" (-1)
         is_pile[piles] = True

@@ -3,7 +3,8 @@
 Events are drawn by items that take numpy arrays and a style code per event (see
 :meth:`EventStyles.codes`) and draw one batch per style, so their cost per filter
 change is numpy work, not a Python call per event.  Text is drawn by one light item
-in device pixels, so a hundred labels cost one paint call rather than a hundred items.
+in screen pixels (see :class:`DeviceLayer`), so a hundred labels cost one paint call rather
+than a hundred items.
 """
 
 from __future__ import annotations
@@ -80,9 +81,9 @@ NO_PEN = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
 _thin_brushes: dict[tuple, QtGui.QBrush] = {}
 
 
-def _thin_brush(pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QBrush:
-    """The fill of a bar too thin to outline: its outline colour (lighter when dashed: planned).
-    (``brush``, the bar's own fill, does not show.)"""
+def _thin_brush(pen: QtGui.QPen) -> QtGui.QBrush:
+    """The fill of a bar too thin to outline: its outline colour (lighter when dashed:
+    planned).  (The bar's own fill does not show.)"""
     key = (pen.color().rgba(), pen.style())
     got = _thin_brushes.get(key)
     if got is None:
@@ -112,12 +113,6 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, list[int], list[int], list[int]
     starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
     ends = np.r_[starts[1:], len(order)]
     return order, starts.tolist(), ends.tolist(), ranked[starts].tolist()
-
-
-def _runs_by_code(codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
-    """``(code, indices)`` for each distinct code, indices in their original order."""
-    order, starts, ends, keys = _runs(codes)
-    return [(k, order[a:b]) for a, b, k in zip(starts, ends, keys, strict=True)]
 
 
 class ReportsClicks:
@@ -215,11 +210,11 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
             outlined[code] = pen is not None and pen.style() != QtCore.Qt.PenStyle.NoPen
         # Thin outlined bars first (key = code), then the others (key = m + code).
         order, starts, ends, keys = _runs(codes + m * ~(thin & outlined[codes]))
-        self._batch_rects = np.ascontiguousarray(self._rectarray.ndarray()[order], dtype=np.float64)
+        self._batch_rects = self._rectarray.ndarray()[order]  # a new C-contiguous array of doubles
         out = []
         for a, b, k in zip(starts, ends, keys, strict=True):
             pen, brush = style_of(k % m)
-            out.append((NO_PEN, _thin_brush(pen, brush), a, b - a) if k < m else (pen, brush, a, b - a))
+            out.append((NO_PEN, _thin_brush(pen), a, b - a) if k < m else (pen, brush, a, b - a))
         return out
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
@@ -334,7 +329,7 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         self._payload = np.zeros(0, dtype=np.int64)
         self._codes = np.zeros(0, dtype=np.int64)
         self._style_of = None
-        self._runs: list | None = None
+        self._runs: tuple | None = None  # _runs() of the codes: markers ordered run by run
         self._stamps: dict[tuple[int, float], QtGui.QPixmap] = {}
 
     def set_points(self, x, y, payload, codes, style_of) -> None:
@@ -376,21 +371,20 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         if not len(self._x):
             return
         if self._runs is None:
-            self._runs = _runs_by_code(self._codes)
+            self._runs = _runs(self._codes)
+        order, starts, ends, codes = self._runs
         p.save()
         dx, dy = self._in_pixels(p, self._x, self._y)
         # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.
         ratio = (p.device().devicePixelRatioF() if p.device() is not None else 1.0) * self.export_scale()
         # One array of every marker's fragment, run after run; each run is drawn through a
         # pointer into it, from its own stamp (the whole pixmap).
-        order = np.concatenate([idx for _, idx in self._runs])
         source = np.zeros((len(order), 4))
-        draws, first = [], 0
-        for code, idx in self._runs:
+        draws = []
+        for first, end, code in zip(starts, ends, codes, strict=True):
             stamp = self._stamp(code, ratio)
-            source[first:first + len(idx), 2:] = stamp.width(), stamp.height()  # in the pixmap's pixels
-            draws.append((stamp, first, len(idx)))
-            first += len(idx)
+            source[first:end, 2:] = stamp.width(), stamp.height()  # in the pixmap's pixels
+            draws.append((stamp, first, end - first))
         frags = self._fragments(dx[order], dy[order], source, 1.0 / ratio)
         at = row_pointers(frags, QtGui.QPainter.PixmapFragment)
         for stamp, first, count in draws:
@@ -434,10 +428,13 @@ class LabelLayer(DeviceLayer):
         self.bold_font = QtGui.QFont(font)
         self.bold_font.setBold(True)
         self.labels: list[Label] = []
+        self._colours: list[QtGui.QColor] = []
+        self._half_h = QtGui.QFontMetricsF(self.font_).height() / 2
         self._texts = StaticTexts()  # by (text, bold)
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = labels
+        self._colours = [QtGui.QColor(lb.colour) for lb in labels]
         self.update()
 
     def paint(self, p, *args):
@@ -448,14 +445,18 @@ class LabelLayer(DeviceLayer):
         p.save()
         dx, dy = self._in_pixels(p, xs, ys)
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        h = QtGui.QFontMetricsF(self.font_).height()
-        for lb, x, y in zip(self.labels, dx.tolist(), dy.tolist(), strict=True):
+        for lb, colour, x, y in zip(self.labels, self._colours, dx.tolist(), dy.tolist(), strict=True):
             font = self.bold_font if lb.bold else self.font_
             p.setFont(font)
-            p.setPen(QtGui.QColor(lb.colour))
+            p.setPen(colour)
             text = self._texts.get((lb.text, lb.bold), lb.text, font)
-            p.drawStaticText(QtCore.QPointF(x + lb.dx, y - h / 2), text)  # centred on y
+            p.drawStaticText(QtCore.QPointF(x + lb.dx, y - self._half_h), text)  # centred on y
         p.restore()
+
+
+_BADGE_FILL = QtGui.QColor(CONFLICT)
+_BADGE_RING = QtGui.QPen(QtGui.QColor("white"), 1.2)
+_BADGE_TEXT = QtGui.QColor("white")
 
 
 class BadgeLayer(DeviceLayer):
@@ -483,18 +484,17 @@ class BadgeLayer(DeviceLayer):
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         p.setFont(self.font_)
         r = self.RADIUS
-        fill = QtGui.QColor(CONFLICT)
+        p.setBrush(_BADGE_FILL)
         for x, y in zip(dx.tolist(), dy.tolist(), strict=True):
             box = QtCore.QRectF(x - r, y - r, 2 * r, 2 * r)
-            p.setPen(QtGui.QPen(QtGui.QColor("white"), 1.2))
-            p.setBrush(fill)
+            p.setPen(_BADGE_RING)
             p.drawEllipse(box)
-            p.setPen(QtGui.QColor("white"))
+            p.setPen(_BADGE_TEXT)
             p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, "!")
         p.restore()
 
 
-_LANE_SHADE = QtGui.QColor("#F4F6F8")
+LANE_SHADE = QtGui.QColor("#F4F6F8")  # alternate lanes (the lane labels' column too)
 _LANE_SELECTED = QtGui.QColor("#FFF4CC")
 _LANE_LINE = pg.mkPen("#E3E6EA")
 
@@ -542,7 +542,7 @@ class LaneBands(pg.GraphicsObject):
             hi = int(np.searchsorted(self.top, max(y0, y1), side="right"))
         lanes = np.arange(lo, hi)
         p.setPen(QtCore.Qt.PenStyle.NoPen)
-        for colour, which in ((_LANE_SELECTED, self.selected[lanes]), (_LANE_SHADE, self.shade[lanes] & ~self.selected[lanes])):
+        for colour, which in ((_LANE_SELECTED, self.selected[lanes]), (LANE_SHADE, self.shade[lanes] & ~self.selected[lanes])):
             k = lanes[which]
             if len(k):
                 rects = np.empty((len(k), 4))

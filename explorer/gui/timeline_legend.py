@@ -53,18 +53,21 @@ class TimelineLegend(QtWidgets.QWidget):
         if entries == self._entries:
             return
         before = self._entries
-        relabelled = [e.text for e in entries] != [e.text for e in before]
         self._entries = entries
-        self._laid_out = None
-        if relabelled:  # only new texts can change the height
+        if [(e.kind, e.text) for e in entries] != [(e.kind, e.text) for e in before]:
+            self._laid_out = None  # new texts: new places, maybe a new height
             self.updateGeometry()
             self.update()
             return
-        # The same texts in the same places: repaint only the entries that changed (a
-        # category dimmed or back), not the whole legend, at every filter change.
-        changed = {id(e) for e, old in zip(entries, before, strict=True) if e != old}
-        for rect, e in self._layout(self.width()):
-            if id(e) in changed:
+        # The same texts in the same places (a category dimmed or back, at most filter
+        # changes): keep the places, and repaint only the entries that changed.
+        if self._laid_out is not None:
+            width, placed = self._laid_out
+            shown = [e for e in entries if e.kind != "break"]  # as _layout() places them
+            self._laid_out = (width, [(rect, e) for (rect, _), e in zip(placed, shown, strict=True)])
+        olds = [e for e in before if e.kind != "break"]
+        for (rect, e), old in zip(self._layout(self.width()), olds, strict=True):
+            if e != old:
                 self.update(rect.toAlignedRect().adjusted(-BLEED, -BLEED, BLEED, BLEED))
 
     def entries(self) -> list[LegendEntry]:

@@ -720,7 +720,7 @@ def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot)
                 want_out.append((pen, brush, idx))
                 continue
             if thin[idx].any():
-                want_solid.append((NO_PEN, _thin_brush(pen, brush), idx[thin[idx]]))
+                want_solid.append((NO_PEN, _thin_brush(pen), idx[thin[idx]]))
             if (~thin[idx]).any():
                 want_out.append((pen, brush, idx[~thin[idx]]))
         want = want_solid + want_out
