@@ -88,7 +88,9 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with names, icon and the bundled font set once."""
+    """The QApplication, set up once: names, the app's style (:class:`AppStyle`), a CJK
+    fallback font (the system's copy, else the bundled one; see :func:`register_fonts`)
+    and the icon."""
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
     QCoreApplication.setApplicationName(APP_NAME)

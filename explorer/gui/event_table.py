@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.session import Session
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
+from explorer.gui.first_paint import after_first_paint
 from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
 
@@ -56,7 +56,8 @@ PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt as
 READ_AHEAD_MAX = 5000
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole})
-_CONFLICT_BRUSH = QBrush(QColor("#B71C1C"))
+_CONFLICT_COLOUR = QColor("#B71C1C")
+_CONFLICT_BRUSH = QBrush(_CONFLICT_COLOUR)
 
 
 class EventTableModel(QAbstractTableModel):
@@ -79,7 +80,8 @@ class EventTableModel(QAbstractTableModel):
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
         self._texts: dict[int, tuple[str, str, str, str]] = {}  # event row -> display texts
         self._texts_lang = session.lang
-        self._swatches = [QColor(category_colour(i)) for i in range(len(session.store.categories))]
+        # Per category, its colour: the swatch of its cells (the view's, and DecorationRole's).
+        self.swatches = [QColor(category_colour(i)) for i in range(len(session.store.categories))]
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -100,8 +102,9 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        # For other views of the model (the table's own view paints from cells()): Qt's
-        # delegate asks for seven roles per cell on every repaint, so answer from caches.
+        # The table's view paints from cells() and asks here only for tooltips; any other
+        # view of the model (Qt's delegate asks for seven roles per cell on every repaint)
+        # is answered from the same caches.
         if role not in _ROLES or not index.isValid():
             return None
         i, col = index.row(), index.column()
@@ -111,7 +114,7 @@ class EventTableModel(QAbstractTableModel):
         row = int(self.rows[i])
         store = self.session.store
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._swatches[int(store.category[row])] if col == COL_CATEGORY else None
+            return self.swatches[int(store.category[row])] if col == COL_CATEGORY else None
         if role == Qt.ItemDataRole.ForegroundRole:
             return _CONFLICT_BRUSH if col == COL_TITLE and store.flags[row] & FLAG_CONFLICT else None
         if role == Qt.ItemDataRole.FontRole:
@@ -214,7 +217,10 @@ class _Look:
     """What a paint of the table's rows needs, worked out once per paint."""
 
     palette: QPalette
-    group: QPalette.ColorGroup
+    highlight: QBrush  # a selected row's background, text
+    highlighted_text: QColor
+    alternate: QBrush | None  # every other row's background (None: alternating colours off)
+    text: QColor
     columns: list[tuple[int, int, int]]  # (column, left, width) per column shown, in viewport pixels
     left: int  # where the columns shown start and end
     right: int
@@ -258,7 +264,7 @@ class EventTableView(QTableView):
             side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
             size = self.iconSize() if self.iconSize().isValid() else QSize(side, side)
             pm = QPixmap(size)
-            pm.fill(QColor(category_colour(category)))
+            pm.fill(self.model().swatches[category])
             got = self._swatches[key] = QIcon(pm).pixmap(size, QIcon.Mode.Selected if selected else QIcon.Mode.Normal)
         return got
 
@@ -275,8 +281,12 @@ class EventTableView(QTableView):
         metrics = (QFontMetricsF(fonts[0]), QFontMetricsF(fonts[1]))
         columns = [(c, header.sectionViewportPosition(c), header.sectionSize(c))
                    for c in range(header.count()) if not header.isSectionHidden(c)]
+        pal = self.palette()
         return _Look(
-            palette=self.palette(), group=group, columns=columns,
+            palette=pal, highlight=pal.brush(group, QPalette.ColorRole.Highlight),
+            highlighted_text=pal.color(group, QPalette.ColorRole.HighlightedText),
+            alternate=pal.brush(group, QPalette.ColorRole.AlternateBase) if self.alternatingRowColors() else None,
+            text=pal.color(group, QPalette.ColorRole.Text), columns=columns,
             left=min((x for _, x, _ in columns), default=0), right=max((x + w for _, x, w in columns), default=0),
             gap=1 if self.showGrid() else 0, margin=margin,
             swatch_inset=int(swatch.width() / swatch.devicePixelRatio()) + 2 * margin, fonts=fonts, metrics=metrics,
@@ -308,13 +318,12 @@ class EventTableView(QTableView):
         p.end()
 
     def _paint_row(self, p: QPainter, r: int, look: _Look) -> None:
-        pal, group = look.palette, look.group
         y, h = self.rowViewportPosition(r), self.rowHeight(r) - look.gap
         selected = self.selectionModel().isRowSelected(r, QModelIndex())
         if selected:
-            p.fillRect(look.left, y, look.right - look.left, h, pal.brush(group, QPalette.ColorRole.Highlight))
-        elif self.alternatingRowColors() and r % 2:
-            p.fillRect(look.left, y, look.right - look.left, h, pal.brush(group, QPalette.ColorRole.AlternateBase))
+            p.fillRect(look.left, y, look.right - look.left, h, look.highlight)
+        elif look.alternate is not None and r % 2:
+            p.fillRect(look.left, y, look.right - look.left, h, look.alternate)
         texts, category, flags = self.model().cells(r)
         for c, x, w in look.columns:
             left = x
@@ -325,11 +334,11 @@ class EventTableView(QTableView):
             k = 1 if c == COL_DATE and flags & FLAG_INFERRED else 0  # italic: an inferred date
             p.setFont(look.fonts[k])
             if selected:
-                p.setPen(pal.color(group, QPalette.ColorRole.HighlightedText))
+                p.setPen(look.highlighted_text)
             elif c == COL_TITLE and flags & FLAG_CONFLICT:
-                p.setPen(_CONFLICT_BRUSH.color())
+                p.setPen(_CONFLICT_COLOUR)
             else:
-                p.setPen(pal.color(group, QPalette.ColorRole.Text))
+                p.setPen(look.text)
             text_w = x + w - look.gap - left - 2 * look.margin
             line_h, ascent = look.lines[k]
             p.drawText(QPointF(left + look.margin, y + (h - line_h) // 2 + ascent),
@@ -338,7 +347,7 @@ class EventTableView(QTableView):
     def _paint_grid(self, p: QPainter, first: int, last: int, dirty: QRect, look: _Look) -> None:
         opt = QStyleOptionViewItem()
         opt.initFrom(self)
-        colour = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFFFF
+        colour = QColor.fromRgba(self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFFFF)
         left, right = max(dirty.left(), look.left), min(dirty.right(), look.right - 1)
         bottom = self.rowViewportPosition(last) + self.rowHeight(last) - 1
         lines = [QRect(left, self.rowViewportPosition(r) + self.rowHeight(r) - 1, right - left + 1, 1)
@@ -346,9 +355,9 @@ class EventTableView(QTableView):
         lines += [QRect(x + w - 1, dirty.top(), 1, bottom - dirty.top() + 1) for _, x, w in look.columns]
         if self.gridStyle() == Qt.PenStyle.SolidLine:  # a pixel row or column each, as Qt fills them at any scale
             for line in lines:
-                p.fillRect(line, QColor.fromRgba(colour))
+                p.fillRect(line, colour)
         else:
-            p.setPen(QPen(QColor.fromRgba(colour), 1, self.gridStyle()))
+            p.setPen(QPen(colour, 1, self.gridStyle()))
             for line in lines:
                 p.drawLine(line.topLeft(), line.bottomRight())
 
@@ -416,13 +425,7 @@ class EventTable(QWidget):
         super().showEvent(event)
         if not self._read_ahead_armed:  # the window's first paint starts the reading ahead
             self._read_ahead_armed = True
-            self.window().installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Paint and obj is self.window():
-            obj.removeEventFilter(self)  # once: its first paint
-            QTimer.singleShot(0, self, self._read_ahead)  # queued behind the rest of that paint
-        return super().eventFilter(obj, event)
+            after_first_paint(self.window(), self._read_ahead, self)
 
     def _read_ahead(self) -> None:
         """Read every record of a small database into the store's cache (see READ_AHEAD_MAX)."""

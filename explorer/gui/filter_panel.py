@@ -162,8 +162,8 @@ class _Rows:
                 if old is None or (old[k] == 0) != (n == 0):
                     for col in (0, 1):
                         item.setData(col, Qt.ItemDataRole.ForegroundRole, self._dim() if n == 0 else None)
-                if old is not None:
-                    old[k] = n
+        if old is not None:
+            old[todo] = new[todo]
         if todo:
             self.tree.viewport().update()
 
@@ -279,7 +279,6 @@ class FilterPanel(QWidget):
         self._storyline_items: dict[str, QTreeWidgetItem] = {}
         self._chip_key: tuple | None = None  # what the chips show, to rebuild only on a change
         self._chip_for: dict[tuple, QToolButton] = {}  # (field, value) -> its chip, kept while shown
-        self._chip_target: dict[QToolButton, tuple] = {}  # chip -> the (field, value) a click removes
         self._spare_chips: list[QToolButton] = []  # hidden chips, reused before new ones are made
         self._swatches: dict[int, QIcon] = {}  # category index -> colour swatch
         self._ready = False  # item edits while building must not reach the shared state
@@ -641,13 +640,13 @@ class FilterPanel(QWidget):
         for target, chip in list(old.items()):
             if target not in wanted:
                 del old[target]
-                chip.hide()  # hidden, not deleted: the clicked chip may be the one running this code
+                chip.hide()  # kept for the next new item (and the clicked chip may be running this code)
                 self._spare_chips.append(chip)
         for label, field, value, category in specs:
             chip = old.pop((field, value), None)
             made = chip is None
             if made:
-                chip = self._make_chip(field, value, category)
+                chip = self._make_chip(category)
             if made or fresh or chip.property("chipLabel") != label:
                 self._label_chip(chip, label)
             self._chip_for[(field, value)] = chip
@@ -657,8 +656,9 @@ class FilterPanel(QWidget):
         self._chip_box.setVisible(bool(self._chip_for))
         self._chip_box.updateGeometry()
 
-    def _make_chip(self, field: str, value: object, category: int | None) -> QToolButton:
-        """A chip for (field, value): a spare one when there is one, else a new one."""
+    def _make_chip(self, category: int | None) -> QToolButton:
+        """A chip (with the swatch of ``category``, if any): a spare one when there is one,
+        else a new one."""
         if self._spare_chips:
             chip = self._spare_chips.pop()
         else:
@@ -673,11 +673,13 @@ class FilterPanel(QWidget):
         else:
             chip.setIcon(QIcon())
             chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._chip_target[chip] = (field, value)
         return chip
 
     def _on_chip_clicked(self, chip: QToolButton) -> None:
-        self._remove_filter(*self._chip_target[chip])
+        """Remove the filter the chip stands for now (a chip is reused for other items)."""
+        target = next((t for t, c in self._chip_for.items() if c is chip), None)
+        if target is not None:
+            self._remove_filter(*target)
 
     def _label_chip(self, chip: QToolButton, label: str) -> None:
         chip.setProperty("chipLabel", label)

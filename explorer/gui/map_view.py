@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 from explorer.gui import palette
+from explorer.gui.first_paint import after_first_paint
 from explorer.gui.map_labels import MapLabel, MapLabelLayer
 from explorer.gui.map_markers import MarkerLayer
 
@@ -265,7 +266,7 @@ class MapView(QWidget):
         self.plot_widget = pg.GraphicsView(background=palette.MAP_LAND)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot_widget.installEventFilter(self)  # before pyqtgraph's view takes +/- for its zoom history
-        self.plot_widget.viewport().installEventFilter(self)  # its first paint starts the drawing ahead
+        after_first_paint(self.plot_widget.viewport(), self._draw_ahead, self)
         self._vb = pg.ViewBox(enableMenu=False)
         self.plot_widget.setCentralItem(self._vb)
         self._vb.setAspectLocked(True, ratio=self._ratio)
@@ -696,9 +697,6 @@ class MapView(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):
             return True
-        if event.type() == QEvent.Type.Paint and obj is self.plot_widget.viewport():
-            obj.removeEventFilter(self)  # once: its first paint
-            QTimer.singleShot(0, self, self._draw_ahead)
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:
