@@ -1,8 +1,17 @@
-"""``python -m explorer``: same as the ``zone-timeline`` command."""
+"""The app's entry point: ``python -m explorer``, the installed ``zone-timeline`` commands
+and the packaged app."""
 
 import sys
 
-from explorer.cli import main
+from explorer import collector
+
+
+def main() -> int:
+    collector.pause()  # until the window has shown, or the arguments say it will not (see explorer.collector)
+    from explorer.cli import main as cli_main  # noqa: PLC0415 (imported with the collector paused)
+
+    return cli_main()
+
 
 if __name__ == "__main__":
     sys.exit(main())

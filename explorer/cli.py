@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from explorer import APP_NAME, __version__
+from explorer import APP_NAME, __version__, collector
 from explorer.core import paths
 from explorer.core.filter_state import Filters
 from explorer.core.options import UsageError, filters_from_args
@@ -170,6 +170,8 @@ def cmd_export(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None or args.self_test:
+        collector.resume()  # the entry point paused it for the window's start-up only
     from explorer.core.database import DatabaseError  # noqa: PLC0415
 
     try:

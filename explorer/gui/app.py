@@ -8,15 +8,27 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
+from explorer import collector
 from explorer.gui.application import create_app, install_translators, migrate_settings, resolve_language, settings
+from explorer.gui.first_paint import after_first_paint
 from explorer.gui.main_window import MainWindow
 from explorer.gui.preload import Preload
+
+RESUME_COLLECTOR_MS = 5000
 
 
 def run(args, preload: Preload | None = None) -> int:
     """Open the main window and run the event loop (``preload``: the database being read)."""
+    window = open_window(args, preload)
+    code = QApplication.instance().exec()
+    window.deleteLater()  # held until the loop has ended
+    return code
+
+
+def open_window(args, preload: Preload | None = None) -> MainWindow:
+    """The main window, shown, for the command-line ``args``; the event loop not yet run."""
     app = create_app()
     s = settings()
     migrate_settings(s)
@@ -27,10 +39,15 @@ def run(args, preload: Preload | None = None) -> int:
     if report:
         watch = FirstPaintReport(app, quit_after=report == "exit")
         app.installEventFilter(watch)
+    # The entry point paused the garbage collector for start-up (see explorer.collector):
+    # it runs again once the window has shown, or after a while if it never paints
+    # (e.g. started minimised, or behind a dialog about the database).
+    after_first_paint(win, collector.resume, win)
+    QTimer.singleShot(RESUME_COLLECTOR_MS, collector.resume)
     # The path the preload is reading (the CLI resolved any default): it is taken only for that path.
     win.open_initial(preload.path if preload else Path(args.db) if args.db else None, preload)
     win.show()
-    return app.exec()
+    return win
 
 
 class FirstPaintReport(QObject):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer import APP_NAME, APP_NAME_ZH, __version__
+from explorer import APP_NAME, APP_NAME_ZH, __version__, collector
 from explorer.core import paths
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.filter_state import Filters
@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.db_path = Path(path)
         if self.settings.value("database/last") != str(path):  # else the file would be written again at start-up
             self.settings.setValue("database/last", str(path))
+        if self.session is not None:
+            collector.release()  # the session being replaced may have been frozen at start-up
         session = Session(store, data_lang(self.lang))
         self._restore_state(session)  # before the panes exist: each is built once, for it
         self._set_session(session)

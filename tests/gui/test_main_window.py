@@ -1,6 +1,8 @@
 """The main window links every pane through one session; state is remembered; bad
 databases never crash it; the entry points work in subprocesses."""
 
+import argparse
+import gc
 import os
 import re
 import subprocess
@@ -209,6 +211,27 @@ def test_app_reports_its_first_paint_and_quits(db_path, tmp_path):
     assert r.returncode == 0, r.stderr
     m = re.search(r"first window after ([0-9.]+) s \(monotonic ([0-9.]+)\)", r.stderr)
     assert m and 0 < float(m.group(1)) < 180
+
+
+def test_the_window_starts_the_paused_collector_once_painted(qtbot, db_path):
+    """Start-up runs with the garbage collector paused (see explorer.collector): the
+    window's first paint starts it again, freezing what start-up made, and opening another
+    database lets those objects go (the old session among them)."""
+    from explorer import collector
+    from explorer.gui import app
+
+    collector.pause()
+    try:
+        win = app.open_window(argparse.Namespace(db=str(db_path), lang="en"))  # the tests' language
+        qtbot.addWidget(win)
+        assert not gc.isenabled(), "started again before the window painted"
+        qtbot.waitUntil(gc.isenabled, timeout=app.RESUME_COLLECTOR_MS // 2)  # by the paint, not the fallback
+        assert gc.get_freeze_count() > 10_000
+        assert win.open_database(db_path, interactive=False)
+        assert gc.get_freeze_count() == 0
+    finally:
+        collector.release()
+        gc.enable()
 
 
 def test_self_test_passes_with_empty_home(db_path, tmp_path):
