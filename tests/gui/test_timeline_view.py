@@ -927,3 +927,29 @@ def test_the_previous_layout_is_let_go_before_the_next_is_built(view, session, m
     monkeypatch.setattr(tv, "build_layout", lambda *a, **k: held.append((view._layout, view.canvas.layout)) or real(*a, **k))
     session.state.update(None, years=(2017, 2020))
     assert held == [(None, None)] and view._layout is not None and view.canvas.layout is view._layout
+
+
+def test_lane_labels_column_fits_the_widest_label_measuring_few(qapp, store, monkeypatch):
+    """The column is sized for the widest label, found by measuring labels longest-first
+    (by a bound on their width) rather than all of them: the same width as measuring
+    every one, narrow many-letter labels included."""
+    from explorer.gui.timeline_axes import LaneAxis
+
+    axis = LaneAxis(QtGui.QFont(qapp.font()))
+    fm = axis._metrics
+    measured = []
+    monkeypatch.setattr(axis, "_metrics", type("Counting", (), {
+        "maxWidth": fm.maxWidth,
+        "horizontalAdvance": lambda self, text: measured.append(text) or fm.horizontalAdvance(text)})())
+    for lang in ("zh", "en"):
+        labels = [(lane.label(lang), lane.depth) for lane in store.all_lanes("zone")]
+        labels.append(("i" * 24, 0))  # many letters, yet narrower than the longest names
+        every = max(fm.horizontalAdvance(t) + d * LaneAxis.INDENT for t, d in labels)
+        measured.clear()
+        assert axis._widest_of(labels, indent=True) == every
+        assert len(measured) < len(labels) / 2, measured
+    # A label past the widest the column may be: the column is then as wide as it may be,
+    # as when every label is measured.
+    axis.fit_labels([("阳泉", 0), ("山西转型综合改革示范区阳曲产业园区管理委员会", 1)], indent=True)
+    assert axis.width() == LaneAxis.MAX_WIDTH
+    assert axis._widest_of([], indent=True) == 80.0
