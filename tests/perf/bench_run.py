@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import QEvent, QObject, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from explorer import collector  # noqa: E402
 from explorer.core.export import ExportSpec, write_csv  # noqa: E402
 from explorer.gui.application import create_app  # noqa: E402
 from explorer.gui.main_window import DEFAULT_SIZE, MainWindow  # noqa: E402
@@ -124,6 +125,7 @@ def timed(app, fn, repeats: int) -> dict:
 
 def main(db: Path) -> None:
     first_s, floor_s = first_paints(db)
+    collector.pause()  # as the app starts its window (see explorer.collector)
     app = create_app()
     tmp = Path(tempfile.mkdtemp(prefix="zt-bench-"))
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
@@ -132,6 +134,7 @@ def main(db: Path) -> None:
     assert win.open_database(db, interactive=False)
     win.show()
     until_painted(app, win)
+    collector.resume()  # as the app does once its window has painted
     s = win.session
     store = s.store
     rng = np.random.default_rng(7)
