@@ -152,8 +152,6 @@ class MainWindow(QMainWindow):
         self.db_path = Path(path)
         if self.settings.value("database/last") != str(path):  # else the file would be written again at start-up
             self.settings.setValue("database/last", str(path))
-        if self.session is not None:
-            collector.release()  # the session being replaced may have been frozen at start-up
         session = Session(store, data_lang(self.lang))
         self._restore_state(session)  # before the panes exist: each is built once, for it
         self._set_session(session)
@@ -231,6 +229,8 @@ class MainWindow(QMainWindow):
 
     def _set_session(self, session: Session) -> None:
         """Build every pane around ``session``. Panes only talk through it."""
+        if self.session is not None:
+            collector.release()  # the session being replaced may have been frozen at start-up
         self.session = session
         self.timeline = TimelineView(session)
         self.map = MapView(session)

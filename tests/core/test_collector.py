@@ -62,13 +62,15 @@ def test_the_entry_point_pauses_the_collector_for_the_window_only(tmp_path):
         cli.cmd_export = lambda args: seen.append(("export", gc.isenabled())) or 0
         cli.cmd_db = lambda args: seen.append(("db", gc.isenabled())) or 0
         gui.render_main = lambda args: seen.append(("render", gc.isenabled())) or 0
+        gui.self_test_main = lambda args: seen.append(("self-test", gc.isenabled())) or 0
         gui.run = lambda args, preload: seen.append(("window", gc.isenabled())) or 0
         from explorer.__main__ import main
         db = {str(tmp_path / "none.sqlite")!r}
-        for argv in (["export", "--all", "-o", "-"], ["db", "coverage"], ["render", "-o", "x.png"], ["--db", db]):
+        for argv in (["export", "--all", "-o", "-"], ["db", "coverage"], ["render", "-o", "x.png"], ["--self-test"],
+                     ["--db", db]):
             gc.enable()
             sys.argv = ["zone-timeline", *argv]
             assert main() == 0
         print(seen)
     """)
-    assert out == str([("export", True), ("db", True), ("render", True), ("window", False)])
+    assert out == str([("export", True), ("db", True), ("render", True), ("self-test", True), ("window", False)])

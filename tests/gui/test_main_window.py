@@ -215,8 +215,8 @@ def test_app_reports_its_first_paint_and_quits(db_path, tmp_path):
 
 def test_the_window_starts_the_paused_collector_once_painted(qtbot, db_path):
     """Start-up runs with the garbage collector paused (see explorer.collector): the
-    window's first paint starts it again, freezing what start-up made, and opening another
-    database lets those objects go (the old session among them)."""
+    window's first paint starts it again, freezing what start-up made; opening another
+    database or switching the language lets those objects go (the old session among them)."""
     from explorer import collector
     from explorer.gui import app
 
@@ -229,6 +229,10 @@ def test_the_window_starts_the_paused_collector_once_painted(qtbot, db_path):
         assert gc.get_freeze_count() > 10_000
         assert win.open_database(db_path, interactive=False)
         assert gc.get_freeze_count() == 0
+        gc.freeze()  # as at start-up: a language switch replaces the session too
+        win.set_language("zh_CN")
+        assert gc.get_freeze_count() == 0
+        win.set_language("en")
     finally:
         collector.release()
         gc.enable()
