@@ -660,7 +660,7 @@ def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: 
         if kept == len(mask):
             return totals.copy()
         return totals - np.bincount(keys[~mask], minlength=len(totals))
-    return np.bincount(keys[rows if rows is not None else np.flatnonzero(mask)], minlength=minlength)
+    return np.bincount(keys[rows] if rows is not None else keys[mask], minlength=minlength)
 
 
 def combine(n: int, masks: Iterable[np.ndarray | None]) -> np.ndarray:

@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from explorer import collector
 from explorer.gui.application import create_app, install_translators, migrate_settings, resolve_language, settings
@@ -35,14 +35,13 @@ def open_window(args, preload: Preload | None = None) -> MainWindow:
     lang = resolve_language(args.lang, s)
     install_translators(app, lang)
     win = MainWindow(settings=s, lang=lang, forced_lang=bool(args.lang))
-    report = os.environ.get("ZONE_TIMELINE_STARTUP_REPORT")
-    if report:
-        watch = FirstPaintReport(app, quit_after=report == "exit")
-        app.installEventFilter(watch)
     # The entry point paused the garbage collector for start-up (see explorer.collector):
     # it runs again once the window has shown, or after a while if it never paints
     # (e.g. started minimised, or behind a dialog about the database).
     after_first_paint(win, collector.resume, win)
+    report = os.environ.get("ZONE_TIMELINE_STARTUP_REPORT")
+    if report:
+        after_first_paint(win, lambda: report_first_paint(quit_after=report == "exit"), win)
     QTimer.singleShot(RESUME_COLLECTOR_MS, collector.resume)
     # The path the preload is reading (the CLI resolved any default): it is taken only for that path.
     win.open_initial(preload.path if preload else Path(args.db) if args.db else None, preload)
@@ -50,30 +49,16 @@ def open_window(args, preload: Preload | None = None) -> MainWindow:
     return win
 
 
-class FirstPaintReport(QObject):
+def report_first_paint(quit_after: bool) -> None:
     """Prints how long a user waited for the window: process start to the end of its first
     paint (``ZONE_TIMELINE_STARTUP_REPORT=1``; ``=exit`` also quits, for the benchmark).
 
     The line carries ``time.monotonic()`` too, so a parent process can time the launch.
     """
-
-    def __init__(self, app, quit_after: bool):
-        super().__init__(app)
-        self._app = app
-        self._quit = quit_after
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and isinstance(obj.window(), MainWindow):
-            self._app.removeEventFilter(self)  # every later event of the app would pass through here
-            # Queued behind the paint events already posted: runs once the window is drawn.
-            QTimer.singleShot(0, self._report)
-        return False
-
-    def _report(self) -> None:
-        print(f"first window after {seconds_since_start():.2f} s (monotonic {time.monotonic():.6f})",
-              file=sys.stderr, flush=True)
-        if self._quit:
-            self._app.quit()
+    print(f"first window after {seconds_since_start():.2f} s (monotonic {time.monotonic():.6f})",
+          file=sys.stderr, flush=True)
+    if quit_after:
+        QApplication.instance().quit()
 
 
 def seconds_since_start() -> float:

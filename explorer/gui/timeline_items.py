@@ -290,7 +290,8 @@ class DeviceLayer(pg.GraphicsObject):
     @staticmethod
     def _fragments(x: np.ndarray, y: np.ndarray, source: np.ndarray, scale: float) -> np.ndarray:
         """``QPainter.PixmapFragment`` rows (ten doubles each): centred at ``x, y``, from the
-        ``source`` rectangles (left, top, width, height in the pixmap) scaled by ``scale``;
+        ``source`` rectangles (left, top, width, height in the pixmap; one per row, or one
+        for all) scaled by ``scale``;
         draw any run of them with ``drawPixmapFragments`` through :func:`row_pointers`."""
         frags = np.empty((len(x), 10))
         frags[:, 0], frags[:, 1] = x, y
@@ -330,6 +331,7 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         self._codes = np.zeros(0, dtype=np.int64)
         self._style_of = None
         self._runs: tuple | None = None  # _runs() of the codes: markers ordered run by run
+        self._run_x = self._run_y = np.zeros(0)  # the markers' positions in that order
         self._stamps: dict[tuple[int, float], QtGui.QPixmap] = {}
 
     def set_points(self, x, y, payload, codes, style_of) -> None:
@@ -372,20 +374,18 @@ class EventPointItem(ReportsClicks, DeviceLayer):
             return
         if self._runs is None:
             self._runs = _runs(self._codes)
-        order, starts, ends, codes = self._runs
+            order = self._runs[0]
+            self._run_x, self._run_y = self._x[order], self._y[order]  # the markers, run after run
+        _order, starts, ends, codes = self._runs
         p.save()
-        dx, dy = self._in_pixels(p, self._x, self._y)
+        dx, dy = self._in_pixels(p, self._run_x, self._run_y)
         # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.
         ratio = (p.device().devicePixelRatioF() if p.device() is not None else 1.0) * self.export_scale()
         # One array of every marker's fragment, run after run; each run is drawn through a
-        # pointer into it, from its own stamp (the whole pixmap).
-        source = np.zeros((len(order), 4))
-        draws = []
-        for first, end, code in zip(starts, ends, codes, strict=True):
-            stamp = self._stamp(code, ratio)
-            source[first:end, 2:] = stamp.width(), stamp.height()  # in the pixmap's pixels
-            draws.append((stamp, first, end - first))
-        frags = self._fragments(dx[order], dy[order], source, 1.0 / ratio)
+        # pointer into it, from its own stamp (the whole pixmap; every stamp is the same size).
+        draws = [(self._stamp(code, ratio), first, end - first) for first, end, code in zip(starts, ends, codes, strict=True)]
+        side = draws[0][0]
+        frags = self._fragments(dx, dy, (0, 0, side.width(), side.height()), 1.0 / ratio)  # in the pixmap's pixels
         at = row_pointers(frags, QtGui.QPainter.PixmapFragment)
         for stamp, first, count in draws:
             p.drawPixmapFragments(at(first), count, stamp)
