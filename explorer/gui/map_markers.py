@@ -74,6 +74,7 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         self._src: np.ndarray | None = None  # per marker: its image in the atlas (x, y, w, h), made at paint
         self._rects: dict[tuple, tuple] = {}  # (symbol, size, style, hovered) -> its image in the atlas
         self._tip_cleared = True
+        self._mouse: QtCore.QPointF | None = None  # where the mouse rests on the layer (scene), if it does
 
     def set_markers(self, x, y, size, symbol: list, style, payload) -> None:
         """One marker per entry: position (data coordinates), diameter (pixels), symbol
@@ -85,7 +86,14 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         self._payload = np.asarray(payload, np.int64)
         self._hovered = np.zeros(len(self._x), bool)
         self._src = None
+        self.refresh_hover()
         self.update()
+
+    def refresh_hover(self) -> None:
+        """The mouse did not move, but what lies under it (or its tooltip) may have
+        changed: outline and describe what is there now."""
+        if self._mouse is not None:
+            self._hover(self._mask_at(self.mapFromScene(self._mouse)))
 
     @property
     def data(self) -> np.ndarray:
@@ -174,7 +182,11 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         return self._topmost(self._mask_at(pos))
 
     def hoverEvent(self, ev):  # noqa: N802 (pyqtgraph API)
-        new = np.zeros(len(self._x), bool) if ev.exit else self._mask_at(ev.pos())
+        self._mouse = None if ev.exit else self.mapToScene(ev.pos())
+        self._hover(np.zeros(len(self._x), bool) if ev.exit else self._mask_at(ev.pos()))
+
+    def _hover(self, new: np.ndarray) -> None:
+        """Outline the markers in ``new`` and give the view their tooltip."""
         if self.hover_pen is not None and not np.array_equal(new, self._hovered):
             self._hovered = new
             self._src = None

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QPainterPath, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QToolTip, QVBoxLayout, QWidget
 
 from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
@@ -390,6 +390,7 @@ class MapView(QWidget):
         return np.where(self._sel, 3, np.where(self._own == 0, 2, np.where(self._approx, 1, 0)))
 
     def _update_markers(self) -> None:
+        tip = self._vb.toolTip()  # of what the mouse rests on, if it does
         index = self.store.zone_index
         self._sel = np.zeros(len(self._own), bool)
         self._sel[[index[z] for z in self.session.filters.zones if z in index]] = True
@@ -411,6 +412,19 @@ class MapView(QWidget):
         self._sync_labels()
         self.relayout_labels()
         self._update_halo()
+        self._refresh_hover(tip)
+
+    def _refresh_hover(self, shown: str) -> None:
+        """The mouse rests on the map while its markers change: outline what is under it
+        now, and have a tooltip on show (``shown``) give the new counts, or go."""
+        for layer in (self._markers, self._seats, self._edge):
+            layer.refresh_hover()
+        now = self._vb.toolTip()
+        if shown and now != shown and QToolTip.isVisible() and QToolTip.text() == shown:
+            if now:
+                QToolTip.showText(QCursor.pos(), now)
+            else:
+                QToolTip.hideText()
 
     def _sync_labels(self) -> None:
         """Work out the style and box of every label whose text, weight or colour changed."""

@@ -79,6 +79,8 @@ class TimelineView(QtWidgets.QWidget):
         self._relayout_timer.timeout.connect(self._maybe_relayout)
         self._vb.sigRangeChanged.connect(self._on_range_changed)
         self._vb.sigResized.connect(self._on_resized)
+        self._mouse: QtCore.QPointF | None = None  # where the mouse last moved on the plot (scene)
+        self._tip = ""  # the tooltip shown for it
         self._hover_proxy = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30,
                                            slot=self._on_mouse_moved)
 
@@ -433,6 +435,7 @@ class TimelineView(QtWidgets.QWidget):
             (x0, x1), _ = self._vb.viewRange()
             if not lay.in_lanes_visible(x0, x1).any():  # nothing left in view
                 self.fit_all()
+        self._refresh_hover()
 
     def _on_selection_changed(self, selection, initiator) -> None:
         self._update_selection()
@@ -452,6 +455,7 @@ class TimelineView(QtWidgets.QWidget):
         self._sync_mode_combo()
         self._rebuild()
         self._set_y_top(0)
+        self._refresh_hover()
 
     def _on_language_changed(self, session) -> None:
         self._titles.clear()
@@ -460,6 +464,7 @@ class TimelineView(QtWidgets.QWidget):
         self._update_legend()
         self.canvas.labels.set_labels([])
         self._refresh()
+        self._refresh_hover()
 
     def _update_selection(self) -> None:
         sel = self.session.selection
@@ -558,7 +563,13 @@ class TimelineView(QtWidgets.QWidget):
     def _on_mouse_moved(self, args) -> None:
         pos = args[0]
         if not self._vb.sceneBoundingRect().contains(pos):
+            self._mouse = None
             return
+        self._mouse = QtCore.QPointF(pos)
+        self._show_hover(pos)
+
+    def _show_hover(self, pos: QtCore.QPointF) -> None:
+        """Tooltip and cursor for the mouse at ``pos`` (scene coordinates)."""
         p = self._vb.mapSceneToView(pos)
         text = self.tooltip_at(p.x(), p.y())
         view = self.plot_widget
@@ -568,3 +579,11 @@ class TimelineView(QtWidgets.QWidget):
         else:
             QtWidgets.QToolTip.hideText()
             view.viewport().unsetCursor()
+        self._tip = text
+
+    def _refresh_hover(self) -> None:
+        """The events changed under a mouse that did not move: a tooltip of ours on show
+        describes what is there now (or goes)."""
+        tip = QtWidgets.QToolTip
+        if self._mouse is not None and self._tip and tip.isVisible() and tip.text() == self._tip:
+            self._show_hover(self._mouse)

@@ -246,6 +246,29 @@ def test_hovering_a_marker_shows_its_tooltip_and_outlines_it(view, qtbot):
     assert vp.grab().toImage() == plain
 
 
+def test_a_filter_change_under_a_resting_mouse_updates_its_tooltip_and_outline(view, session, qtbot):
+    # The mouse stays on a marker while the filters change (a click on it, a year range):
+    # the tooltip, also one already shown, gives the new counts, and the marker stays outlined.
+    from PySide6.QtWidgets import QToolTip
+
+    target = loneliest_marker(view, "development-zone")  # drawn with no events too (faded)
+    pt = view.plot_widget.mapFromScene(view._screen_pos(target))
+    vp = view.plot_widget.viewport()
+    hover(qtbot, vp, QPoint(pt.x(), pt.y()))
+    before = view._vb.toolTip()
+    assert before.startswith(view.zone_tooltip(target))  # (a place on the same spot may follow)
+    QToolTip.showText(vp.mapToGlobal(pt), before, vp)
+    index = session.store.zone_index[target]
+    years = session.store.year[session.store.zone == index]
+    session.state.update(None, years=(int(years.min()) - 1, int(years.min()) - 1))  # none of its events
+    after = view._vb.toolTip()
+    assert after.startswith(view.zone_tooltip(target)) and "0 event(s) here" in after
+    assert QToolTip.text() == after
+    drawn = view._markers
+    assert index in drawn._payload[drawn._hovered].tolist()
+    QToolTip.hideText()
+
+
 def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path, monkeypatch):
     # An export twice the view's width draws markers twice as large, as vectors (not the
     # screen's images blown up).

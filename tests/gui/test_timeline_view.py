@@ -537,6 +537,26 @@ def test_hover_tooltip_gives_date_and_title(qtbot, view, session, store):
     assert view.tooltip_at(1950, p.y()) == ""
 
 
+def test_a_shown_tooltip_follows_a_filter_change_under_a_resting_mouse(qtbot, view, session, store):
+    lay = view._layout
+    row = int(lay.row[int(own_items(view)[0])])
+    reveal(qtbot, view, row)
+    scene = view._vb.mapViewToScene(view.item_position(row))
+    view._on_mouse_moved((scene,))  # the mouse comes to rest on the event: its tooltip shows
+    tip = QtWidgets.QToolTip
+    assert tip.isVisible() and store.record(row).title("zh") in tip.text().replace("&quot;", '"')
+    zone = store.zones[int(store.zone[row])].id
+    others = [z.id for z in store.zones if z.id != zone and (store.zone == z.index).any()]
+    session.state.update(None, zones={others[0]})  # the event under the mouse is filtered out
+    qtbot.waitUntil(lambda: not tip.isVisible(), timeout=2000)  # Qt hides a tooltip after a short delay
+    session.state.update(None, zones=set())  # back: the mouse rests on it again
+    view._on_mouse_moved((scene,))
+    shown = tip.text()
+    session.state.update(None, years=(store.year_min, store.year_max))  # the same events
+    assert tip.isVisible() and tip.text() == shown
+    tip.hideText()
+
+
 def test_fit_all_shows_every_filtered_event(qtbot, view, session, store):
     session.state.update(None, zones={"jincheng-edz"})
     view.fit_all()
