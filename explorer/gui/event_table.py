@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import (
@@ -46,6 +47,7 @@ from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
 from explorer.gui.first_paint import after_first_paint
 from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
+from explorer.gui.static_texts import StaticTexts
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
 PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt asks for (a view and a bit)
@@ -249,10 +251,13 @@ class EventTableView(QTableView):
         super().__init__()
         self.setModel(model)
         self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
+        self._texts = StaticTexts()  # the cells' texts as drawn
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._swatches.clear()  # a selected swatch is tinted with the palette's highlight, sized by the style
+        if event.type() == QEvent.Type.FontChange:
+            self._texts = StaticTexts()
         super().changeEvent(event)
 
     def _swatch(self, category: int, selected: bool) -> QPixmap:
@@ -341,8 +346,14 @@ class EventTableView(QTableView):
                 p.setPen(look.text)
             text_w = x + w - look.gap - left - 2 * look.margin
             line_h, ascent = look.lines[k]
-            p.drawText(QPointF(left + look.margin, y + (h - line_h) // 2 + ascent),
-                       look.metrics[k].elidedText(texts[c], look.elide, text_w))
+            if c == COL_TITLE:  # (a title is seldom drawn again soon: laying it out to keep costs more)
+                p.drawText(QPointF(left + look.margin, y + (h - line_h) // 2 + ascent),
+                           look.metrics[k].elidedText(texts[c], look.elide, text_w))
+                continue
+            # Dates, zones and categories repeat down the table: each is laid out once per font and width.
+            st = self._texts.get((texts[c], k, text_w, look.elide),
+                                 partial(look.metrics[k].elidedText, texts[c], look.elide, text_w), look.fonts[k])
+            p.drawStaticText(QPointF(left + look.margin, y + (h - line_h) // 2), st)  # its top left
 
     def _paint_grid(self, p: QPainter, first: int, last: int, dirty: QRect, look: _Look) -> None:
         opt = QStyleOptionViewItem()

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QTableView, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.session import Session
 from explorer.core.store import EventStore
@@ -102,6 +102,34 @@ def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
         assert ours == theirs, f"state {k}"
     session.state.clear(None)
     session.set_language("zh")
+
+
+def test_a_font_change_redraws_the_cells_in_the_new_font(qtbot, session):
+    # The view keeps the cells' laid-out (and elided) texts between paints: after a font
+    # change it must draw what a view made with that font draws.
+    def shown(table):
+        return table.view.viewport().grab().toImage()
+
+    def narrow(table):  # narrow columns: zone names and categories are elided
+        table.view.verticalHeader().setDefaultSectionSize(40)
+        for c in range(4):
+            table.view.horizontalHeader().resizeSection(c, 70)
+
+    bigger = QFont(QApplication.font())
+    bigger.setPointSizeF(bigger.pointSizeF() * 1.5)
+    table = EventTable(session)
+    narrow(table)
+    on_screen(qtbot, table, (900, 300))
+    before = shown(table)
+    table.view.setFont(bigger)
+    fresh = EventTable(session)
+    fresh.view.setFont(bigger)
+    narrow(fresh)
+    on_screen(qtbot, fresh, (900, 300))
+    after, expected = shown(table), shown(fresh)
+    h = min(after.height(), expected.height(), 200)  # (the header may leave the views different heights)
+    assert after.copy(0, 0, after.width(), h) != before.copy(0, 0, before.width(), h)
+    assert after.copy(0, 0, after.width(), h) == expected.copy(0, 0, expected.width(), h)
 
 
 def test_table_texts_follow_language_and_sort(qtbot, session):
