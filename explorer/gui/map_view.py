@@ -417,12 +417,13 @@ class MapView(QWidget):
     def _refresh_hover(self, shown: str) -> None:
         """The mouse rests on the map while its markers change: outline what is under it
         now, and have a tooltip on show (``shown``) give the new counts, or go."""
-        for layer in (self._markers, self._seats, self._edge):
+        # Topmost first, as pyqtgraph sends a mouse move's hover events: the last word is the same.
+        for layer in sorted((self._markers, self._seats, self._edge), key=lambda item: -item.zValue()):
             layer.refresh_hover()
         now = self._vb.toolTip()
         if shown and now != shown and QToolTip.isVisible() and QToolTip.text() == shown:
             if now:
-                QToolTip.showText(QCursor.pos(), now)
+                QToolTip.showText(QCursor.pos(), now, self.plot_widget.viewport())
             else:
                 QToolTip.hideText()
 

@@ -269,6 +269,19 @@ def test_a_filter_change_under_a_resting_mouse_updates_its_tooltip_and_outline(v
     QToolTip.hideText()
 
 
+def test_after_a_filter_change_the_resting_mouse_gets_the_tooltip_a_move_would_give(view, session, qtbot):
+    # A city's seat lies on its zones' markers: the tooltip lists them all, as the layers
+    # under a moving mouse give it; a filter change that moves nothing keeps it so.
+    pt = view.plot_widget.mapFromScene(view._screen_pos("yangquan"))
+    vp = view.plot_widget.viewport()
+    hover(qtbot, vp, QPoint(pt.x(), pt.y()))
+    moved = view._vb.toolTip()
+    assert moved.count("\n\n") >= 1  # several places
+    store = session.store
+    session.state.update(None, years=(store.year_min, store.year_max))  # every event still counts
+    assert view._vb.toolTip() == moved
+
+
 def test_an_image_export_draws_the_markers_at_its_own_scale(view, tmp_path, monkeypatch):
     # An export twice the view's width draws markers twice as large, as vectors (not the
     # screen's images blown up).

@@ -554,6 +554,9 @@ def test_a_shown_tooltip_follows_a_filter_change_under_a_resting_mouse(qtbot, vi
     shown = tip.text()
     session.state.update(None, years=(store.year_min, store.year_max))  # the same events
     assert tip.isVisible() and tip.text() == shown
+    session.set_language("en")  # the same event, now described in English
+    assert tip.isVisible() and store.record(row).title("en") in tip.text().replace("&quot;", '"')
+    session.set_language("zh")
     tip.hideText()
 
 
