@@ -50,6 +50,7 @@ from explorer.gui.palette import category_colour
 from explorer.gui.static_texts import StaticTexts
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
+TEXTS_KEPT = 4000  # cell texts kept laid out (dates, zones, categories) before starting afresh
 PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt asks for (a view and a bit)
 # A database of at most this many events is read into the store's record cache once the
 # window has first been painted (~30 ms at 5,000): then no filter change waits for the disk
@@ -251,13 +252,15 @@ class EventTableView(QTableView):
         super().__init__()
         self.setModel(model)
         self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
-        self._texts = StaticTexts()  # the cells' texts as drawn
+        self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
+        self._widths: dict[tuple[str, int], float] = {}  # (text, font) -> its width unelided
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._swatches.clear()  # a selected swatch is tinted with the palette's highlight, sized by the style
         if event.type() == QEvent.Type.FontChange:
-            self._texts = StaticTexts()
+            self._texts = StaticTexts(TEXTS_KEPT)
+            self._widths = {}
         super().changeEvent(event)
 
     def _swatch(self, category: int, selected: bool) -> QPixmap:
@@ -350,9 +353,17 @@ class EventTableView(QTableView):
                 p.drawText(QPointF(left + look.margin, y + (h - line_h) // 2 + ascent),
                            look.metrics[k].elidedText(texts[c], look.elide, text_w))
                 continue
-            # Dates, zones and categories repeat down the table: each is laid out once per font and width.
-            st = self._texts.get((texts[c], k, text_w, look.elide),
-                                 partial(look.metrics[k].elidedText, texts[c], look.elide, text_w), look.fonts[k])
+            # Dates, zones and categories repeat down the table: each is laid out once per font,
+            # and once per width only when the column is too narrow for it (and it is elided).
+            key = (texts[c], k)
+            natural = self._widths.get(key)
+            if natural is None:
+                if len(self._widths) >= TEXTS_KEPT:
+                    self._widths.clear()
+                natural = self._widths[key] = look.metrics[k].horizontalAdvance(texts[c])
+            if natural > text_w:
+                key = (texts[c], k, text_w, look.elide)
+            st = self._texts.get(key, partial(look.metrics[k].elidedText, texts[c], look.elide, text_w), look.fonts[k])
             p.drawStaticText(QPointF(left + look.margin, y + (h - line_h) // 2), st)  # its top left
 
     def _paint_grid(self, p: QPainter, first: int, last: int, dirty: QRect, look: _Look) -> None:

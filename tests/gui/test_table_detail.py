@@ -132,6 +132,34 @@ def test_a_font_change_redraws_the_cells_in_the_new_font(qtbot, session):
     assert after.copy(0, 0, after.width(), h) == expected.copy(0, 0, expected.width(), h)
 
 
+def test_resized_columns_elide_their_cells_as_a_new_view_of_that_width_does(qtbot, session):
+    # Laid-out cell texts are kept between paints: widening or narrowing a column must show
+    # them whole or elided as a view made at that width shows them.
+    def sized(table, width):
+        table.setFixedSize(600, 260)
+        for c in range(4):
+            table.view.horizontalHeader().resizeSection(c, width)
+        return table
+
+    box = QWidget()
+    row = QHBoxLayout(box)
+    table = sized(EventTable(session), 60)
+    sink = QLineEdit()  # holds the focus: neither table shows the active colours or a focus frame
+    row.addWidget(sink)
+    row.addWidget(table)
+    on_screen(qtbot, box, (1800, 300))
+    sink.setFocus()
+    for width in (200, 60, 90):
+        sized(table, width)
+        fresh = sized(EventTable(session), width)  # in the same window: the same palette group
+        row.addWidget(fresh)
+        fresh.show()
+        qtbot.wait(10)
+        assert table.view.viewport().grab().toImage() == fresh.view.viewport().grab().toImage(), width
+        row.removeWidget(fresh)
+        fresh.deleteLater()
+
+
 def test_table_texts_follow_language_and_sort(qtbot, session):
     """The table caches display texts: a language switch or a new order must not show stale ones."""
     t = EventTable(session)
