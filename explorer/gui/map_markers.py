@@ -86,12 +86,12 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         self._payload = np.asarray(payload, np.int64)
         self._hovered = np.zeros(len(self._x), bool)
         self._src = None
-        self.refresh_hover()
         self.update()
 
     def refresh_hover(self) -> None:
         """The mouse did not move, but what lies under it (or its tooltip) may have
-        changed: outline and describe what is there now."""
+        changed: outline and describe what is there now (the owner calls this, in the
+        layers' stacking order, after changing them)."""
         if self._mouse is not None:
             self._hover(self._mask_at(self.mapFromScene(self._mouse)))
 

@@ -390,7 +390,6 @@ class MapView(QWidget):
         return np.where(self._sel, 3, np.where(self._own == 0, 2, np.where(self._approx, 1, 0)))
 
     def _update_markers(self) -> None:
-        tip = self._vb.toolTip()  # of what the mouse rests on, if it does
         index = self.store.zone_index
         self._sel = np.zeros(len(self._own), bool)
         self._sel[[index[z] for z in self.session.filters.zones if z in index]] = True
@@ -412,11 +411,12 @@ class MapView(QWidget):
         self._sync_labels()
         self.relayout_labels()
         self._update_halo()
-        self._refresh_hover(tip)
+        self._refresh_hover()
 
-    def _refresh_hover(self, shown: str) -> None:
+    def _refresh_hover(self) -> None:
         """The mouse rests on the map while its markers change: outline what is under it
-        now, and have a tooltip on show (``shown``) give the new counts, or go."""
+        now, and have a tooltip on show give the new counts, or go."""
+        shown = self._vb.toolTip()
         # Topmost first, as pyqtgraph sends a mouse move's hover events: the last word is the same.
         for layer in sorted((self._markers, self._seats, self._edge), key=lambda item: -item.zValue()):
             layer.refresh_hover()
