@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 from PySide6.QtCore import (
@@ -253,14 +252,12 @@ class EventTableView(QTableView):
         self.setModel(model)
         self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
         self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
-        self._widths: dict[tuple[str, int], float] = {}  # (text, font) -> its width unelided
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._swatches.clear()  # a selected swatch is tinted with the palette's highlight, sized by the style
         if event.type() == QEvent.Type.FontChange:
             self._texts = StaticTexts(TEXTS_KEPT)
-            self._widths = {}
         super().changeEvent(event)
 
     def _swatch(self, category: int, selected: bool) -> QPixmap:
@@ -353,17 +350,9 @@ class EventTableView(QTableView):
                 p.drawText(QPointF(left + look.margin, y + (h - line_h) // 2 + ascent),
                            look.metrics[k].elidedText(texts[c], look.elide, text_w))
                 continue
-            # Dates, zones and categories repeat down the table: each is laid out once per font,
-            # and once per width only when the column is too narrow for it (and it is elided).
-            key = (texts[c], k)
-            natural = self._widths.get(key)
-            if natural is None:
-                if len(self._widths) >= TEXTS_KEPT:
-                    self._widths.clear()
-                natural = self._widths[key] = look.metrics[k].horizontalAdvance(texts[c])
-            if natural > text_w:
-                key = (texts[c], k, text_w, look.elide)
-            st = self._texts.get(key, partial(look.metrics[k].elidedText, texts[c], look.elide, text_w), look.fonts[k])
+            # Dates, zones and categories repeat down the table: each is laid out once per font
+            # (and per width only while its column is too narrow for it).
+            st = self._texts.elided(texts[c], text_w, look.metrics[k], look.fonts[k], look.elide, key=(k,))
             p.drawStaticText(QPointF(left + look.margin, y + (h - line_h) // 2), st)  # its top left
 
     def _paint_grid(self, p: QPainter, first: int, last: int, dirty: QRect, look: _Look) -> None:

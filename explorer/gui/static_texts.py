@@ -5,9 +5,10 @@ drawing a short label costs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QStaticText
+from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 
 class StaticTexts:
@@ -15,6 +16,7 @@ class StaticTexts:
 
     def __init__(self, limit: int = 4000):
         self._texts: dict[Hashable, QStaticText] = {}
+        self._widths: dict[tuple, float] = {}  # key + (text,) -> the text's width, whole
         self._limit = limit
 
     def get(self, key: Hashable, text: str | Callable[[], str], font: QFont) -> QStaticText:
@@ -28,3 +30,20 @@ class StaticTexts:
             st.setTextFormat(Qt.TextFormat.PlainText)
             st.prepare(font=font)
         return st
+
+    def elided(self, text: str, width: float, metrics: QFontMetricsF, font: QFont,
+               mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight, key: tuple = ()) -> QStaticText:
+        """``text`` elided to ``width`` pixels in ``font`` (measured by ``metrics``).
+
+        A text that fits is laid out once whatever the width (a column or pane being
+        resized does not lay it out again); one that does not, once per width.  ``key``
+        tells apart the fonts one set of texts serves."""
+        whole = (*key, text)
+        natural = self._widths.get(whole)
+        if natural is None:
+            if len(self._widths) >= self._limit:
+                self._widths.clear()
+            natural = self._widths[whole] = metrics.horizontalAdvance(text)
+        if natural > width:
+            return self.get((*whole, width, mode), partial(metrics.elidedText, text, mode, width), font)
+        return self.get(whole, text, font)

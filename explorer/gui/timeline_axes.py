@@ -234,7 +234,7 @@ class LaneAxis(pg.AxisItem):
         self._indent = True
         self.label_font = QtGui.QFont(font)
         self._metrics = QtGui.QFontMetricsF(self.label_font)
-        self._texts = StaticTexts(limit=2000)  # by (label, width): elided and laid out once
+        self._texts = StaticTexts(limit=2000)  # laid out once (an elided label once per width)
         self._max_width = self.MAX_WIDTH
         self._widest = 80.0  # extent of every label the lane mode can show (fit_labels)
         self.setWidth(160)
@@ -367,8 +367,7 @@ class LaneAxis(pg.AxisItem):
 
     def _label(self, text: str, width: float, fm: QtGui.QFontMetricsF) -> QtGui.QStaticText:
         """The lane label elided to ``width`` (lanes are painted on every filter change)."""
-        return self._texts.get((text, width), lambda: fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, width),
-                               self.label_font)
+        return self._texts.elided(text, width, fm, self.label_font)
 
     # ------------------------------------------------------------------ mouse
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
