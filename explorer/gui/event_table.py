@@ -430,13 +430,7 @@ class EventTable(QWidget):
         session.selection.changed.connect(self._on_selection)
         session.language_changed.connect(self._on_language)
         self._update_caption()
-        self._read_ahead_armed = False
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        if not self._read_ahead_armed:  # the window's first paint starts the reading ahead
-            self._read_ahead_armed = True
-            after_first_paint(self.window(), self._read_ahead, self)
+        after_first_paint(self.view.viewport(), self._read_ahead, self)  # painted with the window, at its first paint
 
     def _read_ahead(self) -> None:
         """Read every record of a small database into the store's cache (see READ_AHEAD_MAX)."""
