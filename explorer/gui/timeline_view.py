@@ -453,8 +453,8 @@ class TimelineView(QtWidgets.QWidget):
 
     def _on_lane_mode_changed(self, session, initiator) -> None:
         self._sync_mode_combo()
+        self._set_y_top(0)  # the new lanes from the first: scrolled there before they are drawn, once
         self._rebuild()
-        self._set_y_top(0)
         self._refresh_hover()
 
     def _on_language_changed(self, session) -> None:

@@ -222,6 +222,16 @@ def test_lanes_follow_the_lane_mode(view, session, store):
     assert view.lane_keys()[0].startswith("zone:")
 
 
+def test_a_new_lane_mode_starts_at_its_first_lane(qtbot, view, session):
+    lay = view._layout
+    view._set_y_top(float(lay.lane_top[-1]))  # scrolled down to the last zone
+    assert view._vb.viewRange()[1][0] > 0
+    session.set_lane_mode("storyline")
+    assert view._vb.viewRange()[1][0] == 0
+    assert view.canvas._view[1][0] == 0  # and drawn for that range
+    session.set_lane_mode("zone")
+
+
 def test_lane_labels_follow_the_language(view, session, store):
     first = store.zones[store.zone_index[view.lane_keys()[0].partition(":")[2]]]
     assert view.lane_axis._lanes[0].label == first.name_zh
