@@ -429,21 +429,22 @@ class LabelLayer(DeviceLayer):
         self.bold_font.setBold(True)
         self.labels: list[Label] = []
         self._colours: list[QtGui.QColor] = []
+        self._xs = self._ys = np.zeros(0)  # the labels' positions (data coordinates)
         self._half_h = QtGui.QFontMetricsF(self.font_).height() / 2
         self._texts = StaticTexts()  # by (text, bold)
 
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = labels
         self._colours = [QtGui.QColor(lb.colour) for lb in labels]
+        self._xs = np.array([lb.x for lb in labels], float)
+        self._ys = np.array([lb.y for lb in labels], float)
         self.update()
 
     def paint(self, p, *args):
         if not self.labels:
             return
-        xs = np.array([lb.x for lb in self.labels])
-        ys = np.array([lb.y for lb in self.labels])
         p.save()
-        dx, dy = self._in_pixels(p, xs, ys)
+        dx, dy = self._in_pixels(p, self._xs, self._ys)
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         for lb, colour, x, y in zip(self.labels, self._colours, dx.tolist(), dy.tolist(), strict=True):
             font = self.bold_font if lb.bold else self.font_
