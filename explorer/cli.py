@@ -170,7 +170,8 @@ def cmd_export(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is not None or args.self_test:
+    window = args.command is None and not args.self_test
+    if not window:
         collector.resume()  # the entry point paused it for the window's start-up only
     from explorer.core.database import DatabaseError  # noqa: PLC0415
 
@@ -180,8 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return cmd_export(args)
         preload = None
-        if args.command is None and not args.self_test:
-            # The window: read the database in a thread while Qt loads (see explorer.gui.preload).
+        if window:  # read the database in a thread while Qt loads (see explorer.gui.preload)
             from explorer.gui.preload import Preload  # noqa: PLC0415
 
             preload = Preload(Path(args.db) if args.db else paths.default_db())
