@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.session import Session
+from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
 
 SEARCH_DEBOUNCE_MS = 250
@@ -353,7 +354,7 @@ class FilterPanel(QWidget):
         self._scroll.setWidget(content)
 
         # Active filters: a count, "Clear all", then one chip per item.
-        self._summary_label = QLabel()
+        self._summary_label = LineLabel(hint_chars=24)  # its new text each filter lays nothing out again
         self._summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.clear_all_button = QToolButton()
         self.clear_all_button.clicked.connect(self._clear_all)
@@ -586,8 +587,7 @@ class FilterPanel(QWidget):
             text = self.tr("All {total} events").format(total=total)
         else:
             text = self.tr("{shown} of {total} events").format(shown=shown, total=total)
-        if self._summary_label.text() != text:
-            self._summary_label.setText(text)
+        self._summary_label.setText(text)
         self.clear_all_button.setEnabled(not self.session.filters.is_empty())
 
     # ------------------------------------------------------------------ chips

@@ -9,7 +9,7 @@ long for the width is elided, and the whole text is the tooltip.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -43,4 +43,4 @@ class LineLabel(QWidget):
         painter = QPainter(self)
         shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, self.width())
         self.style().drawItemText(painter, self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                  self.palette(), self.isEnabled(), shown, QPalette.ColorRole.WindowText)
+                                  self.palette(), self.isEnabled(), shown, self.foregroundRole())
