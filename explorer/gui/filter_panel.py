@@ -378,6 +378,9 @@ class FilterPanel(QWidget):
         self.zone_tree = _check_tree(flat=False)
         self.zone_tree.setIndentation(14)
         self.zone_tree.setMinimumHeight(180)
+        # A scroll bar coming and going as a filter expands a branch would lay the list out
+        # and paint it a second time.
+        self.zone_tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.zone_tree.itemChanged.connect(self._on_zone_checked)
         lay.addWidget(self.zone_tree, 1)
 
@@ -624,8 +627,10 @@ class FilterPanel(QWidget):
         A chip stands for one (field, value): it stays while that item is filtered and is
         only relabelled when its text changes (as the search text does while typing), so
         the chip row keeps its height and the panel is not re-laid out on every keystroke.
-        A chip whose item goes is hidden and kept for the next new item: making a widget
-        (and polishing it) costs more than relabelling one.
+        A chip whose item goes is kept for the next new item: making a widget (and
+        polishing it) costs more than relabelling one.  One taken up again by a new item
+        in the same change stays shown (hidden and shown again, Qt would paint it twice);
+        the others are hidden.
         """
         specs = self._chip_specs()
         key = tuple((label, field, value) for label, field, value, _icon in specs)
@@ -637,29 +642,34 @@ class FilterPanel(QWidget):
             self._chip_layout.removeWidget(chip)
         self._chip_for = {}
         wanted = {(field, value) for _label, field, value, _category in specs}
-        for target, chip in list(old.items()):
-            if target not in wanted:
-                del old[target]
-                chip.hide()  # kept for the next new item (and the clicked chip may be running this code)
-                self._spare_chips.append(chip)
+        freed = [old.pop(target) for target in list(old) if target not in wanted]  # still shown
         for label, field, value, category in specs:
             chip = old.pop((field, value), None)
             made = chip is None
             if made:
-                chip = self._make_chip(category)
+                chip = self._make_chip(category, freed)
             if made or fresh or chip.property("chipLabel") != label:
                 self._label_chip(chip, label)
             self._chip_for[(field, value)] = chip
             self._chip_layout.addWidget(chip)
             if made:
                 chip.show()  # at once: a chip shown later would lay the row out twice
+        for chip in freed:
+            chip.hide()  # kept for the next new item (and the clicked chip may be running this code)
+            self._spare_chips.append(chip)
         self._chip_box.setVisible(bool(self._chip_for))
         self._chip_box.updateGeometry()
+        # Lay the panel out now, before it is painted: left to Qt's posted layout request,
+        # the chips would be painted where they were, then moved and painted again.
+        self._scroll.widget().layout().activate()  # the chip row's height
+        self._chip_layout.activate()  # the chips in it
 
-    def _make_chip(self, category: int | None) -> QToolButton:
-        """A chip (with the swatch of ``category``, if any): a spare one when there is one,
-        else a new one."""
-        if self._spare_chips:
+    def _make_chip(self, category: int | None, freed: list[QToolButton]) -> QToolButton:
+        """A chip (with the swatch of ``category``, if any): one ``freed`` by this change
+        (still shown), else a spare one (hidden), else a new one."""
+        if freed:
+            chip = freed.pop()
+        elif self._spare_chips:
             chip = self._spare_chips.pop()
         else:
             chip = QToolButton(self._chip_box)

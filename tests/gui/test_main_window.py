@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QToolButton
 
 from explorer.core import paths
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
@@ -74,6 +75,37 @@ def test_filter_changes_leave_every_pane_its_size(window, qtbot):
         counts.append(len(s.rows))
         assert sizes() == before, change
     assert len(set(counts)) > 3  # the changes did change what is shown
+
+
+def test_a_filter_change_paints_the_filter_panel_once(window, qtbot):
+    """The window paints a filter change in one go, the filter panel included: its chips
+    are laid out before they are painted, a chip handed from a dropped item to a new one
+    stays shown (hidden and shown again, Qt paints it a second time), and no scroll bar
+    comes to the zone list when a branch is opened for a zone chosen elsewhere."""
+    s, panel = window.session, window.filters
+    s.state.update(None, categories={"reform"})
+    qtbot.wait(50)
+    watched = {panel.zone_tree.viewport(), *panel.findChildren(QToolButton, "filterChip")}
+    painted = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QEvent.Type.Paint and obj in watched:
+                painted.append((obj, obj.geometry()))
+            return False
+
+    spy = Spy()
+    for w in watched:
+        w.installEventFilter(spy)
+    (reused,) = panel.chip_buttons()
+    s.state.update(None, zones={"yangquan-valve"}, categories={"project"})  # in a closed branch
+    qtbot.waitUntil(lambda: bool(painted))
+    qtbot.wait(50)
+    assert panel.zone_item("yangquan-valve").parent().isExpanded()
+    assert reused in panel.chip_buttons() and len(panel.chip_buttons()) == 2
+    objects = [obj for obj, _ in painted]
+    assert objects.count(reused) == 1 and objects.count(panel.zone_tree.viewport()) == 1
+    assert all(geometry == obj.geometry() for obj, geometry in painted)  # painted where it ends up
 
 
 def test_map_click_filters_table(window, qtbot):
