@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -45,6 +45,7 @@ COUNT_PAD = 14  # px beside the widest count
 CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
 ID_ROLE = Qt.ItemDataRole.UserRole
 REMOVE_MARK = "✕"
+DIMMED_ROWS_REPAINTED = 12  # up to this many rows changing colour are repainted one by one, else the whole list
 
 
 class FlowLayout(QLayout):
@@ -154,6 +155,7 @@ class _Rows:
             self._shown = new.copy()
         else:
             todo = np.flatnonzero((new != old) & ~self._hidden).tolist()
+        dimmed = []  # rows whose names change colour
         # Told item by item, the view would repaint once per edit: batch them, update once.
         with QSignalBlocker(self.tree.model()):
             for k in todo:
@@ -161,12 +163,28 @@ class _Rows:
                 item.setText(1, str(n))
                 # Rows with nothing left under the other filters stay checkable but recede.
                 if old is None or (old[k] == 0) != (n == 0):
+                    dimmed.append(item)
                     for col in (0, 1):
                         item.setData(col, Qt.ItemDataRole.ForegroundRole, self._dim() if n == 0 else None)
         if old is not None:
             old[todo] = new[todo]
         if todo:
-            self.tree.viewport().update()
+            self._repaint(dimmed, whole=old is None or len(dimmed) > DIMMED_ROWS_REPAINTED)
+
+    def _repaint(self, dimmed: list[QTreeWidgetItem], whole: bool) -> None:
+        """Have the view paint the counts again, and the rows whose names changed colour:
+        not the whole list, whose names (most of the painting) stay as they were."""
+        viewport = self.tree.viewport()
+        if whole:
+            viewport.update()
+            return
+        header = self.tree.header()
+        region = QRegion(header.sectionViewportPosition(1), 0, header.sectionSize(1), viewport.height())
+        for item in dimmed:
+            row = self.tree.visualItemRect(item)
+            if row.isValid():
+                region += QRect(0, row.top(), viewport.width(), row.height())
+        viewport.update(region)
 
     def _collapsed_rows(self) -> np.ndarray:
         """Per row: whether it is under a collapsed parent, so cannot be seen."""

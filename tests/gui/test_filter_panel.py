@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QInputMethodEvent, QRegion
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from explorer.core.filter_state import Filters
 from explorer.gui.filter_panel import (
@@ -17,6 +17,7 @@ from explorer.gui.filter_panel import (
     FilterPanel,
     _check_tree,
     _checkable_item,
+    _fit_count_column,
     _Rows,
     _under_collapsed,
 )
@@ -436,6 +437,62 @@ def test_rows_show_new_counts_without_refitting_the_column(qtbot, flat):
     assert show([1, 2, 3, 4, 123456789]) == before and items["k4"].text(1) == "123456789"
     assert tree.model().data(tree.model().index(4, 1)) == "123456789"  # what the view reads
     assert show([1, 2, 3, 4, 5]) == before and items["k4"].text(1) == "5"
+
+
+def _count_list(qtbot, counts, dim):
+    """A shown check list of five rows ``k0``..``k4`` with ``counts``, and its rows."""
+    tree = _check_tree(flat=True)
+    tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no focus frame: the lists compared are in the same state
+    qtbot.addWidget(tree)
+    items = {f"k{i}": _checkable_item(tree, f"k{i}") for i in range(5)}
+    for key, item in items.items():
+        item.setText(0, f"区域 {key}")
+    rows = _Rows(tree, items, {key: i for i, key in enumerate(items)}, lambda: dim)
+    _fit_count_column(tree, 99)
+    tree.resize(300, 160)
+    tree.show()
+    qtbot.waitExposed(tree)
+    rows.show(np.array(counts), frozenset())
+    qtbot.wait(20)
+    return tree, rows
+
+
+def test_new_counts_repaint_the_counts_and_the_rows_that_change_colour(qtbot):
+    # Most of a list's painting is its names: a filter change repaints the count column,
+    # and the whole row only where a name recedes (count 0) or comes back.
+    dim = QBrush(QColor("#9E9E9E"))
+    tree, rows = _count_list(qtbot, [1, 2, 3, 4, 5], dim)
+    painted = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QEvent.Type.Paint:
+                painted.append(QRegion(ev.region()))
+            return False
+
+    spy = Spy()
+    tree.viewport().installEventFilter(spy)
+    header, width = tree.header(), tree.viewport().width()
+    column = QRect(header.sectionViewportPosition(1), 0, header.sectionSize(1), tree.viewport().height())
+
+    def repainted(counts):
+        painted.clear()
+        rows.show(np.array(counts), frozenset())
+        qtbot.waitUntil(lambda: bool(painted))
+        qtbot.wait(20)
+        region = QRegion()
+        for r in painted:
+            region += r
+        return region
+
+    assert repainted([1, 2, 7, 4, 5]) == QRegion(column)
+    row0 = tree.visualItemRect(tree.topLevelItem(0))
+    assert repainted([0, 2, 7, 4, 6]) == QRegion(column) + QRegion(0, row0.top(), width, row0.height())
+    # What the screen shows (the window's backing store) is what a list made with those counts shows.
+    shown = QApplication.primaryScreen().grabWindow(tree.winId()).toImage()
+    fresh, _ = _count_list(qtbot, [0, 2, 7, 4, 6], dim)
+    assert shown.convertToFormat(QImage.Format.Format_RGB32) == \
+        QApplication.primaryScreen().grabWindow(fresh.winId()).toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
 def test_chips_stay_while_their_filter_stays(qtbot, panel, session):
