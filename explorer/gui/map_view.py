@@ -417,8 +417,9 @@ class MapView(QWidget):
         """The mouse rests on the map while its markers change: outline what is under it
         now, and have a tooltip on show give the new counts, or go."""
         shown = self._vb.toolTip()
-        # Topmost first, as pyqtgraph sends a mouse move's hover events: the last word is the same.
-        for layer in sorted((self._markers, self._seats, self._edge), key=lambda item: -item.zValue()):
+        # Topmost first (Qt's stacking order: the edge pins and the seats share a z value, and
+        # the pins were added last), as pyqtgraph sends a mouse move's hover events: the last word is the same.
+        for layer in (self._edge, self._seats, self._markers):
             layer.refresh_hover()
         now = self._vb.toolTip()
         if shown and now != shown and QToolTip.isVisible() and QToolTip.text() == shown:
