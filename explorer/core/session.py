@@ -66,8 +66,10 @@ class Session:
         return cached[1]
 
     def mask_without(self, *fields: str) -> np.ndarray:
-        """Rows passing every filter except ``fields`` (cached until the next change)."""
-        key = tuple(sorted(fields))
+        """Rows passing every filter except ``fields`` (cached until the next change).
+
+        Fields with no filter set leave out nothing: without only those, it is ``self.mask``."""
+        key = tuple(sorted(f for f in fields if self._field_mask(f) is not None))
         if key not in self._without_cache:
             self._without_cache[key] = combine(self.store.n, (self._field_mask(f) for f in FIELDS if f not in key))
         return self._without_cache[key]

@@ -348,10 +348,7 @@ class EventStore:
             if w not in new:
                 new[w] = old[w] if w in old else self._word_mask(w)
         self._text_cache = new  # assigned once, complete
-        m = np.ones(self.n, bool)
-        for w in words:
-            m &= new[w]
-        return m
+        return combine(self.n, new.values())
 
     def _word_mask(self, word: str) -> np.ndarray:
         with self.db.reading() as conn:
