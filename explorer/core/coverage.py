@@ -81,8 +81,6 @@ def uncovered_mentions(cur: Curated, corpus: Path) -> list[Mention]:
     return missing
 
 
-
-
 def citation_supports(ev: Event, span_text: str) -> bool:
     """Does a cited span state the event's date expression or one of its figures?
 

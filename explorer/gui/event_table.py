@@ -66,7 +66,8 @@ class EventTableModel(QAbstractTableModel):
     """Rows are event rows of the store in the current sort order; text is fetched on demand.
 
     Only the rows Qt asks to paint are read from the database, so the cost of a reset
-    does not grow with the number of events.
+    does not grow with the number of events (a small database is read ahead whole once the
+    window has painted: see ``READ_AHEAD_MAX``).
     """
 
     order_changed = Signal()

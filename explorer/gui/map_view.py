@@ -689,7 +689,8 @@ class MapView(QWidget):
     def reachable_marker_styles(self) -> list[tuple]:
         """Every (symbol, size, pen, brush) a zone marker can be drawn with.
 
-        pyqtgraph draws a marker image the first time a style is asked for, then keeps it;
+        the marker layer draws a marker image (into pyqtgraph's atlas) the first time a style
+        is asked for, then keeps it;
         marker sizes follow the counts, so the first filter changes on a large database
         each met a dozen new sizes (3 to 5 ms each at 100k events: the drawing, and the image
         atlas copied to the screen again each time it grew).  So they are all drawn once,

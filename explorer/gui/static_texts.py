@@ -44,6 +44,8 @@ class StaticTexts:
             if len(self._widths) >= self._limit:
                 self._widths.clear()
             natural = self._widths[whole] = metrics.horizontalAdvance(text)
-        if natural > width:
-            return self.get((*whole, width, mode), partial(metrics.elidedText, text, mode, width), font)
-        return self.get(whole, text, font)
+        if natural <= width:
+            return self.get(whole, text, font)
+        shorter = (*whole, width, mode)
+        st = self._texts.get(shorter)  # kept: no eliding function to make
+        return st if st is not None else self.get(shorter, partial(metrics.elidedText, text, mode, width), font)

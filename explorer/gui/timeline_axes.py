@@ -50,6 +50,13 @@ def _year_month_day(x: float) -> tuple[int, int, int]:
 
 
 MINOR_TICK_PX = 6
+
+
+def _is_cjk(c: str) -> bool:
+    """A character of the CJK blocks (radicals to unified ideographs, compatibility ideographs)."""
+    return "\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
 # The lane labels' column: selected lanes, label text (of an empty lane), right edge.
 _SELECTED_FILL, _SELECTED_EDGE = QtGui.QColor("#FFE9A8"), QtGui.QColor("#F2A900")
 _TEXT, _EMPTY_TEXT = QtGui.QColor("#1F2328"), QtGui.QColor("#8A8F98")
@@ -267,13 +274,14 @@ class LaneAxis(pg.AxisItem):
         (one or two measured: ~2 ms less at start-up).
         """
         fm = self._metrics
-        # Bounds, with room to spare: a Chinese character is as wide as any other (the
-        # fallback font's, when the font has none); a Latin one at most the font's widest
-        # glyph; any other (a symbol, perhaps from a fallback font) the larger of the two.
+        # Bounds, with room to spare: a Chinese character (the CJK blocks) is as wide as
+        # any other (the fallback font's, when the font has none); a Latin one at most the
+        # font's widest glyph; any other (a symbol, perhaps from a fallback font) the larger
+        # of the two.
         cjk, latin = fm.horizontalAdvance("国") * 1.05, fm.maxWidth() * 1.05
         other = max(cjk, latin)
         ceiling = self.MAX_WIDTH - 2 * self.PAD - 4  # a label past it is elided at every width
-        bounds = sorted(((sum(cjk if c >= "\u2e80" else latin if c < "\x80" else other for c in text) + 1
+        bounds = sorted(((sum(cjk if _is_cjk(c) else latin if c < "\x80" else other for c in text) + 1
                           + (depth * self.INDENT if indent else 0), text, depth)
                          for text, depth in labels), reverse=True)
         widest = 80.0 if not labels else 0.0
@@ -361,13 +369,10 @@ class LaneAxis(pg.AxisItem):
             p.setPen(_EMPTY_TEXT if g.empty else _TEXT)
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
-            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), self._label(g.label, w - x - self.PAD, fm))
+            label = self._texts.elided(g.label, w - x - self.PAD, fm, self.label_font)
+            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), label)
         p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
-
-    def _label(self, text: str, width: float, fm: QtGui.QFontMetricsF) -> QtGui.QStaticText:
-        """The lane label elided to ``width`` (lanes are painted on every filter change)."""
-        return self._texts.elided(text, width, fm, self.label_font)
 
     # ------------------------------------------------------------------ mouse
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)

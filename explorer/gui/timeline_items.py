@@ -143,7 +143,7 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
         self._geom = np.zeros((0, 4))
         self._styled: list | None = None  # [(pen, brush, first, count)]: the draw batches
         self._batch_rects = np.zeros((0, 4))  # every batch's QRectFs, one after another
-        self._thin: np.ndarray | None = None  # which bars the batches fill as thin
+        self._thin: np.ndarray | None = None  # per bar: thin at the scale the batches were made for
         self._codes: np.ndarray | None = None  # a style code per bar (see _bar_styles)
         self._styled_scale = 0.0  # device pixels per x unit the batches were made for
         self._style_of = None
@@ -267,7 +267,7 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
 
 class DeviceLayer(pg.GraphicsObject):
     """Base for items that draw in screen pixels at data positions: labels, badges, day
-    markers, map labels (see :meth:`_in_pixels`)."""
+    markers, map labels and map markers (see :meth:`_in_pixels`)."""
 
     def __init__(self):
         super().__init__()

@@ -40,7 +40,7 @@ class TimelineLegend(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
-        self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until entries change
+        self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until the entries' kinds or texts, the width or the font change
         self._tiles: dict[tuple, QtGui.QImage] = {}  # an entry drawn, by what it looks like and where (see _tile)
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
