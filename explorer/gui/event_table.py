@@ -112,8 +112,7 @@ class EventTableModel(QAbstractTableModel):
             return None
         i, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            texts = self._texts.get(int(self.rows[i]))
-            return (texts or self._fill(i))[col]
+            return self._row_texts(i)[col]
         row = int(self.rows[i])
         store = self.session.store
         if role == Qt.ItemDataRole.DecorationRole:
@@ -130,7 +129,10 @@ class EventTableModel(QAbstractTableModel):
         """View row ``i`` as the view paints it: its display texts, category and flags."""
         row = int(self.rows[i])
         store = self.session.store
-        return self._texts.get(row) or self._fill(i), int(store.category[row]), int(store.flags[row])
+        return self._row_texts(i), int(store.category[row]), int(store.flags[row])
+
+    def _row_texts(self, i: int) -> tuple[str, str, str, str]:
+        return self._texts.get(int(self.rows[i])) or self._fill(i)
 
     def _fill(self, i: int) -> tuple[str, str, str, str]:
         """Display texts for view row ``i`` and its neighbours, read in one query."""
