@@ -1,5 +1,6 @@
 """CSV export: format, precision, encodings, injection, atomicity, CLI."""
 
+import contextlib
 import csv
 import io
 import os
@@ -418,15 +419,12 @@ def test_an_sqlite_without_materialized_ctes_exports_through_the_generic_path(st
                 raise sqlite3.OperationalError('near "MATERIALIZED": syntax error')
             return self._conn.execute(sql, *args)
 
-    class Reading:
-        def __enter__(self):
-            self._cm = real()
-            return OldSqlite(self._cm.__enter__())
+    @contextlib.contextmanager
+    def reading():
+        with real() as conn:
+            yield OldSqlite(conn)
 
-        def __exit__(self, *exc):
-            return self._cm.__exit__(*exc)
-
-    monkeypatch.setattr(store.db, "reading", Reading)
+    monkeypatch.setattr(store.db, "reading", reading)
     assert not export_sql.supported(store)
     out = tmp_path / "old.csv"
     write_csv(store, ExportSpec(), out)
