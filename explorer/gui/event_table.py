@@ -50,7 +50,12 @@ from explorer.gui.static_texts import StaticTexts
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
 TEXTS_KEPT = 4000  # cell texts kept laid out (dates, zones, categories) before starting afresh
-PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50  # rows read around the first one Qt asks for (a view and a bit)
+# Rows read with the first one that is not yet in memory: a few above it (for scrolling up),
+# and those the view paints with it (or PREFETCH_AFTER, asked for without a view).  Rows
+# below the view are not read ahead: after a filter change they cost as much as the rows
+# shown (scattered rows of a large database: 30-180 µs each, more when the file is not in
+# the system's cache) and are seldom scrolled to.
+PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50
 # A database of at most this many events is read into the store's record cache once the
 # window has first been painted (~30 ms at 5,000): then no filter change waits for the disk
 # to show rows it has not shown before, in the table or as the timeline's labels.  (At most
@@ -125,21 +130,25 @@ class EventTableModel(QAbstractTableModel):
             return row
         return self._tooltip(i)  # ToolTipRole
 
-    def cells(self, i: int) -> tuple[tuple[str, str, str, str], int, int]:
-        """View row ``i`` as the view paints it: its display texts, category and flags."""
+    def cells(self, i: int, last: int | None = None) -> tuple[tuple[str, str, str, str], int, int]:
+        """View row ``i`` as the view paints it: its display texts, category and flags.
+
+        ``last``: the last row the view is painting with it, read in the same query."""
         row = int(self.rows[i])
         store = self.session.store
-        return self._row_texts(i), int(store.category[row]), int(store.flags[row])
+        return self._row_texts(i, last), int(store.category[row]), int(store.flags[row])
 
-    def _row_texts(self, i: int) -> tuple[str, str, str, str]:
-        return self._texts.get(int(self.rows[i])) or self._fill(i)
+    def _row_texts(self, i: int, last: int | None = None) -> tuple[str, str, str, str]:
+        return self._texts.get(int(self.rows[i])) or self._fill(i, last)
 
-    def _fill(self, i: int) -> tuple[str, str, str, str]:
-        """Display texts for view row ``i`` and its neighbours, read in one query."""
+    def _fill(self, i: int, last: int | None = None) -> tuple[str, str, str, str]:
+        """Display texts for view row ``i`` and its neighbours up to row ``last``, read in
+        one query (see ``PREFETCH_BEFORE``)."""
         if len(self._texts) > 20000:
             self._texts.clear()
         lo = max(0, i - PREFETCH_BEFORE)
-        rows = [int(r) for r in self.rows[lo : i + PREFETCH_AFTER]]
+        hi = i + PREFETCH_AFTER if last is None else max(i, last) + 1
+        rows = [int(r) for r in self.rows[lo:hi]]
         store, lang = self.session.store, self.session.lang
         for rec in store.records(rows):
             text = rec.date.format(lang)
@@ -317,7 +326,7 @@ class EventTableView(QTableView):
         look = self._look()
         p = QPainter(self.viewport())
         for r in range(first, last + 1):
-            self._paint_row(p, r, look)
+            self._paint_row(p, r, last, look)
         if look.gap:
             self._paint_grid(p, first, last, dirty, look)
         current = self.currentIndex()
@@ -325,14 +334,14 @@ class EventTableView(QTableView):
             self._paint_focus(p, current.row(), current.column(), look)
         p.end()
 
-    def _paint_row(self, p: QPainter, r: int, look: _Look) -> None:
+    def _paint_row(self, p: QPainter, r: int, last: int, look: _Look) -> None:
         y, h = self.rowViewportPosition(r), self.rowHeight(r) - look.gap
         selected = self.selectionModel().isRowSelected(r, QModelIndex())
         if selected:
             p.fillRect(look.left, y, look.right - look.left, h, look.highlight)
         elif look.alternate is not None and r % 2:
             p.fillRect(look.left, y, look.right - look.left, h, look.alternate)
-        texts, category, flags = self.model().cells(r)
+        texts, category, flags = self.model().cells(r, last)  # rows r..last read together when new
         for c, x, w in look.columns:
             left = x
             if c == COL_CATEGORY:

@@ -47,6 +47,40 @@ def test_a_small_database_is_read_ahead_once_the_table_is_shown(qtbot, store, mo
     assert (reads == []) == small
 
 
+def test_a_filter_change_reads_the_rows_the_table_shows(qtbot, store, monkeypatch):
+    # Rows below the view are not read ahead: in a large database each costs as much as a
+    # row shown.  (A database this small is read ahead whole: not here.)
+    from explorer.gui import event_table
+
+    fresh = EventStore(store.db)  # an empty record cache
+    monkeypatch.setattr(event_table, "READ_AHEAD_MAX", 0)
+    session = Session(fresh, lang="zh")
+    table = on_screen(qtbot, EventTable(session), (900, 400))
+    qtbot.wait(20)
+    read: list[int] = []  # rows read from the database
+    real_remember = fresh._remember
+    monkeypatch.setattr(fresh, "_remember", lambda rec: (read.append(rec.row), real_remember(rec)))
+    before = set(fresh._cache)  # the rows shown first, unfiltered
+    session.state.update(None, zones={"yangquan-hitech"})
+    view = table.view
+    view.viewport().repaint()
+    last = view.rowAt(view.viewport().height() - 1)
+    assert 10 < last < len(session.rows) - 10  # the view shows some of the rows, not all
+    # (The store reads the few rows between two it is asked for in the same statement, so
+    # rows are compared by range: the table's rows are in date order, as the store's.)
+    shown = {int(r) for r in table.model.rows[: last + 1]} - before
+    assert len(shown) > 5
+    assert shown <= set(read) and max(read) == max(shown)  # nothing below the view
+    # Scrolled down, the rows that come into view are read (those above are in memory).
+    read.clear()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 5)
+    view.viewport().repaint()
+    now = view.rowAt(view.viewport().height() - 1)
+    assert now > last
+    new = [int(r) for r in table.model.rows[last + 1 : now + 1]]
+    assert min(read) == min(new) and max(read) == max(new) and set(new) <= set(read)
+
+
 def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
     # The view paints its rows itself, for speed: what it shows must be what a plain
     # QTableView on the same model shows (backgrounds, selection, swatches, italic and red
