@@ -312,26 +312,22 @@ class EventStore:
     # ------------------------------------------------------------------ masks
     def zone_mask(self, zone_ids: Iterable[str]) -> np.ndarray:
         """Rows in any of the zones or the zones under them."""
-        lut = np.zeros(len(self.zones), bool)
-        for z in zone_ids:
-            if z in self.zone_index:
-                lut[self._descendants[self.zone_index[z]]] = True
-        return lut[self.zone]  # a gather through a lookup table: ~1 ms at 1M rows, unlike np.isin
+        wanted = [self._descendants[self.zone_index[z]] for z in zone_ids if z in self.zone_index]
+        return rows_in(self.zone, np.concatenate(wanted) if wanted else [], len(self.zones))
 
     def year_mask(self, years: tuple[int, int]) -> np.ndarray:
         lo, hi = years
         return (self.year <= hi) & (self.year_end >= lo)
 
     def category_mask(self, cats: Iterable[str]) -> np.ndarray:
-        lut = np.zeros(len(self.categories), bool)
-        lut[[self.category_index[c] for c in cats if c in self.category_index]] = True
-        return lut[self.category]
+        return rows_in(self.category, [self.category_index[c] for c in cats if c in self.category_index],
+                       len(self.categories))
 
     def storyline_mask(self, stories: Iterable[str]) -> np.ndarray:
-        lut = np.zeros(len(self.storylines), bool)
-        lut[[self.storyline_index[s] for s in stories if s in self.storyline_index]] = True
+        member = rows_in(self.story_ids, [self.storyline_index[s] for s in stories if s in self.storyline_index],
+                         len(self.storylines))
         m = np.zeros(self.n, bool)
-        m[self.story_rows[lut[self.story_ids]]] = True
+        m[self.story_rows[member]] = True
         return m
 
     def text_mask(self, query: str) -> np.ndarray:
@@ -642,6 +638,30 @@ class EventStore:
         for z in self.zones:
             out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
         return out
+
+
+FEW_KEYS = 2  # up to this many wanted values, rows_in compares the keys with each
+
+
+def rows_in(keys: np.ndarray, wanted, size: int) -> np.ndarray:
+    """Per row: whether its key is one of ``wanted`` (keys and values in ``range(size)``).
+
+    ``np.isin(keys, wanted)``, faster: a value or two is compared with every key (at 1M
+    rows ~0.15-0.25 ms each); more are looked up in a table of ``size`` flags with
+    ``np.take`` (~1.3 ms, half the time ``table[keys]`` takes).
+    """
+    wanted = np.unique(np.asarray(wanted, dtype=np.int64))
+    if not len(wanted):
+        return np.zeros(len(keys), bool)
+    if len(wanted) <= FEW_KEYS:
+        first, *rest = wanted.tolist()  # Python ints: compared in the keys' own type
+        out = keys == first
+        for v in rest:
+            out |= keys == v
+        return out
+    table = np.zeros(size, bool)
+    table[wanted] = True
+    return np.take(table, keys)
 
 
 def masked_bincount(keys: np.ndarray, mask: np.ndarray, minlength: int, totals: np.ndarray | None = None,

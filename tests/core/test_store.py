@@ -6,7 +6,7 @@ import pytest
 from explorer.core.filter_state import Filters, FilterState
 from explorer.core.selection import Selection
 from explorer.core.session import Session
-from explorer.core.store import masked_bincount
+from explorer.core.store import masked_bincount, rows_in
 
 
 def _titles(store, mask):
@@ -171,6 +171,23 @@ def test_lookup_table_masks_match_plain_membership(store):
     cats = {store.categories[1].id, store.categories[3].id, "no-such-category"}
     assert np.array_equal(store.category_mask(cats), np.isin(store.category, [1, 3]))
     assert not store.zone_mask({"no-such-zone"}).any()
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64])
+@pytest.mark.parametrize("wanted", [[], [7], [7, 7], [0, 39], [3, 5, 11], list(range(0, 40, 2)), [44]])
+def test_rows_in_is_membership_of_the_keys(dtype, wanted):
+    # Compared one by one for a value or two, looked up in a table for more: the same answer.
+    keys = np.random.default_rng(6).integers(0, 40, 5000).astype(dtype)
+    got = rows_in(keys, wanted, 45)
+    assert got.dtype == bool and np.array_equal(got, np.isin(keys, wanted))
+
+
+def test_storyline_masks_match_plain_membership(store):
+    for picked in ([0], [0, 2], [0, 1, 2, 3]):
+        ids = [store.storylines[i].id for i in picked]
+        want = np.zeros(store.n, bool)
+        want[store.story_rows[np.isin(store.story_ids, picked)]] = True
+        assert want.any() and np.array_equal(store.storyline_mask(ids + ["no-such-storyline"]), want)
 
 
 def test_records_returns_every_row_even_beyond_the_cache(db_path):
