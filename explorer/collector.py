@@ -36,5 +36,4 @@ def resume() -> None:
 def release() -> None:
     """Let the collector see the objects frozen at start-up again (the window is replacing
     their session); nothing if none are frozen."""
-    if gc.get_freeze_count():
-        gc.unfreeze()
+    gc.unfreeze()

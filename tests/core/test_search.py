@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, insert
 
 from explorer.core import search
+from explorer.core.build import write_indexes
 from explorer.core.database import DatabaseError, SQLiteBackend, connect, open_database, sqlite_url
 from explorer.core.filter_state import Filters
 from explorer.core.schema import SCHEMA_VERSION, Base, EventRow
@@ -52,8 +53,7 @@ def _make_db(path, texts: list[str]):
     with engine.begin() as conn:
         if rows:
             conn.execute(insert(EventRow), rows)
-        SQLiteBackend().create_search_index(conn.connection)
-        search.write_postings(conn)
+        write_indexes(conn)
     engine.dispose()
     return closing(connect(path, SQLiteBackend()))
 
