@@ -392,7 +392,8 @@ class EventStore:
 
     def counts(self, field: str, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Events per zone (own events only), category or storyline among ``mask``
-        (``rows``: its row numbers, if known)."""
+        (``rows``: its row numbers, if known; storylines count through ``story_rows``
+        and do not use them)."""
         keys, size = self._count_keys(field)
         if field == "storylines":  # an event counts once per storyline it is in
             return masked_bincount(keys, mask[self.story_rows], size, self.totals(field))

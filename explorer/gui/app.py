@@ -21,10 +21,8 @@ RESUME_COLLECTOR_MS = 5000
 
 def run(args, preload: Preload | None = None) -> int:
     """Open the main window and run the event loop (``preload``: the database being read)."""
-    window = open_window(args, preload)
-    code = QApplication.instance().exec()
-    window.deleteLater()  # held until the loop has ended
-    return code
+    _window = open_window(args, preload)  # the window lives as long as this reference
+    return QApplication.instance().exec()
 
 
 def open_window(args, preload: Preload | None = None) -> MainWindow:

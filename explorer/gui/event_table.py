@@ -110,9 +110,9 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        # The table's view paints from cells() and asks here only for tooltips; any other
-        # view of the model (Qt's delegate asks for seven roles per cell on every repaint)
-        # is answered from the same caches.
+        # The table's own paint reads cells(); this answers tooltips, Qt's delegate when the
+        # view paints as Qt does (right to left, or disabled: seven roles per cell on every
+        # repaint), keyboard search and any other view, from the same caches.
         if role not in _ROLES or not index.isValid():
             return None
         i, col = index.row(), index.column()

@@ -146,7 +146,8 @@ class _Rows:
             self.checked = ticked
 
     def _write(self) -> None:
-        """Show the latest counts in the rows that can be seen and show another."""
+        """Write the latest counts into the rows not under a collapsed parent whose shown
+        count differs (every row the first time), and have them repainted."""
         new, old = self._counts, self._shown
         if new is None:
             return

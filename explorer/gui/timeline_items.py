@@ -190,8 +190,8 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
         return self._codes, self._style_of
 
     def _batches(self, px_per_x: float) -> list:
-        """Draw batches for ``px_per_x`` device pixels per x unit: one per style, bars in
-        their order.  A bar narrower than ``THIN_PX`` is filled with its outline's colour
+        """Draw batches for ``px_per_x`` device pixels per x unit: one per style (and one
+        more per outlined style with thin bars), bars in their order.  A bar narrower than ``THIN_PX`` is filled with its outline's colour
         and not outlined: at that width the outline is all one sees, and stroking thousands
         of them costs ten times the fill.  Those fills come first, then the other bars."""
         self._styled_scale = px_per_x
