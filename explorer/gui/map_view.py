@@ -208,6 +208,7 @@ class MapView(QWidget):
         zones = self.store.zones
         self._pos = np.array([[z.lon, z.lat] for z in zones], float).reshape(-1, 2)
         self._outside = np.array([not self.basemap.contains(z.lon, z.lat) for z in zones], bool)
+        self._outside_zones = np.flatnonzero(self._outside).tolist()  # pinned to the edge
         self._is_city = np.array([z.kind == "prefecture-city" for z in zones], bool)
         self._approx = np.array([bool(z.approximate) for z in zones], bool)
         # Drawn as markers: every place inside the map but the province (cities only with events).
@@ -431,7 +432,7 @@ class MapView(QWidget):
     def _sync_labels(self) -> None:
         """Work out the style and box of every label whose text, weight or colour changed."""
         zones, lang, sel = self.store.zones, self.session.lang, self._sel
-        wanted = set(self._sizes) | set(self._cities) | set(np.flatnonzero(self._outside).tolist())
+        wanted = set(self._sizes) | set(self._cities) | set(self._outside_zones)
         has = self._own > 0
         counted = np.where(self._outside, self._own, 0)  # places beyond the map show their count
         previous = self._label_inputs
@@ -461,7 +462,7 @@ class MapView(QWidget):
 
     def _update_halo(self) -> None:
         row = self.session.selection.active
-        zi = None if row is None else self.store.record(row).zone
+        zi = None if row is None else int(self.store.zone[row])
         pos = None if zi is None else self._display_pos(zi)
         if pos is None:
             if self._changed("halo", None):
@@ -492,7 +493,7 @@ class MapView(QWidget):
 
     def _update_edge_markers(self, view: tuple) -> None:
         """Pin places beyond the basemap to the edge of what is visible, pointing at them."""
-        outside = np.flatnonzero(self._outside).tolist()
+        outside = self._outside_zones
         chosen = self._sel[outside].tolist()
         if not self._changed("edge", (view, tuple(chosen), self._own[outside].tobytes())):
             return
