@@ -193,6 +193,7 @@ class EventStore:
         self._cache_size = cache_size
         self._text_cache: dict[str, np.ndarray] | None = None  # word -> mask, the words of the latest query
         self._totals: dict[str, np.ndarray] = {}  # field -> events per zone / category / storyline, every row
+        self._no_storyline: np.ndarray | None = None  # see no_storyline
         self._all_lanes: dict[str, list[Lane]] = {}
         with db.reading() as conn:
             self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -431,6 +432,16 @@ class EventStore:
             self._all_lanes[mode] = lanes
         return lanes
 
+    @property
+    def no_storyline(self) -> np.ndarray:
+        """Per row: in no storyline (made once; read-only)."""
+        if self._no_storyline is None:
+            m = np.ones(self.n, bool)
+            m[self.story_rows] = False
+            m.setflags(write=False)
+            self._no_storyline = m
+        return self._no_storyline
+
     def lanes(self, mode: str, mask: np.ndarray | None = None,
               rows: np.ndarray | None = None) -> tuple[list[Lane], np.ndarray, np.ndarray]:
         """Lanes of a mode and the (row, lane) pairs placing events in them.
@@ -456,9 +467,7 @@ class EventStore:
         else:
             keys = np.arange(len(self.storylines) + 1)
             sel = mask[self.story_rows]
-            has = np.zeros(self.n, bool)
-            has[self.story_rows] = True
-            none_rows = np.flatnonzero(mask & ~has)
+            none_rows = np.flatnonzero(mask & self.no_storyline)
             rows = np.concatenate([self.story_rows[sel], none_rows])
             lane_of = np.concatenate([self.story_ids[sel], np.full(len(none_rows), len(self.storylines), np.int32)])
         used = np.zeros(len(keys), bool)
@@ -483,9 +492,7 @@ class EventStore:
                 sel = m & (self.category == self.category_index[ident])
             elif kind == "storyline":
                 if ident == "":
-                    has = np.zeros(self.n, bool)
-                    has[self.story_rows] = True
-                    sel = m & ~has
+                    sel = m & self.no_storyline
                 elif ident in self.storyline_index:
                     sel = m & self.storyline_mask([ident])
                 else:
