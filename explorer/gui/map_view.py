@@ -31,6 +31,11 @@ KM_PER_DEG_LAT = 111.2
 ZOOM_STEP = 1.5  # per + / - key press
 LABEL_RATE = 20  # label re-layouts per second at most while zooming or panning
 EDGE_INSET_PX = 16  # how far from the view edge places outside the map are pinned
+SCALE_OFFSET = (-16, -14)  # the scale bar's place, from the map's bottom right corner (px)
+KEY_MARGIN = 8  # px between the key and the map's left and bottom edges (6 at the bottom) or the scale bar
+TEXT_PAD = (4, 4, -4, -4)  # a text item's margin around its glyphs (px; QTextDocument's default)
+TEXT_TOUCH_PX = 4  # two texts' boxes overlapping by up to this height only touch (line spacing)
+SCALE_ROOM = 22  # px the scale bar is raised by, above the key, when both do not fit on one line
 LEADER_ZOOM_DEG = 1.5  # labels may sit away from their marker (with a leader) below this view width
 
 ORANGE = "#EF6C00"
@@ -236,7 +241,9 @@ class MapView(QWidget):
         self._range_proxy = pg.SignalProxy(self._vb.sigRangeChanged, rateLimit=LABEL_RATE,
                                            slot=lambda _args: self.relayout_labels())
         self._range_proxy.setParent(self)  # dies with the pane, so no late call reaches a deleted view
-        self._vb.sigResized.connect(lambda _vb: self.relayout_labels())  # cheap (~1 ms); exports grab right away
+        # After a resize, once the scale bar (anchored on the same signal, connected first) has
+        # moved: it is an obstacle.  Cheap (~1 ms); an image export grabs right away.
+        self._vb.geometryChanged.connect(self.relayout_labels)
         links = [(session.filtered, self._on_filtered), (session.selection.changed, self._on_selection),
                  (session.language_changed, self._on_language)]
         for signal, slot in links:
@@ -278,14 +285,15 @@ class MapView(QWidget):
         self._vb.setLimits(xMin=lim.left(), xMax=lim.right(), yMin=lim.top(), yMax=lim.bottom(),
                            minXRange=0.02, maxXRange=lim.width(), minYRange=0.02, maxYRange=lim.height())
 
-        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=(-16, -14))
+        self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=SCALE_OFFSET)
         self._scale.setParentItem(self._vb)
+        self._scale_raised = 0  # px the scale bar is moved up by (see _place_key)
         self._scale.text.setColor("#455A64")
         # A key in the map itself, so exported images carry it too.
         self._key = pg.TextItem(self.tr("● zone  ■ park  ◆ company · size: number of events"), color="#78909C",
                                 anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 210))
         self._key.setParentItem(self._vb)
-        self._vb.sigResized.connect(lambda vb: self._key.setPos(8, vb.height() - 6))
+        self._vb.sigResized.connect(lambda _vb: self._place_key())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -534,6 +542,20 @@ class MapView(QWidget):
             self._scale.text.setText(text)
             self._scale.updateBar()
 
+    def _place_key(self) -> None:
+        """The key at the bottom left, the scale bar at the bottom right; the scale bar
+        raised above the key's line when the map is too narrow for the two side by side
+        (its corner, south-east of the province, holds the least of the map)."""
+        self._key.setPos(KEY_MARGIN, self._vb.height() - 6)
+        bar_w = self._scale.bar.rect().width()
+        text_w = self._scale.text.textItem.boundingRect().width()  # centred over the bar
+        scale_left = self._vb.width() + SCALE_OFFSET[0] - max(bar_w, (bar_w + text_w) / 2)
+        key_right = KEY_MARGIN + self._key.textItem.boundingRect().width()
+        dy = -SCALE_ROOM if key_right + KEY_MARGIN > scale_left else 0
+        if dy != self._scale_raised:
+            self._scale_raised = dy
+            self._scale.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(SCALE_OFFSET[0], SCALE_OFFSET[1] + dy))
+
     def relayout_labels(self) -> None:
         """Place the labels that fit without overlapping (called throttled on zoom and pan).
 
@@ -547,15 +569,22 @@ class MapView(QWidget):
         view = (sx, sy, dx, dy, vx0, vx1, vy0, vy1)
         self._update_edge_markers(view)
         self._update_scale(view)
+        self._place_key()  # the scale bar's width may have changed
         rect = self._vb.sceneBoundingRect()
         bounds = (rect.left() + 2, rect.top() + 2, rect.right() - 2, rect.bottom() - 2)
 
         obstacles = []
-        for item in (self._key, self._scale.bar, self._scale.text):  # overlays in the corners
-            r = item.sceneBoundingRect()
+        overlays = [item.sceneBoundingRect() for item in (self._key, self._scale.bar, self._scale.text)]  # in the corners
+        for r in overlays:
             obstacles.append((-1, (r.left(), r.top() - 2, r.right(), r.bottom())))
-        for (lab, _t), (w, h) in zip(self._neighbours, self._neighbour_sizes, strict=True):  # centred
+        # What a neighbour's name may not cross: the bar, or the texts by more than a few
+        # pixels of their lines' spacing (a name just touching the scale's text stays).
+        inks = [(overlays[0].adjusted(*TEXT_PAD), TEXT_TOUCH_PX), (overlays[1], 0.0),
+                (overlays[2].adjusted(*TEXT_PAD), TEXT_TOUCH_PX)]
+        for (lab, t), (w, h) in zip(self._neighbours, self._neighbour_sizes, strict=True):  # centred
             x, y = lab.lon * sx + dx, lab.lat * sy + dy
+            ink = QRectF(x - w / 2, y - h / 2, w, h).adjusted(*TEXT_PAD)  # the glyphs, without the text box's margin
+            t.setVisible(not any(ink.intersected(r).height() > touch for r, touch in inks if ink.intersects(r)))
             obstacles.append((-1, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
         # Markers, city seats without a marker, then the places pinned to the edge: screen position, radius.
         idx = list(self._sizes) + [i for i in self._cities if i not in self._sizes]

@@ -679,3 +679,22 @@ def test_deleted_pane_stops_listening(qtbot, session):
     session.state.update(None, text="阳泉")  # must not reach the deleted pane
     session.selection.select_one(int(session.rows[0]), None)
     session.set_language("en")
+
+
+@pytest.mark.parametrize(("width", "raised"), [(340, True), (420, True), (900, False)])
+def test_the_key_and_the_scale_bar_never_cover_each_other_or_a_neighbours_name(qtbot, session, width, raised):
+    # A narrow map has no room for both on the bottom line: the scale bar goes up.
+    view = open_map(qtbot, session, (width, 500))
+    view.fit_province()
+    view.relayout_labels()
+    key, bar, text = (item.sceneBoundingRect() for item in (view._key, view._scale.bar, view._scale.text))
+    ink = [key.adjusted(4, 4, -4, -4), bar, text.adjusted(4, 4, -4, -4)]  # without the text boxes' margins
+    assert not any(a.intersects(b) for a, b in itertools.combinations(ink, 2))
+    area = view._vb.sceneBoundingRect()
+    assert all(area.contains(r) for r in (key, bar))
+    assert (bar.bottom() < key.top()) == raised  # side by side where there is room
+    shown = [t for _lab, t in view._neighbours if t.isVisible()]
+    assert shown  # the neighbours' names stay where they have room
+    for t in shown:
+        name = t.sceneBoundingRect().adjusted(4, 4, -4, -4)
+        assert not name.intersects(bar) and name.intersected(text).height() <= 4
