@@ -143,9 +143,9 @@ def main(db: Path) -> None:
 
     def filt(i):
         # One filter at a time (the other two cleared), as a user tries one zone, decade or
-        # category after another: every change shows events.  Changes that stack a zone, a
+        # category after another: the changes show events.  Changes that stack a zone, a
         # decade and a category show none at 1k after the first few, and an empty window
-        # paints in a third of the time (runs before 2026-11-21 measured that sequence).
+        # paints in a third of the time (earlier rounds measured that sequence).
         k = i % 3
         if k == 0:
             s.state.update("bench", zones={zones[i % len(zones)]}, years=None, categories=set())
