@@ -188,6 +188,8 @@ def test_resized_columns_elide_their_cells_as_a_new_view_of_that_width_does(qtbo
         fresh = sized(EventTable(session), width)  # in the same window: the same palette group
         row.addWidget(fresh)
         fresh.show()
+        # The views lay out their scroll bars later (a posted request): wait for both.
+        qtbot.waitUntil(lambda: table.view.viewport().size() == fresh.view.viewport().size(), timeout=3000)
         qtbot.wait(10)
         assert table.view.viewport().grab().toImage() == fresh.view.viewport().grab().toImage(), width
         row.removeWidget(fresh)
