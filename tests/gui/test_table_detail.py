@@ -189,7 +189,7 @@ def test_resized_columns_elide_their_cells_as_a_new_view_of_that_width_does(qtbo
         row.addWidget(fresh)
         fresh.show()
         # The views lay out their scroll bars later (a posted request): wait for both.
-        qtbot.waitUntil(lambda: table.view.viewport().size() == fresh.view.viewport().size(), timeout=3000)
+        qtbot.waitUntil(lambda f=fresh: table.view.viewport().size() == f.view.viewport().size(), timeout=3000)
         qtbot.wait(10)
         assert table.view.viewport().grab().toImage() == fresh.view.viewport().grab().toImage(), width
         row.removeWidget(fresh)
