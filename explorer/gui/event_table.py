@@ -4,6 +4,7 @@ with the shared selection."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,12 @@ from explorer.gui.static_texts import StaticTexts
 
 COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE = range(4)
 TEXTS_KEPT = 4000  # cell texts kept laid out (dates, zones, categories) before starting afresh
+# The date, zone and category columns' widths (px) in a table wide enough for them, and the
+# least they shrink to in a narrow one; the title column takes the rest.
+COLUMN_WIDTHS = {COL_DATE: 120, COL_ZONE: 170, COL_CATEGORY: 110}
+COLUMN_MIN_WIDTHS = {COL_DATE: 64, COL_ZONE: 72, COL_CATEGORY: 64}
+SHRINK_ORDER = (COL_ZONE, COL_CATEGORY, COL_DATE)  # long zone names are elided anyway; dates last
+TITLE_SHARE = 0.35  # of a narrow table's width kept for the titles (unless columns were set by hand)
 # Rows read with the first one that is not yet in memory: a few above it (for scrolling up),
 # and those the view paints with it (or PREFETCH_AFTER, asked for without a view).  Rows
 # below the view are not read ahead: after a filter change they cost as much as the rows
@@ -264,6 +271,62 @@ class EventTableView(QTableView):
         self.setModel(model)
         self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
         self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
+        self._by_hand = False  # the user has set the columns' widths: they are left as set
+        self._fitting = False
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._on_section_resized)
+        self._fit_columns()
+
+    # ------------------------------------------------------------------ column widths
+    def column_widths(self) -> list[int] | None:
+        """The date, zone and category columns' widths when set by hand, else ``None``
+        (they follow the table's width)."""
+        if not self._by_hand:
+            return None
+        return [self.horizontalHeader().sectionSize(c) for c in COLUMN_WIDTHS]
+
+    def set_column_widths(self, widths: Sequence[int]) -> None:
+        """Set the date, zone and category columns' widths, as if by hand (e.g. restored)."""
+        self._fitting = True
+        try:
+            for c, w in zip(COLUMN_WIDTHS, widths, strict=True):
+                self.horizontalHeader().resizeSection(c, int(w))
+        finally:
+            self._fitting = False
+        self._by_hand = True
+
+    def reset_columns(self) -> None:
+        """Back to widths that follow the table's width."""
+        self._by_hand = False
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The columns' usual widths; in a table too narrow to leave the titles
+        ``TITLE_SHARE`` of its width, the zone column gives way first, then the category,
+        then the date (none below its least width)."""
+        if self._by_hand:
+            return
+        widths = dict(COLUMN_WIDTHS)
+        excess = sum(widths.values()) - round(self.viewport().width() * (1 - TITLE_SHARE))
+        for c in SHRINK_ORDER:
+            give = min(max(0, excess), widths[c] - COLUMN_MIN_WIDTHS[c])
+            widths[c] -= give
+            excess -= give
+        self._fitting = True
+        try:
+            for c, w in widths.items():
+                self.horizontalHeader().resizeSection(c, w)
+        finally:
+            self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != COL_TITLE:  # the title column stretches to the rest
+            self._by_hand = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
@@ -424,11 +487,6 @@ class EventTable(QWidget):
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
-        hh = self.view.horizontalHeader()
-        hh.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        hh.resizeSection(COL_DATE, 120)
-        hh.resizeSection(COL_ZONE, 170)
-        hh.resizeSection(COL_CATEGORY, 110)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)

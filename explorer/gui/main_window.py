@@ -40,6 +40,18 @@ if TYPE_CHECKING:
 DEFAULT_SIZE = (1600, 1000)
 
 
+def column_widths_setting(raw: object) -> list[int] | None:
+    """The table's column widths as saved (three widths in pixels), or ``None`` when the
+    setting is missing or not that (a hand-edited or damaged settings file)."""
+    if not isinstance(raw, list | tuple) or len(raw) != 3:
+        return None
+    try:
+        widths = [int(w) for w in raw]
+    except (TypeError, ValueError):
+        return None
+    return widths if all(16 <= w <= 4000 for w in widths) else None
+
+
 class MainWindow(QMainWindow):
     """Timeline, map, table and detail panes plus the filter dock, linked by one Session."""
 
@@ -373,6 +385,7 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         if self.session:
             self._default_splits()
+            self.table.view.reset_columns()
             self.fit_all()
 
     def about(self) -> None:
@@ -406,6 +419,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        widths = column_widths_setting(self.settings.value("table/columns"))
+        if widths is not None:
+            self.table.view.set_column_widths(widths)
 
     def _restore_state(self, session: Session) -> None:
         """The lane mode and filters saved last time, into a session no pane shows yet."""
@@ -427,6 +443,11 @@ class MainWindow(QMainWindow):
             self.settings.setValue(f"window/{split.objectName()}", split.saveState())
         self.settings.setValue("view/lane_mode", self.session.lane_mode)
         self.settings.setValue("filters/last", json.dumps(self.session.filters.to_dict(), ensure_ascii=False))
+        widths = self.table.view.column_widths()
+        if widths is not None:
+            self.settings.setValue("table/columns", widths)
+        elif self.settings.contains("table/columns"):
+            self.settings.remove("table/columns")  # the columns follow the table's width again
 
     def save_settings(self) -> None:
         self._save_layout()

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QToolButton
 
 from explorer.core import paths
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
-from explorer.gui.main_window import MainWindow
+from explorer.gui.event_table import COL_ZONE
+from explorer.gui.main_window import MainWindow, column_widths_setting
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,8 +28,8 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, db_path, settings):
+def open_window(qtbot, db_path, settings) -> MainWindow:
+    """A main window on ``db_path`` with ``settings``, shown at 1500x950."""
     create_app()
     w = MainWindow(settings=settings, lang="zh_CN")
     qtbot.addWidget(w)
@@ -37,6 +38,11 @@ def window(qtbot, db_path, settings):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def window(qtbot, db_path, settings):
+    return open_window(qtbot, db_path, settings)
 
 
 def test_filter_updates_every_pane(window):
@@ -156,6 +162,37 @@ def test_filters_and_layout_are_remembered(qtbot, db_path, settings):
     w2.open_database(db_path, interactive=False)
     assert w2.session.filters.zones == {"jincheng-edz"} and w2.session.filters.years == (2019, 2023)
     assert w2.session.lane_mode == "category"
+
+
+def test_column_widths_set_by_hand_are_remembered_until_the_layout_is_reset(qtbot, db_path, settings):
+    def opened():
+        return open_window(qtbot, db_path, settings)
+
+    w = opened()
+    assert w.table.view.column_widths() is None  # they follow the table's width
+    w.table.view.horizontalHeader().resizeSection(COL_ZONE, 233)
+    widths = w.table.view.column_widths()
+    assert widths is not None and widths[1] == 233
+    w.set_language("en")  # the panes are built again: the widths stay
+    assert w.table.view.column_widths() == widths
+    w.close()
+    w2 = opened()
+    assert w2.table.view.column_widths() == widths
+    w2.reset_layout()
+    assert w2.table.view.column_widths() is None
+    w2.close()
+    assert not settings.contains("table/columns")
+    settings.setValue("table/columns", "12, x")  # a damaged setting is ignored
+    w3 = opened()
+    assert w3.table.view.column_widths() is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (["120", "150", "90"], [120, 150, 90]), ([120, 150, 90], [120, 150, 90]), (None, None), ("120", None),
+    (["120", "150"], None), (["a", "150", "90"], None), (["5", "150", "90"], None), ([None, 1, 2], None),
+])
+def test_saved_column_widths_are_read_only_when_sound(raw, expected):
+    assert column_widths_setting(raw) == expected
 
 
 def test_a_returning_start_writes_no_settings(qtbot, db_path, tmp_path):

@@ -9,7 +9,16 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, 
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.gui.detail_view import DetailView
-from explorer.gui.event_table import COL_CATEGORY, COL_TITLE, COL_ZONE, EventTable
+from explorer.gui.event_table import (
+    COL_CATEGORY,
+    COL_DATE,
+    COL_TITLE,
+    COL_ZONE,
+    COLUMN_MIN_WIDTHS,
+    COLUMN_WIDTHS,
+    TITLE_SHARE,
+    EventTable,
+)
 from tests.gui import on_screen
 
 
@@ -194,6 +203,34 @@ def test_resized_columns_elide_their_cells_as_a_new_view_of_that_width_does(qtbo
         assert table.view.viewport().grab().toImage() == fresh.view.viewport().grab().toImage(), width
         row.removeWidget(fresh)
         fresh.deleteLater()
+
+
+def test_a_narrow_table_keeps_room_for_titles_until_its_columns_are_set_by_hand(qtbot, session):
+    table = on_screen(qtbot, EventTable(session), (1000, 300))
+    view, header = table.view, table.view.horizontalHeader()
+    usual = [COLUMN_WIDTHS[c] for c in (COL_DATE, COL_ZONE, COL_CATEGORY)]
+    least = [COLUMN_MIN_WIDTHS[c] for c in (COL_DATE, COL_ZONE, COL_CATEGORY)]
+
+    def widths():
+        return [header.sectionSize(c) for c in (COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE)]
+
+    def resized(width):
+        table.resize(width, 300)
+        qtbot.waitUntil(lambda: width - 40 < view.viewport().width() < width)  # less its frame and scroll bar
+        return widths()
+
+    assert widths()[:3] == usual and view.column_widths() is None  # wide enough: the usual widths
+    date, zone, category, title = resized(440)
+    assert title >= TITLE_SHARE * view.viewport().width() - 1
+    assert date == usual[0] and zone < usual[1]  # the zone column gives way first, the dates last
+    assert resized(200)[:3] == least  # no column below its least width
+    assert resized(1000)[:3] == usual  # and back
+    header.resizeSection(COL_ZONE, 90)  # by hand: kept whatever the table's width
+    assert view.column_widths() == [usual[0], 90, usual[2]]
+    assert resized(300)[:3] == [usual[0], 90, usual[2]]
+    view.reset_columns()
+    assert view.column_widths() is None and widths()[:3] != [usual[0], 90, usual[2]]
+    assert resized(1000)[:3] == usual
 
 
 def test_table_texts_follow_language_and_sort(qtbot, session):
