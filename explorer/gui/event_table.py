@@ -56,7 +56,9 @@ TEXTS_KEPT = 4000  # cell texts kept laid out (dates, zones, categories) before 
 COLUMN_WIDTHS = {COL_DATE: 120, COL_ZONE: 170, COL_CATEGORY: 110}
 COLUMN_MIN_WIDTHS = {COL_DATE: 64, COL_ZONE: 72, COL_CATEGORY: 64}
 SHRINK_ORDER = (COL_ZONE, COL_CATEGORY, COL_DATE)  # long zone names are elided anyway; dates last
-TITLE_SHARE = 0.35  # of a narrow table's width kept for the titles (unless columns were set by hand)
+# Of a narrow table's width kept for the titles (unless the columns were set by hand, or the
+# others are down to their least widths).
+TITLE_SHARE = 0.35
 # Rows read with the first one that is not yet in memory: a few above it (for scrolling up),
 # and those the view paints with it (or PREFETCH_AFTER, asked for without a view).  Rows
 # below the view are not read ahead: after a filter change they cost as much as the rows
@@ -276,7 +278,7 @@ class EventTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(self._on_section_resized)
-        self._fit_columns()
+        self._fit_columns()  # fitted again to the table's real width when it is first shown
 
     # ------------------------------------------------------------------ column widths
     def column_widths(self) -> list[int] | None:
@@ -288,13 +290,9 @@ class EventTableView(QTableView):
 
     def set_column_widths(self, widths: Sequence[int]) -> None:
         """Set the date, zone and category columns' widths, as if by hand (e.g. restored)."""
-        self._fitting = True
-        try:
-            for c, w in zip(COLUMN_WIDTHS, widths, strict=True):
-                self.horizontalHeader().resizeSection(c, int(w))
-        finally:
-            self._fitting = False
         self._by_hand = True
+        for c, w in zip(COLUMN_WIDTHS, widths, strict=True):
+            self.horizontalHeader().resizeSection(c, int(w))
 
     def reset_columns(self) -> None:
         """Back to widths that follow the table's width."""
@@ -308,9 +306,9 @@ class EventTableView(QTableView):
         if self._by_hand:
             return
         widths = dict(COLUMN_WIDTHS)
-        excess = sum(widths.values()) - round(self.viewport().width() * (1 - TITLE_SHARE))
+        excess = max(0, sum(widths.values()) - round(self.viewport().width() * (1 - TITLE_SHARE)))
         for c in SHRINK_ORDER:
-            give = min(max(0, excess), widths[c] - COLUMN_MIN_WIDTHS[c])
+            give = min(excess, widths[c] - COLUMN_MIN_WIDTHS[c])
             widths[c] -= give
             excess -= give
         self._fitting = True
