@@ -190,10 +190,12 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
         return self._codes, self._style_of
 
     def _batches(self, px_per_x: float) -> list:
-        """Draw batches for ``px_per_x`` device pixels per x unit: one per style (and one
-        more per outlined style with thin bars), bars in their order.  A bar narrower than ``THIN_PX`` is filled with its outline's colour
-        and not outlined: at that width the outline is all one sees, and stroking thousands
-        of them costs ten times the fill.  Those fills come first, then the other bars."""
+        """Draw batches for ``px_per_x`` device pixels per x unit: one per style, split in
+        two (thin fills, then outlined bars) for an outlined style with both thin and wide
+        bars; bars in their order.  A bar narrower than ``THIN_PX`` is filled with its
+        outline's colour and not outlined: at that width the outline is all one sees, and
+        stroking thousands of them costs ten times the fill.  Those fills come first, then
+        the other bars."""
         self._styled_scale = px_per_x
         codes, style_of = self._bar_styles()
         thin = self._rectarray.ndarray()[: len(codes), 2] * px_per_x < THIN_PX
@@ -507,6 +509,7 @@ class LaneBands(pg.GraphicsObject):
         super().__init__()
         self.top = np.zeros(0)
         self.height = np.zeros(0)
+        self.bottom = np.zeros(0)
         self.shade = np.zeros(0, bool)
         self.selected = np.zeros(0, bool)
         self.x_extent = (1900.0, 2100.0)
@@ -515,6 +518,7 @@ class LaneBands(pg.GraphicsObject):
     def set_lanes(self, top, height, shade, x_extent) -> None:
         self.prepareGeometryChange()
         self.top, self.height, self.shade = np.asarray(top), np.asarray(height), np.asarray(shade, bool)
+        self.bottom = self.top + self.height
         self.selected = np.zeros(len(self.top), bool)
         self.x_extent = x_extent
         self.update()
@@ -524,7 +528,7 @@ class LaneBands(pg.GraphicsObject):
         self.update()
 
     def boundingRect(self):  # noqa: N802 (Qt API)
-        total = float(self.top[-1] + self.height[-1]) if len(self.top) else 1.0
+        total = float(self.bottom[-1]) if len(self.top) else 1.0
         x0, x1 = self.x_extent
         return QtCore.QRectF(x0, 0, x1 - x0, total)
 
@@ -539,12 +543,12 @@ class LaneBands(pg.GraphicsObject):
         vb = self.getViewBox()
         if vb is not None:
             _, (y0, y1) = vb.viewRange()
-            lo = int(np.searchsorted(self.top + self.height, min(y0, y1), side="right"))
+            lo = int(np.searchsorted(self.bottom, min(y0, y1), side="right"))
             hi = int(np.searchsorted(self.top, max(y0, y1), side="right"))
-        lanes = np.arange(lo, hi)
+        selected = self.selected[lo:hi]
         p.setPen(QtCore.Qt.PenStyle.NoPen)
-        for colour, which in ((_LANE_SELECTED, self.selected[lanes]), (LANE_SHADE, self.shade[lanes] & ~self.selected[lanes])):
-            k = lanes[which]
+        for colour, which in ((_LANE_SELECTED, selected), (LANE_SHADE, self.shade[lo:hi] & ~selected)):
+            k = np.flatnonzero(which) + lo
             if len(k):
                 rects = np.empty((len(k), 4))
                 rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3] = x0, self.top[k], x1 - x0, self.height[k]

@@ -52,22 +52,20 @@ class TimelineLegend(QtWidgets.QWidget):
     def set_entries(self, entries: list[LegendEntry]) -> None:
         if entries == self._entries:
             return
-        before = self._entries
-        self._entries = entries
-        if [(e.kind, e.text) for e in entries] != [(e.kind, e.text) for e in before]:
+        if [(e.kind, e.text) for e in entries] != [(e.kind, e.text) for e in self._entries]:
+            self._entries = entries
             self._laid_out = None  # new texts: new places, maybe a new height
             self.updateGeometry()
             self.update()
             return
         # The same texts in the same places (a category dimmed or back, at most filter
         # changes): keep the places, and repaint only the entries that changed.
-        if self._laid_out is not None:
-            width, placed = self._laid_out
-            shown = [e for e in entries if e.kind != "break"]  # as _layout() places them
-            self._laid_out = (width, [(rect, e) for (rect, _), e in zip(placed, shown, strict=True)])
-        olds = [e for e in before if e.kind != "break"]
-        for (rect, e), old in zip(self._layout(self.width()), olds, strict=True):
-            if e != old:
+        placed = self._layout(self.width())  # the entries shown so far, in their places
+        self._entries = entries
+        shown = [e for e in entries if e.kind != "break"]  # as _layout() places them
+        self._laid_out = (self.width(), [(rect, e) for (rect, _), e in zip(placed, shown, strict=True)])
+        for (rect, old), new in zip(placed, shown, strict=True):
+            if new != old:
                 self.update(rect.toAlignedRect().adjusted(-BLEED, -BLEED, BLEED, BLEED))
 
     def entries(self) -> list[LegendEntry]:
