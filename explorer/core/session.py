@@ -37,7 +37,6 @@ class Session:
         self.filtered = Signal()
         self.lane_mode_changed = Signal()
         self.language_changed = Signal()
-        self._without_cache: dict[tuple, np.ndarray] = {}
         # field -> (value, mask or None): a change recomputes only the fields that changed
         self._field_masks: dict[str, tuple[object, np.ndarray | None]] = {}
         # field -> (the filters but that field they were counted under, counts)
@@ -45,6 +44,7 @@ class Session:
         self._zone_incl: tuple[np.ndarray, np.ndarray] | None = None  # (own counts, rolled up)
         self.mask = np.ones(store.n, bool)
         self.rows = np.arange(store.n)
+        self._without_cache: dict[tuple, np.ndarray] = {(): self.mask}  # no filter yet: every row
         self.state.changed.connect(self._refilter)
 
     @property

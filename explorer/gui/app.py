@@ -36,10 +36,14 @@ def open_window(args, preload: Preload | None = None) -> MainWindow:
     # The entry point paused the garbage collector for start-up (see explorer.collector):
     # it runs again once the window has shown, or after a while if it never paints
     # (e.g. started minimised, or behind a dialog about the database).
-    after_first_paint(win, collector.resume, win)
     report = os.environ.get("ZONE_TIMELINE_STARTUP_REPORT")
-    if report:
-        after_first_paint(win, lambda: report_first_paint(quit_after=report == "exit"), win)
+
+    def first_painted() -> None:
+        collector.resume()
+        if report:
+            report_first_paint(quit_after=report == "exit")
+
+    after_first_paint(win, first_painted, win)
     QTimer.singleShot(RESUME_COLLECTOR_MS, collector.resume)
     # The path the preload is reading (the CLI resolved any default): it is taken only for that path.
     win.open_initial(preload.path if preload else Path(args.db) if args.db else None, preload)

@@ -28,7 +28,7 @@ from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
 from explorer.gui.application import data_lang, install_translators
 from explorer.gui.detail_view import DetailView
-from explorer.gui.event_table import EventTable
+from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
 from explorer.gui.filter_panel import FilterPanel
 from explorer.gui.line_label import LineLabel
 from explorer.gui.map_view import MapView
@@ -41,9 +41,9 @@ DEFAULT_SIZE = (1600, 1000)
 
 
 def column_widths_setting(raw: object) -> list[int] | None:
-    """The table's column widths as saved (three widths in pixels), or ``None`` when the
+    """The table's column widths as saved (one per column of ``COLUMN_WIDTHS``, in pixels), or ``None`` when the
     setting is missing or not that (a hand-edited or damaged settings file)."""
-    if not isinstance(raw, list | tuple) or len(raw) != 3:
+    if not isinstance(raw, list | tuple) or len(raw) != len(COLUMN_WIDTHS):
         return None
     try:
         widths = [int(w) for w in raw]
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         rebuild = box.addButton(self.tr("Rebuild from bundled sources"), QMessageBox.ButtonRole.AcceptRole)
         other = box.addButton(self.tr("Open another file…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        collector.resume()  # no window paints behind the dialog: what the answer builds is collected
         box.exec()
         clicked = box.clickedButton()
         if clicked is rebuild:
