@@ -584,8 +584,10 @@ class MapView(QWidget):
         for (lab, t), (w, h) in zip(self._neighbours, self._neighbour_sizes, strict=True):  # centred
             x, y = lab.lon * sx + dx, lab.lat * sy + dy
             ink = QRectF(x - w / 2, y - h / 2, w, h).adjusted(*TEXT_PAD)  # the glyphs, without the text box's margin
-            t.setVisible(not any(ink.intersected(r).height() > touch for r, touch in inks if ink.intersects(r)))
-            obstacles.append((-1, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+            shown = not any(ink.intersected(r).height() > touch for r, touch in inks if ink.intersects(r))
+            t.setVisible(shown)
+            if shown:  # a name left out leaves its place to the labels
+                obstacles.append((-1, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
         # Markers, city seats without a marker, then the places pinned to the edge: screen position, radius.
         idx = list(self._sizes) + [i for i in self._cities if i not in self._sizes]
         radius = [size / 2 for size in self._sizes.values()] + [4.0] * (len(idx) - len(self._sizes))
