@@ -224,7 +224,7 @@ class MapView(QWidget):
         self._sizes: dict[int, float] = {}  # zone -> marker diameter (px), zones drawn as markers
         self._edge_angle: dict[int, float] = {}
         self._edge_points: list[tuple[int, float, float, float]] = []  # (zone, lon, lat, size) beyond the map
-        self._arrows: dict[float, QPainterPath] = {}  # edge arrow symbol by angle, reused while unchanged
+        self._arrows: dict[int, QPainterPath] = {}  # edge arrow symbol by whole degrees (at most 360)
         self._label_want: dict[int, tuple] = {}  # zone -> (size, bold, colour, text) it should show
         self._label_size: dict[int, tuple[float, float]] = {}  # zone -> its box (px) when styled as wanted
         self._label_inputs: tuple | None = None  # what the label styles were last derived from
@@ -353,7 +353,7 @@ class MapView(QWidget):
         self._seats.setZValue(25)
         self._edge = MarkerLayer([(st["edge_pen"], st["brush"]), (st["edge_pen"], st["edge_faded_brush"]),
                                   (st["edge_sel_pen"], st["sel_brush"])], tip=self._tooltip)
-        self._edge.setZValue(25)
+        self._edge.setZValue(26)  # above the seats
         self._leaders = pg.PlotCurveItem(connect="finite", pen=pg.mkPen("#78909C", width=0.8), antialias=True)
         self._leaders.setZValue(28)
         self._label_layer = MapLabelLayer(self._styles["label_fill"])
@@ -426,9 +426,8 @@ class MapView(QWidget):
         """The mouse rests on the map while its markers change: outline what is under it
         now, and have a tooltip on show give the new counts, or go."""
         shown = self._vb.toolTip()
-        # Topmost first (Qt's stacking order: the edge pins and the seats share a z value, and
-        # the pins were added last), as pyqtgraph sends a mouse move's hover events: the last word is the same.
-        for layer in (self._edge, self._seats, self._markers):
+        # Topmost first, as pyqtgraph sends a mouse move's hover events: the last word is the same.
+        for layer in sorted((self._edge, self._seats, self._markers), key=lambda item: -item.zValue()):
             layer.refresh_hover()
         now = self._vb.toolTip()
         if shown and now != shown and QToolTip.isVisible() and QToolTip.text() == shown:
@@ -516,16 +515,17 @@ class MapView(QWidget):
         if box[0] >= box[2] or box[1] >= box[3]:
             box = (vx0 + ix, vy0 + iy, vx1 - ix, vy1 - iy)
         points, symbols, styles = [], [], []
-        arrows: dict[float, QPainterPath] = {}  # only this redraw's angles: a pan makes new ones every frame
         for i, sel in zip(outside, chosen, strict=True):
             lon, lat, angle = pin_to_box(float(self._pos[i, 0]), float(self._pos[i, 1]), box, self._ratio)
             self._edge_angle[i] = angle
             points.append((i, lon, lat, max(16.0, marker_size(int(self._own[i])))))
-            if angle not in arrows:
-                arrows[angle] = self._arrows.get(angle) or QTransform().rotate(-angle).map(self._arrow)
-            symbols.append(arrows[angle])
+            # Drawn to the nearest degree: a pan moves the angles a little every frame, and
+            # each new arrow would be a new image in the marker atlas.
+            drawn = round(angle)
+            if drawn not in self._arrows:
+                self._arrows[drawn] = QTransform().rotate(-drawn).map(self._arrow)
+            symbols.append(self._arrows[drawn])
             styles.append(2 if sel else 0 if self._own[i] else 1)  # as the edge layer's styles
-        self._arrows = arrows
         self._edge_points = points
         self._edge.set_markers([p[1] for p in points], [p[2] for p in points], [p[3] for p in points], symbols,
                                styles, outside)
@@ -669,7 +669,7 @@ class MapView(QWidget):
         """The hover text of a zone's marker: names, kind, parent path, event counts."""
         return self._tooltip(data=self.store.zone_index[zone_id])
 
-    def _tooltip(self, x=None, y=None, data=None) -> str:
+    def _tooltip(self, data) -> str:
         i = int(data)
         z, lang = self.store.zones[i], self.session.lang
         names = [z.name_zh, z.name_en] if lang.startswith("zh") else [z.name_en, z.name_zh]
