@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QInputMethodEvent, QRegion
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
@@ -21,7 +21,7 @@ from explorer.gui.filter_panel import (
     _Rows,
     _under_collapsed,
 )
-from tests.gui import on_screen
+from tests.gui import PaintSpy, on_screen
 
 HITECH = "yangquan-hitech"
 VALVE = "yangquan-valve"  # a company site under HITECH, and a storyline of the same id
@@ -463,15 +463,7 @@ def test_new_counts_repaint_the_counts_and_the_rows_that_change_colour(qtbot):
     dim = QBrush(QColor("#9E9E9E"))
     tree, rows = _count_list(qtbot, [1, 2, 3, 4, 5], dim)
     painted = []
-
-    class Spy(QObject):
-        def eventFilter(self, obj, ev):  # noqa: N802
-            if ev.type() == QEvent.Type.Paint:
-                painted.append(QRegion(ev.region()))
-            return False
-
-    spy = Spy()
-    tree.viewport().installEventFilter(spy)
+    _spy = PaintSpy([tree.viewport()], lambda _obj, ev: painted.append(QRegion(ev.region())))  # kept alive while the test runs
     header, width = tree.header(), tree.viewport().width()
     column = QRect(header.sectionViewportPosition(1), 0, header.sectionSize(1), tree.viewport().height())
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QToolButton
 
@@ -19,6 +19,7 @@ from explorer.core import paths
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import MainWindow, column_widths_setting
+from tests.gui import PaintSpy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -93,16 +94,7 @@ def test_a_filter_change_paints_the_filter_panel_once(window, qtbot):
     qtbot.wait(50)
     watched = {panel.zone_tree.viewport(), *panel.findChildren(QToolButton, "filterChip")}
     painted = []
-
-    class Spy(QObject):
-        def eventFilter(self, obj, ev):  # noqa: N802
-            if ev.type() == QEvent.Type.Paint and obj in watched:
-                painted.append((obj, obj.geometry()))
-            return False
-
-    spy = Spy()
-    for w in watched:
-        w.installEventFilter(spy)
+    _spy = PaintSpy(watched, lambda obj, _ev: painted.append((obj, obj.geometry())))  # kept alive while the test runs
     (reused,) = panel.chip_buttons()
     s.state.update(None, zones={"yangquan-valve"}, categories={"project"})  # in a closed branch
     qtbot.waitUntil(lambda: bool(painted))

@@ -437,12 +437,8 @@ def test_marker_images_are_drawn_ahead_once_the_map_is_painted(qtbot, synth_stor
     # Every marker image a filter change can need is drawn just after the first paint, so
     # no later change meets a size or style not drawn yet.
     session = Session(synth_store, lang="zh")
-    view = MapView(session)
-    qtbot.addWidget(view)
+    view = open_map(qtbot, session)
     atlas = view._markers.fragmentAtlas
-    view.resize(900, 900)
-    view.show()
-    qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: len(atlas) == len(view.reachable_marker_styles()), timeout=3000)
     drawn = len(atlas)
     store = session.store

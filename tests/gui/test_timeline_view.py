@@ -23,7 +23,7 @@ from explorer.gui.timeline_layout import (
     stack,
 )
 from explorer.gui.timeline_view import TimelineView
-from tests.gui import on_screen
+from tests.gui import PaintSpy, on_screen
 
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -868,15 +868,7 @@ def test_a_dimmed_legend_entry_repaints_only_itself_and_shows_as_a_fresh_legend(
     legend.set_entries(entries(set()))
     qtbot.wait(20)
     painted = []
-
-    class Spy(QtCore.QObject):
-        def eventFilter(self, obj, ev):  # noqa: N802
-            if ev.type() == QtCore.QEvent.Type.Paint:
-                painted.append(ev.region().boundingRect())
-            return False
-
-    spy = Spy()
-    legend.installEventFilter(spy)
+    _spy = PaintSpy([legend], lambda _obj, ev: painted.append(ev.region().boundingRect()))  # kept alive while the test runs
     legend.set_entries(entries({2}))
     qtbot.waitUntil(lambda: bool(painted))
     box = next(r for r, e in legend._layout(legend.width()) if e.text == "类别2").toAlignedRect()
