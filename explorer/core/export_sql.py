@@ -88,9 +88,11 @@ def supported(store: EventStore) -> bool:
 # ---------------------------------------------------------------------- SQL pieces
 # Every allocation of the usual SQLite builds takes one process-wide mutex (memory
 # statistics on; Debian's also has no lookaside): two threads that build a few strings for
-# each row mostly wait for each other.  So a line is one printf() whose arguments are
-# column values and constants, and tests computed once per event are joined as one-row
-# tables: on the common path there is no || and no scalar subquery returning text (each
+# each row mostly wait for each other.  The app's entry point switches the statistics off
+# (explorer.core.sqlite_setup), which drops that mutex; allocations still cost, and a
+# process that started SQLite first (a test, a script) keeps it.  So a line is one
+# printf() whose arguments are column values and constants, and tests computed once per
+# event are joined as one-row tables: on the common path there is no || and no scalar subquery returning text (each
 # allocates).  Only rare cells (quotes to double, several figures or sources) build strings.
 #
 # printf() sizes its buffer by its first piece and then doubles it: a 500-byte line that

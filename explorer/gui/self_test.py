@@ -1,7 +1,8 @@
 """``zone-timeline --self-test``: prove a (packaged) app works end to end, offscreen.
 
 Opens the database, renders every pane, applies a zone and a year filter, selects an
-event, exports CSV to a temporary folder and reads it back.  Prints one line; exit 0 on
+event, exports CSV to a temporary folder and reads it back, and checks that SQLite's memory
+statistics are off on Linux (see :mod:`explorer.core.sqlite_setup`).  Prints one line; exit 0 on
 success, 1 with the reason on failure.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from explorer import __version__
-from explorer.core import paths
+from explorer.core import paths, sqlite_setup
 from explorer.core.export import COLUMNS, ExportSpec, write_csv
 from explorer.gui.application import create_app, install_translators, load_bundled_font
 from explorer.gui.render import prepare_window, settle
@@ -80,7 +81,10 @@ def _run(args, tmp: Path) -> str:
         rows = list(csv.reader(fh))
     _check(rows[0] == list(COLUMNS), "the CSV header is wrong")
     _check(len(rows) - 1 == written == n, f"the CSV holds {len(rows) - 1} rows, expected {n}")
+    stats = sqlite_setup.memory_statistics_on()  # off since the entry point (see explorer.core.sqlite_setup)
+    _check(not (sys.platform.startswith("linux") and stats), "SQLite's memory statistics are still on")
     shot = tmp / "window.png"
     _check(win.grab().save(str(shot), "PNG") and shot.stat().st_size > 10_000, "the window could not be rendered")
     win.close()
-    return f"{store.n} events, filter kept {n}, selected {store.record(row).id}, exported {written} rows, font {font}"
+    return (f"{store.n} events, filter kept {n}, selected {store.record(row).id}, exported {written} rows, "
+            f"font {font}, SQLite memory statistics {'unknown' if stats is None else 'on' if stats else 'off'}")

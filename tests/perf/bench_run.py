@@ -36,6 +36,10 @@ from PySide6.QtCore import QEvent, QObject, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from explorer import collector  # noqa: E402
+from explorer.core import sqlite_setup  # noqa: E402
+
+sqlite_setup.no_memory_statistics()  # as the app's entry point does, before SQLite starts
+
 from explorer.core.export import ExportSpec, write_csv  # noqa: E402
 from explorer.core.filter_state import Filters  # noqa: E402
 from explorer.gui.application import create_app  # noqa: E402
