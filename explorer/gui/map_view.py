@@ -293,6 +293,8 @@ class MapView(QWidget):
         self._key = pg.TextItem(self.tr("● zone  ■ park  ◆ company · size: number of events"), color="#78909C",
                                 anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 210))
         self._key.setParentItem(self._vb)
+        self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
+        self._key_taller = 0.0  # px the key's wrapped lines add to its one line
         self._vb.sigResized.connect(lambda _vb: self._place_key())
 
         lay = QVBoxLayout(self)
@@ -547,14 +549,28 @@ class MapView(QWidget):
         raised above the key's line when the map is too narrow for the two side by side
         (its corner, south-east of the province, holds the least of the map)."""
         self._key.setPos(KEY_MARGIN, self._vb.height() - 6)
+        self._fit_key()
         bar_w = self._scale.bar.rect().width()
         text_w = self._scale.text.textItem.boundingRect().width()  # centred over the bar
         scale_left = self._vb.width() + SCALE_OFFSET[0] - max(bar_w, (bar_w + text_w) / 2)
         key_right = KEY_MARGIN + self._key.textItem.boundingRect().width()
-        dy = -SCALE_ROOM if key_right + KEY_MARGIN > scale_left else 0
+        dy = -(SCALE_ROOM + self._key_taller) if key_right + KEY_MARGIN > scale_left else 0
         if dy != self._scale_raised:
             self._scale_raised = dy
             self._scale.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(SCALE_OFFSET[0], SCALE_OFFSET[1] + dy))
+
+    def _fit_key(self) -> None:
+        """Wrap the key onto more lines when the map is narrower than it (a large font, a
+        narrow pane), so none of it is cut off at the map's right edge."""
+        room = max(self._vb.width() - 2 * KEY_MARGIN, 1.0)
+        if room == self._key_room:
+            return
+        self._key_room = room
+        item = self._key.textItem
+        item.setTextWidth(-1)  # one line, as wide as the text
+        line = item.boundingRect()
+        self._key.setTextWidth(room if line.width() > room else -1)
+        self._key_taller = item.boundingRect().height() - line.height()  # the lines it wrapped onto
 
     def relayout_labels(self) -> None:
         """Place the labels that fit without overlapping (called throttled on zoom and pan).

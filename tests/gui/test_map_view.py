@@ -694,3 +694,20 @@ def test_the_key_and_the_scale_bar_never_cover_each_other_or_a_neighbours_name(q
     for t in shown:
         name = t.sceneBoundingRect().adjusted(4, 4, -4, -4)
         assert not name.intersects(bar) and name.intersected(text).height() <= 4
+
+
+def test_a_key_wider_than_the_map_wraps_inside_it_and_the_scale_bar_clears_it(qtbot, session):
+    # A large font or a narrow pane: the key goes onto more lines rather than off the map.
+    view = open_map(qtbot, session, (900, 500))
+    one_line = view._key.sceneBoundingRect().height()
+    for width in (200, 260):
+        view.resize(width, 500)
+        qtbot.waitUntil(lambda w=width: view.width() == w)
+        view.relayout_labels()
+        key, bar, text = (item.sceneBoundingRect() for item in (view._key, view._scale.bar, view._scale.text))
+        assert view._vb.sceneBoundingRect().contains(key)
+        assert key.height() > one_line * 1.5  # wrapped
+        assert not bar.intersects(key) and not text.adjusted(4, 4, -4, -4).intersects(key.adjusted(4, 4, -4, -4))
+    view.resize(900, 500)
+    qtbot.waitUntil(lambda: view.width() == 900)
+    assert view._key.sceneBoundingRect().height() == one_line  # one line again where it fits
