@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from explorer import collector
-from explorer.gui.application import create_app, install_translators, migrate_settings, resolve_language, settings
+from explorer.gui.application import apply_language, create_app, migrate_settings, resolve_language, settings
 from explorer.gui.first_paint import after_first_paint
 from explorer.gui.main_window import MainWindow
 from explorer.gui.preload import Preload
@@ -31,7 +31,7 @@ def open_window(args, preload: Preload | None = None) -> MainWindow:
     s = settings()
     migrate_settings(s)
     lang = resolve_language(args.lang, s)
-    install_translators(app, lang)
+    apply_language(app, lang)
     win = MainWindow(settings=s, lang=lang, forced_lang=bool(args.lang))
     # The entry point paused the garbage collector for start-up (see explorer.collector):
     # it runs again once the window has shown, or after a while if it never paints

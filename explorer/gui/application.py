@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication
 
 from explorer import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
@@ -17,6 +17,7 @@ from explorer.gui.style import AppStyle
 SETTINGS_VERSION = 1
 LANGUAGES = ("zh_CN", "en")
 _translators: list[QTranslator] = []
+_families: dict[str, str] = {}  # "ui": the system's interface font family; "cjk": the CJK one (create_app)
 
 
 def settings() -> QSettings:
@@ -70,6 +71,29 @@ def resolve_language(cli_lang: str | None, s: QSettings) -> str:
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
 
 
+def apply_language(app: QApplication, lang: str) -> None:
+    """Set the interface language ``lang`` app-wide: its translators and its font order
+    (:func:`interface_font`)."""
+    install_translators(app, lang)
+    app.setFont(interface_font(lang))
+
+
+def interface_font(lang: str) -> QFont:
+    """The application font for interface language ``lang``: the CJK family first for
+    Chinese, the system's interface family first for English, the other one after it.
+
+    Punctuation shared by both scripts comes from the first family: a CJK font draws
+    "’" and "“" full-width, as Chinese text sets them, which in English text reads
+    "zone’ s" and " “One body” ".  Han characters always come from the CJK family (the
+    system family has none, or they would not match the CJK font's).
+    """
+    f = QFont(QApplication.font())
+    ui, cjk = _families.get("ui"), _families.get("cjk")
+    order = [cjk, ui] if lang.startswith("zh") else [ui, cjk]
+    f.setFamilies([name for name in order if name])
+    return f
+
+
 def install_translators(app: QCoreApplication, lang: str) -> None:
     """Replace the installed translators with those of ``lang`` (English is the source)."""
     for t in _translators:
@@ -88,8 +112,9 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, set up once: names, the app's style (:class:`AppStyle`), a CJK
-    fallback font (the system's copy, else the bundled one; see :func:`register_fonts`)
+    """The QApplication, set up once: names, the app's style (:class:`AppStyle`), the CJK
+    font (the system's copy, else the bundled one; see :func:`register_fonts`) in the
+    application font (:func:`interface_font`; Chinese order until :func:`apply_language`)
     and the icon."""
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
@@ -98,11 +123,12 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     if not isinstance(app.style(), AppStyle):
         app.setStyle(AppStyle())
+    if "ui" not in _families:  # the family behind the default font (an alias such as "Sans Serif" here)
+        _families["ui"] = QFontInfo(app.font()).family()
     family = register_fonts()
     if family:
-        f = QFont(app.font())
-        f.setFamilies([f.family(), family])
-        app.setFont(f)
+        _families["cjk"] = family
+    app.setFont(interface_font("zh_CN"))  # until apply_language sets the interface language's order
     icon = paths.resource("icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -26,7 +26,7 @@ from explorer.core.database import DatabaseError, open_database
 from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
-from explorer.gui.application import data_lang, install_translators
+from explorer.gui.application import apply_language, data_lang
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
 from explorer.gui.filter_panel import FilterPanel
@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
             return
         self.lang = lang
         self.settings.setValue("language", lang)
-        install_translators(QApplication.instance(), lang)
+        apply_language(QApplication.instance(), lang)
         self.setWindowTitle(self._title())
         self._build_menus()
         for code in ("zh_CN", "en"):

@@ -13,7 +13,7 @@ from explorer.core import paths
 from explorer.core.database import open_database
 from explorer.core.options import UsageError, filters_from_args
 from explorer.core.store import EventStore
-from explorer.gui.application import create_app, install_translators, resolve_language
+from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
 
 
@@ -56,7 +56,7 @@ def render_window(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         s = QSettings(str(Path(tmp) / "render.ini"), QSettings.Format.IniFormat)  # never the user's layout
         lang = resolve_language(args.lang, s)
-        install_translators(app, lang)
+        apply_language(app, lang)
         db_path = Path(args.db) if args.db else paths.default_db()
         win = prepare_window(db_path, lang, size, s)
         session = win.session

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings
 from explorer import __version__
 from explorer.core import paths, sqlite_setup
 from explorer.core.export import COLUMNS, ExportSpec, write_csv
-from explorer.gui.application import create_app, install_translators, load_bundled_font
+from explorer.gui.application import apply_language, create_app, load_bundled_font
 from explorer.gui.render import prepare_window, settle
 
 
@@ -54,7 +54,7 @@ def _run(args, tmp: Path) -> str:
     font = load_bundled_font()  # the bundle's own copy, even where the system has one
     _check(font is not None, "the bundled CJK font could not be loaded")
     lang = args.lang or "zh_CN"
-    install_translators(app, lang)
+    apply_language(app, lang)
     db_path = Path(args.db) if args.db else paths.default_db()
     s = QSettings(str(tmp / "selftest.ini"), QSettings.Format.IniFormat)
     win = prepare_window(db_path, lang, (1400, 900), s)

@@ -1,6 +1,8 @@
-"""The CJK font: the system's copy when it has one, else the bundled file."""
+"""The CJK font: the system's copy when it has one, else the bundled file; the application
+font's order of families for each interface language."""
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
+import pytest
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetricsF, QTextLayout
 
 from explorer.gui import application
 from explorer.gui.application import CJK_FAMILY, load_bundled_font, register_fonts
@@ -28,3 +30,47 @@ def test_without_a_system_copy_the_bundled_file_is_loaded(qapp, monkeypatch):
     monkeypatch.setattr(application, "load_bundled_font", lambda: loaded.append(1) or "Bundled Family")
     assert register_fonts() == "Bundled Family"
     assert loaded == [1]
+
+
+def _runs(text: str, font: QFont) -> list[tuple[str, str]]:
+    """(characters, family) for each run of glyphs Qt shapes ``text`` into with ``font``."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    out = []
+    for run in layout.glyphRuns(-1, -1, QTextLayout.GlyphRunRetrievalFlag.RetrieveAll):
+        first, last = min(run.stringIndexes()), max(run.stringIndexes())
+        out.append((text[first:last + 1], run.rawFont().familyName()))
+    return out
+
+
+def test_english_takes_its_punctuation_from_the_system_family_and_han_from_the_cjk_one(qapp):
+    application.create_app()
+    ui = application._families["ui"]
+    if ui == CJK_FAMILY:
+        pytest.skip(f"the system's interface font is the CJK font itself ({ui})")
+    en, zh = application.interface_font("en"), application.interface_font("zh_CN")
+    assert QFontInfo(en).family() == ui
+    assert QFontInfo(zh).family() == CJK_FAMILY
+    # A CJK font sets "’" and "“" full-width, as Chinese does: "zone’ s" in English text.
+    en_metrics, zh_metrics = QFontMetricsF(en), QFontMetricsF(zh)
+    for mark in ("’", "“"):
+        assert en_metrics.horizontalAdvance(mark) < 0.6 * en_metrics.horizontalAdvance("中"), mark
+        assert zh_metrics.horizontalAdvance(mark) > 0.9 * zh_metrics.horizontalAdvance("中"), mark
+    # Han characters in English text still come from the CJK family.
+    runs = dict(_runs("Zone “三化三制” reform", en))
+    assert any("三化三制" in chars and family == CJK_FAMILY for chars, family in runs.items()), runs
+    assert any("Zone" in chars and family == ui for chars, family in runs.items()), runs
+
+
+def test_apply_language_sets_the_application_font_order(qapp):
+    application.create_app()
+    before = QFont(qapp.font())
+    try:
+        application.apply_language(qapp, "en")
+        assert qapp.font().families()[0] == application._families["ui"]
+        application.apply_language(qapp, "zh_CN")
+        assert qapp.font().families()[0] == CJK_FAMILY
+    finally:
+        qapp.setFont(before)

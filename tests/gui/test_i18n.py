@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenu
 
 from explorer.core import paths
-from explorer.gui.application import create_app, install_translators
+from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def _english_words(texts):
 
 def test_chinese_window_has_no_english(qtbot, db_path, tmp_path, zh_qm):
     app = create_app()
-    install_translators(app, "zh_CN")
+    apply_language(app, "zh_CN")
     try:
         w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
         qtbot.addWidget(w)
@@ -110,12 +110,12 @@ def test_chinese_window_has_no_english(qtbot, db_path, tmp_path, zh_qm):
         img.save(str(tmp_path / "zh.png"))
         assert not img.isNull()
     finally:
-        install_translators(QApplication.instance(), "en")
+        apply_language(QApplication.instance(), "en")
 
 
 def test_english_window_is_english(qtbot, db_path, tmp_path):
     app = create_app()
-    install_translators(app, "en")
+    apply_language(app, "en")
     w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="en")
     qtbot.addWidget(w)
     w.open_database(db_path, interactive=False)
@@ -129,7 +129,7 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
     from explorer.gui.export_dialog import ExportDialog, ImageExportDialog
 
     app = create_app()
-    install_translators(app, "zh_CN")
+    apply_language(app, "zh_CN")
     try:
         for dlg in (ExportDialog(session, str(tmp_path)), ImageExportDialog(str(tmp_path))):
             qtbot.addWidget(dlg)
@@ -140,7 +140,7 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
             assert _english_words(texts) == [], texts
             assert not dlg.grab().isNull()
     finally:
-        install_translators(QApplication.instance(), "en")
+        apply_language(QApplication.instance(), "en")
 
 
 def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
@@ -148,7 +148,7 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     from explorer.gui.export_dialog import export_error_text
 
     app = create_app()
-    install_translators(app, "zh_CN")
+    apply_language(app, "zh_CN")
     try:
         bad = tmp_path / "bad.sqlite"
         bad.write_text("nope")
@@ -159,4 +159,4 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
         text = export_error_text(ExportError("x: folder y does not exist", "no-folder", "x.csv"))
         assert text.startswith("该文件所在的文件夹不存在")
     finally:
-        install_translators(QApplication.instance(), "en")
+        apply_language(QApplication.instance(), "en")
