@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Refresh the Chinese translation source from the GUI code (run from anywhere).
-# Translate new messages in resources/i18n/zone_timeline_zh_CN.ts (Qt Linguist or an
-# editor); the build turns the .ts into the .qm the app loads.
+# Refresh the translation sources from the GUI code (run from anywhere).
+# Translate new messages in resources/i18n/zone_timeline_zh_CN.ts, and the singular and
+# plural of new "%n" messages in zone_timeline_en.ts (Qt Linguist or an editor); the build
+# turns each .ts into the .qm the app loads.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lupdate="$root/.venv/bin/pyside6-lupdate"
@@ -15,3 +16,5 @@ fi
 cd "$root"
 mkdir -p resources/i18n
 "$lupdate" explorer/gui/*.py -ts resources/i18n/zone_timeline_zh_CN.ts -no-obsolete -locations none
+# English is the source text: its file holds only the plural forms of "%n" messages.
+"$lupdate" explorer/gui/*.py -ts resources/i18n/zone_timeline_en.ts -pluralonly -no-obsolete -locations none

@@ -95,16 +95,19 @@ def interface_font(lang: str) -> QFont:
 
 
 def install_translators(app: QCoreApplication, lang: str) -> None:
-    """Replace the installed translators with those of ``lang`` (English is the source)."""
+    """Replace the installed translators with those of ``lang``.
+
+    English is the source text; its translation holds only the plural forms of ``%n``
+    messages ("1 row", "2 rows" for the source's "%n row(s)")."""
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
-    if lang == "en":
-        return
     ours = QTranslator(app)
     if ours.load(str(paths.resource("i18n", f"zone_timeline_{lang}.qm"))):
         app.installTranslator(ours)
         _translators.append(ours)
+    if lang == "en":
+        return
     qt = QTranslator(app)
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)

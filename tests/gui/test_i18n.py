@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenu
 
 from explorer.core import paths
@@ -17,6 +17,7 @@ from explorer.gui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "zone_timeline_zh_CN.ts"
+TS_EN = REPO / "resources" / "i18n" / "zone_timeline_en.ts"  # the plural forms of the English source
 BIN = Path(sys.executable).parent
 
 
@@ -38,19 +39,36 @@ def _unfinished(ts: Path) -> list[str]:
     return bad
 
 
-def test_committed_translation_is_complete():
-    assert _unfinished(TS) == []
+@pytest.mark.parametrize("ts", [TS, TS_EN], ids=["zh_CN", "en"])
+def test_committed_translation_is_complete(ts):
+    assert _unfinished(ts) == []
 
 
-def test_every_source_string_is_translated(tmp_path):
-    """lupdate over today's code finds no message the .ts lacks."""
-    copy = tmp_path / TS.name
-    shutil.copy(TS, copy)
+@pytest.mark.parametrize(("ts", "flags"), [(TS, []), (TS_EN, ["-pluralonly"])], ids=["zh_CN", "en"])
+def test_every_source_string_is_translated(tmp_path, ts, flags):
+    """lupdate over today's code finds no message the .ts lacks (for English: no "%n" message)."""
+    copy = tmp_path / ts.name
+    shutil.copy(ts, copy)
     sources = sorted(str(p) for p in (REPO / "explorer" / "gui").glob("*.py"))
-    subprocess.run([str(BIN / "pyside6-lupdate"), *sources, "-ts", str(copy), "-no-obsolete", "-locations", "none"],
-                   check=True, capture_output=True)
+    subprocess.run([str(BIN / "pyside6-lupdate"), *sources, "-ts", str(copy), *flags, "-no-obsolete",
+                    "-locations", "none"], check=True, capture_output=True)
     missing = _unfinished(copy)
     assert missing == [], "untranslated messages (run `make i18n` and translate):\n" + "\n".join(missing)
+
+
+def test_english_counts_take_the_singular_or_the_plural(qapp):
+    qm = paths.resource("i18n", "zone_timeline_en.qm")
+    if not qm.exists() or qm.stat().st_mtime < TS_EN.stat().st_mtime:
+        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS_EN), "-qm", str(qm)], check=True)
+    apply_language(qapp, "en")
+
+    def tr(context: str, text: str, n: int) -> str:
+        return QCoreApplication.translate(context, text, None, n)
+
+    assert tr("ExportDialog", "%n row(s) will be written.", 1) == "1 row will be written."
+    assert tr("ExportDialog", "%n row(s) will be written.", 187) == "187 rows will be written."
+    assert tr("MapView", "%n event(s) here", 1) == "1 event here"
+    assert tr("MapView", "%n event(s) here", 0) == "0 events here"
 
 
 @pytest.fixture(scope="module")
