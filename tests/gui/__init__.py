@@ -1,6 +1,24 @@
 """Widget tests (pytest-qt)."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject
+
+from explorer.core import paths
+
+I18N = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+
+
+def built_qm(lang: str) -> Path:
+    """The compiled translation of ``lang``, compiled again when older than its source."""
+    ts = I18N / f"zone_timeline_{lang}.ts"
+    qm = paths.resource("i18n", ts.with_suffix(".qm").name)
+    if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+        lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
+    return qm
 
 
 def on_screen(qtbot, widget, size):

@@ -1,16 +1,26 @@
-"""Qt test isolation: the application font a test changed (a language switch sets its order of
-families app-wide) is put back, so later tests do not depend on which ran before them."""
+"""Qt test isolation: every test starts in the English interface as the app shows it (its
+plural forms translated) and with the application font it found, so a test that switches
+the language app-wide (translators, font order) leaves nothing to the tests after it."""
+
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+
+from explorer.gui.application import install_translators
+from tests.gui import built_qm
+
+
+@pytest.fixture(scope="session")
+def en_qm() -> Path:
+    return built_qm("en")
 
 
 @pytest.fixture(autouse=True)
-def _application_font_kept():
-    app = QApplication.instance()
-    before = QFont(app.font()) if app is not None else None
+def _english_interface(qapp, en_qm):
+    install_translators(qapp, "en")
+    font = QFont(qapp.font())
     yield
-    app = QApplication.instance()
-    if app is not None and before is not None and app.font() != before:
-        app.setFont(before)
+    install_translators(qapp, "en")
+    if qapp.font() != font:
+        qapp.setFont(font)

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenu
 
-from explorer.core import paths
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
+from tests.gui import built_qm
 
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "zone_timeline_zh_CN.ts"
@@ -57,10 +57,7 @@ def test_every_source_string_is_translated(tmp_path, ts, flags):
 
 
 def test_english_counts_take_the_singular_or_the_plural(qapp):
-    qm = paths.resource("i18n", "zone_timeline_en.qm")
-    if not qm.exists() or qm.stat().st_mtime < TS_EN.stat().st_mtime:
-        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS_EN), "-qm", str(qm)], check=True)
-    apply_language(qapp, "en")
+    apply_language(qapp, "en")  # as the tests start (see conftest), and the English app
 
     def tr(context: str, text: str, n: int) -> str:
         return QCoreApplication.translate(context, text, None, n)
@@ -73,10 +70,7 @@ def test_english_counts_take_the_singular_or_the_plural(qapp):
 
 @pytest.fixture(scope="module")
 def zh_qm():
-    qm = paths.resource("i18n", "zone_timeline_zh_CN.qm")
-    if not qm.exists() or qm.stat().st_mtime < TS.stat().st_mtime:
-        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS), "-qm", str(qm)], check=True)
-    return qm
+    return built_qm("zh_CN")
 
 
 _ALLOWED = re.compile(r"\.[a-z]{2,4}\b|CSV|UTF-8|GB18030|BOM|PNG|SVG|Excel|English|ID|km|px|Ctrl|Shift|\+|…|[\d\s.,:/()（）·%\-–—×&?]")

@@ -262,7 +262,7 @@ def test_a_filter_change_under_a_resting_mouse_updates_its_tooltip_and_outline(v
     years = session.store.year[session.store.zone == index]
     session.state.update(None, years=(int(years.min()) - 1, int(years.min()) - 1))  # none of its events
     after = view._vb.toolTip()
-    assert after.startswith(view.zone_tooltip(target)) and "0 event(s) here" in after
+    assert after.startswith(view.zone_tooltip(target)) and "0 events here" in after
     assert QToolTip.text() == after
     drawn = view._markers
     assert index in drawn._payload[drawn._hovered].tolist()
