@@ -92,8 +92,9 @@ def supported(store: EventStore) -> bool:
 # (explorer.core.sqlite_setup), which drops that mutex; allocations still cost, and a
 # process that started SQLite first (a test, a script) keeps it.  So a line is one
 # printf() whose arguments are column values and constants, and tests computed once per
-# event are joined as one-row tables: on the common path there is no || and no scalar subquery returning text (each
-# allocates).  Only rare cells (quotes to double, several figures or sources) build strings.
+# event are joined as one-row tables: on the common path there is no || and no scalar
+# subquery returning text (each allocates).  Only rare cells (quotes to double, several
+# figures or sources) build strings.
 #
 # printf() sizes its buffer by its first piece and then doubles it: a 500-byte line that
 # starts with a 13-byte id took six reallocations.  So the line is printed after a pad of
