@@ -88,10 +88,15 @@ def interface_font(lang: str) -> QFont:
     system family has none, or they would not match the CJK font's).
     """
     f = QFont(QApplication.font())
+    f.setFamilies(font_families(lang))
+    return f
+
+
+def font_families(lang: str) -> list[str]:
+    """The font families text in ``lang`` is set in, first choice first (see :func:`interface_font`)."""
     ui, cjk = _families.get("ui"), _families.get("cjk")
     order = [cjk, ui] if lang.startswith("zh") else [ui, cjk]
-    f.setFamilies([name for name in order if name])
-    return f
+    return [name for name in order if name]
 
 
 def install_translators(app: QCoreApplication, lang: str) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from explorer.core.dates import format_range
 from explorer.core.session import Session
 from explorer.core.store import EventDetail, Source, pick
+from explorer.gui.application import font_families
 from explorer.gui.palette import category_colour
 
 CSS = """
@@ -38,7 +39,11 @@ class DetailView(QWidget):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
-        self.browser.document().setDefaultStyleSheet(CSS)
+        # Text in the other language keeps its own punctuation: English quotes in a Chinese
+        # pane are not set full-width, nor Chinese ones narrow in an English pane.
+        lang_css = "".join(f".lang-{code} {{ font-family: {', '.join(repr(f) for f in font_families(code))}; }}\n"
+                           for code in ("zh", "en") if font_families(code))
+        self.browser.document().setDefaultStyleSheet(CSS + lang_css)
         self.browser.anchorClicked.connect(self._on_link)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -72,14 +77,15 @@ class DetailView(QWidget):
         s, lang = self.session.store, self.session.lang
         other = "en" if lang == "zh" else "zh"
         r = d.record
-        parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other'>{escape(r.title(other))}</div>"]
+        parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other lang-{other}'>{escape(r.title(other))}</div>"]
         date = format_range(r.date, r.date_end, lang)
         prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
         precision = self.tr("(precision: %1)").replace("%1", prec)
         date_html = f"{escape(date)} <span class='muted'>{escape(precision)}</span>"
         if r.inferred:
-            inferred = self.tr("Inferred date: %1").replace("%1", r.inference)
-            date_html += f"<br><span class='note'>{escape(inferred)}</span>"
+            before, _, after = self.tr("Inferred date: %1").partition("%1")  # the reasoning is in English
+            date_html += (f"<br><span class='note'>{escape(before)}<span class='lang-en'>{escape(r.inference)}</span>"
+                          f"{escape(after)}</span>")
         status = {"occurred": self.tr("occurred"), "planned": self.tr("planned"),
                   "reported": self.tr("reported as of publication")}
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
@@ -97,7 +103,7 @@ class DetailView(QWidget):
         ]
         parts.append("<table class='facts'>" + "".join(
             f"<tr><td class='k'>{escape(k)}</td><td>{v}</td></tr>" for k, v in rows) + "</table>")
-        parts.append(f"<p>{escape(r.summary(lang))}</p><p class='other'>{escape(r.summary(other))}</p>")
+        parts.append(f"<p>{escape(r.summary(lang))}</p><p class='other lang-{other}'>{escape(r.summary(other))}</p>")
         if d.figures:
             figures = self.tr("Figures")
             parts.append(f"<h3>{escape(figures)}</h3><table class='grid'>" + "".join(
@@ -145,7 +151,7 @@ class DetailView(QWidget):
         p = src.passage
         a, b = src.hl_start, src.hl_end
         body = escape(p[:a]) + "<mark>" + escape(p[a:b]) + "</mark>" + escape(p[b:])
-        return head + f"<div class='passage'>{body}</div>"
+        return head + f"<div class='passage lang-zh'>{body}</div>"  # the articles are Chinese
 
     def _conflict_html(self, d: EventDetail) -> str:
         s, lang = self.session.store, self.session.lang
@@ -155,7 +161,9 @@ class DetailView(QWidget):
         for v in versions:
             rec = v.record
             figs = "<br>".join(escape(f"{f.label(lang)} {f.value_text()}") for f in v.figures)
-            srcs = "<br>".join(escape(f"{x.outlet(lang)} ({x.published.format(lang)}) ¶{x.para}") for x in v.sources)
+            opening, closing = ("（", "）") if lang == "zh" else (" (", ")")  # brackets as the language sets them
+            srcs = "<br>".join(escape(f"{x.outlet(lang)}{opening}{x.published.format(lang)}{closing} ¶{x.para}")
+                               for x in v.sources)
             title = escape(rec.title(lang))
             if rec.row != d.record.row:
                 title = f"<a href='event:{rec.row}'>{title}</a>"

@@ -312,3 +312,46 @@ def test_detail_passage_highlight_when_corpus_present(qtbot, session, seeds_dir)
     session.selection.select_one(row, "test")
     html = d._render(store.detail(row))
     assert "<mark>" in html and "2019年2月" in html
+
+
+def _fragments(doc) -> list[tuple[str, list | None]]:
+    """(text, font families) of each run of the document."""
+    out, block = [], doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            f = it.fragment()
+            out.append((f.text(), f.charFormat().fontFamilies()))
+            it += 1
+        block = block.next()
+    return out
+
+
+def test_detail_sets_each_language_in_its_own_fonts_and_brackets(qtbot, session):
+    from explorer.gui import application
+
+    application.create_app()
+    ui, cjk = application.font_families("en")[0], application.font_families("zh")[0]
+    if ui == cjk:
+        pytest.skip(f"the system's interface font is the CJK font itself ({ui})")
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    rec = next(r for r in store.records(range(store.n)) if r.inferred and r.conflict)
+    session.selection.select_one(rec.row, "test")
+    runs = _fragments(d.browser.document())
+
+    def families_of(text: str) -> list:
+        return next(fams for t, fams in runs if text in t)
+
+    # In the Chinese pane, English text (its title and summary, the date's reasoning) is set
+    # in the interface font, so its quotes and apostrophes are not full-width.
+    assert families_of(rec.title_en)[0] == ui
+    assert families_of(rec.summary_en)[0] == ui
+    assert families_of(rec.inference)[0] == ui
+    source = store.detail(rec.row).sources[0]
+    assert f"{source.outlet('zh')}（" in d.plain_text()  # the versions' sources, side by side
+    session.set_language("en")
+    runs = _fragments(d.browser.document())
+    assert families_of(rec.title_zh)[0] == cjk
+    assert f"{source.outlet('en')} (" in d.plain_text()
