@@ -378,9 +378,12 @@ class EventTableView(QTableView):
             super().paintEvent(event)
             return
         n = self.model().rowCount()
+        if not n:
+            self._paint_empty()
+            return
         dirty = event.rect()
         first = self.rowAt(dirty.top())
-        if not n or first < 0:
+        if first < 0:
             return
         last = self.rowAt(dirty.bottom())
         last = n - 1 if last < 0 else last
@@ -393,6 +396,15 @@ class EventTableView(QTableView):
         current = self.currentIndex()
         if current.isValid() and self.hasFocus() and first <= current.row() <= last:
             self._paint_focus(p, current.row(), current.column(), look)
+        p.end()
+
+    def _paint_empty(self) -> None:
+        """An empty table says why, rather than leaving a blank pane."""
+        p = QPainter(self.viewport())
+        p.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        area = self.viewport().rect().adjusted(12, 12, -12, -12)
+        p.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                   self.tr("No events match the current filters."))
         p.end()
 
     def _paint_row(self, p: QPainter, r: int, last: int, look: _Look) -> None:

@@ -126,6 +126,13 @@
     </message>
 </context>
 <context>
+    <name>EventTableView</name>
+    <message>
+        <source>No events match the current filters.</source>
+        <translation>没有符合当前筛选条件的事件。</translation>
+    </message>
+</context>
+<context>
     <name>EventTableModel</name>
     <message>
         <source>Date</source>

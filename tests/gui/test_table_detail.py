@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.session import Session
@@ -355,3 +355,17 @@ def test_detail_sets_each_language_in_its_own_fonts_and_brackets(qtbot, session)
     runs = _fragments(d.browser.document())
     assert families_of(rec.title_zh)[0] == cjk
     assert f"{source.outlet('en')} (" in d.plain_text()
+
+
+def test_an_empty_table_says_that_nothing_matches(qtbot, session):
+    t = on_screen(qtbot, EventTable(session), (600, 300))
+    vp = t.view.viewport()
+
+    def inked() -> int:  # pixels far from the viewport's background (its bottom right corner)
+        img = vp.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        px = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :, :3]
+        return int(np.count_nonzero(np.abs(px.astype(int) - px[-1, -1].astype(int)).sum(axis=2) > 120))
+
+    session.state.update("test", text="没有这样的事件xyz")
+    qtbot.waitUntil(lambda: t.model.rowCount() == 0)
+    assert inked() > 50  # the message, not a blank pane
