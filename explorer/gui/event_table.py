@@ -59,6 +59,7 @@ SHRINK_ORDER = (COL_ZONE, COL_CATEGORY, COL_DATE)  # long zone names are elided 
 # Of a narrow table's width kept for the titles (unless the columns were set by hand, or the
 # others are down to their least widths).
 TITLE_SHARE = 0.35
+CATEGORY_MAX_WIDTH = 200  # the most the category column widens to show its longest name
 # Rows read with the first one that is not yet in memory: a few above it (for scrolling up),
 # and those the view paints with it (or PREFETCH_AFTER, asked for without a view).  Rows
 # below the view are not read ahead: after a filter change they cost as much as the rows
@@ -275,6 +276,7 @@ class EventTableView(QTableView):
         self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
         self._by_hand = False  # the user has set the columns' widths: they are left as set
         self._fitting = False
+        self._usual = dict(COLUMN_WIDTHS)  # the widths the columns take where there is room
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(self._on_section_resized)
@@ -299,13 +301,22 @@ class EventTableView(QTableView):
         self._by_hand = False
         self._fit_columns()
 
+    def fit_categories(self, names: Sequence[str]) -> None:
+        """Make the category column's usual width hold the longest of ``names`` (at most
+        ``CATEGORY_MAX_WIDTH``, at least its width in ``COLUMN_WIDTHS``)."""
+        look = self._look()
+        text = max((look.metrics[0].horizontalAdvance(n) for n in names), default=0.0)
+        need = math.ceil(look.swatch_inset + text + 2 * look.margin + look.gap)
+        self._usual[COL_CATEGORY] = min(max(need, COLUMN_WIDTHS[COL_CATEGORY]), CATEGORY_MAX_WIDTH)
+        self._fit_columns()
+
     def _fit_columns(self) -> None:
         """The columns' usual widths; in a table too narrow to leave the titles
         ``TITLE_SHARE`` of its width, the zone column gives way first, then the category,
         then the date (none below its least width)."""
         if self._by_hand:
             return
-        widths = dict(COLUMN_WIDTHS)
+        widths = dict(self._usual)
         excess = max(0, sum(widths.values()) - round(self.viewport().width() * (1 - TITLE_SHARE)))
         for c in SHRINK_ORDER:
             give = min(excess, widths[c] - COLUMN_MIN_WIDTHS[c])
@@ -510,6 +521,7 @@ class EventTable(QWidget):
         session.selection.changed.connect(self._on_selection)
         session.language_changed.connect(self._on_language)
         self._update_caption()
+        self._fit_categories()
         after_first_paint(self.view.viewport(), self._read_ahead, self)  # painted with the window, at its first paint
 
     def _read_ahead(self) -> None:
@@ -536,7 +548,11 @@ class EventTable(QWidget):
 
     def _on_language(self, session) -> None:
         self.model.reset_rows()
+        self._fit_categories()
         self._show_selection()
+
+    def _fit_categories(self) -> None:
+        self.view.fit_categories([c.name(self.session.lang) for c in self.session.store.categories])
 
     def _on_selection(self, selection, initiator) -> None:
         if initiator is not self:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.session import Session
@@ -117,8 +117,6 @@ def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
         view.setPalette(palette)
     on_screen(qtbot, box, (1900, 420))
     plain.setFixedSize(table.view.size())
-    for c in range(4):
-        plain.horizontalHeader().resizeSection(c, table.view.horizontalHeader().sectionSize(c))
     store = session.store
     inferred = next(r for r in range(store.n) if store.record(r).inferred)
     conflict = next(r for r in range(store.n) if store.record(r).conflict)
@@ -140,6 +138,8 @@ def test_the_table_paints_its_rows_as_qts_item_delegate_does(qtbot, session):
     for k, (change, focused) in enumerate(states):
         sink.setFocus()
         change()
+        for c in range(4):  # the same columns (the category column fits its names in each language)
+            plain.horizontalHeader().resizeSection(c, table.view.horizontalHeader().sectionSize(c))
         ours, theirs = shown(table.view, focused), shown(plain, focused)
         assert ours.size() == theirs.size()
         assert ours == theirs, f"state {k}"
@@ -369,3 +369,18 @@ def test_an_empty_table_says_that_nothing_matches(qtbot, session):
     session.state.update("test", text="没有这样的事件xyz")
     qtbot.waitUntil(lambda: t.model.rowCount() == 0)
     assert inked() > 50  # the message, not a blank pane
+
+
+def test_the_category_column_holds_the_longest_category_name_where_there_is_room(qtbot, session):
+    t = on_screen(qtbot, EventTable(session), (1400, 300))
+    header = t.view.horizontalHeader()
+    for lang in ("zh", "en"):
+        session.set_language(lang)
+        names = [c.name(lang) for c in session.store.categories]
+        longest = max(names, key=QFontMetricsF(t.view.font()).horizontalAdvance)
+        assert t.model.index(0, COL_CATEGORY).data() in names
+        width = header.sectionSize(COL_CATEGORY)
+        look = t.view._look()
+        room = width - look.swatch_inset - 2 * look.margin - look.gap
+        assert QFontMetricsF(t.view.font()).horizontalAdvance(longest) <= room, (lang, longest, width)
+    session.set_language("zh")
