@@ -74,7 +74,7 @@ class TimelineCanvas(QtCore.QObject):
         self.bars.setZValue(10)
         self.clusters = EventBarItem(pen=pg.mkPen(OVERFLOW_COLOUR, width=1), brush=overflow_brush())
         self.clusters.setZValue(11)
-        self.pile_segments = EventBarItem(pen=None, brush=None)
+        self.pile_segments = EventBarItem(min_px=0, pen=None, brush=None)  # stripes inside their pile's frame
         self.pile_segments.setZValue(10.5)
         self.piles = EventBarItem(pen=pg.mkPen(PILE_FRAME, width=1), brush=None)
         self.piles.setZValue(11)
@@ -192,9 +192,14 @@ class TimelineCanvas(QtCore.QObject):
         cl = groups[lay.g_kind[groups] == CLUSTER]
         self.clusters.set_bars(lay.g_x0[cl], lay.g_x1[cl], lay.g_y[cl] - BAR_HALF, lay.g_y[cl] + BAR_HALF, cl)
         self._draw_piles(groups[lay.g_kind[groups] == PILE])
+        # A badge on each disputed event's mark: its own, or the pile or cluster holding it
+        # (so a dispute shows however crowded its lane).
         conflict = own[(flags & FLAG_CONFLICT) > 0]
         cx = np.where(lay.point[conflict], (lay.x0[conflict] + lay.x1[conflict]) / 2, lay.x0[conflict])
-        self.badges.set_points(cx, lay.y[conflict] - BAR_HALF)
+        inside = items[lay.group[items] >= 0]
+        disputed = _present(lay.group[inside[(self.store.flags[lay.row[inside]] & FLAG_CONFLICT) > 0]], len(lay.g_kind))
+        self.badges.set_points(np.concatenate([cx, lay.g_x0[disputed]]),
+                               np.concatenate([lay.y[conflict], lay.g_y[disputed]]) - BAR_HALF)
         for item in self._event_items():
             item.show()
 

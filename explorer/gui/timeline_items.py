@@ -24,6 +24,7 @@ from explorer.gui.timeline_layout import stable_order
 BAR_HALF = 0.33  # half the height of a bar, in sub-rows
 MARKER_PX = 9
 THIN_PX = 3.0  # bars narrower than this (device pixels) are drawn as a fill in their outline's colour
+MIN_BAR_PX = 3.0  # narrower bars are drawn this wide (about their centre), so a month seen from afar still shows
 OVERFLOW_COLOUR = "#6B7280"
 
 
@@ -138,11 +139,13 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
 
     sigClicked = QtCore.Signal(object, object, object)
 
-    def __init__(self, **opts):
+    def __init__(self, min_px: float = MIN_BAR_PX, **opts):
+        self.min_px = min_px  # narrowest drawn width in device pixels (0: as wide as the data)
         self._payload = np.zeros(0, dtype=np.int64)
         self._geom = np.zeros((0, 4))
         self._styled: list | None = None  # [(pen, brush, first, count)]: the draw batches
-        self._batch_rects = np.zeros((0, 4))  # every batch's QRectFs, one after another
+        self._batch_src = np.zeros((0, 4))  # every batch's rectangles (x, y, width, height), one after another
+        self._batch_rects = self._batch_src  # the same as drawn: as QRectFs, the narrowest widened to min_px
         self._thin: np.ndarray | None = None  # per bar: thin at the scale the batches were made for
         self._codes: np.ndarray | None = None  # a style code per bar (see _bar_styles)
         self._styled_scale = 0.0  # device pixels per x unit the batches were made for
@@ -160,6 +163,7 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
         scale = abs(p.transform().m11())
         if self._styled is None or self._styled_scale != scale:
             self._styled = self._batches(scale)  # new bars, or zoomed: other bars may be thin
+            self._batch_rects = self._widened(scale)
         at = row_pointers(self._batch_rects, QtCore.QRectF)  # a row is a QRectF: x, y, width, height
         for pen, brush, first, count in self._styled:
             p.setPen(pen)
@@ -203,7 +207,7 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
             return self._styled  # zoomed, but no bar became thin or wide
         self._thin = thin
         if not len(codes):
-            self._batch_rects = np.zeros((0, 4))
+            self._batch_src = np.zeros((0, 4))
             return []
         m = int(codes.max()) + 1
         outlined = np.zeros(m, bool)
@@ -212,12 +216,37 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
             outlined[code] = pen is not None and pen.style() != QtCore.Qt.PenStyle.NoPen
         # Thin outlined bars first (key = code), then the others (key = m + code).
         order, starts, ends, keys = _runs(codes + m * ~(thin & outlined[codes]))
-        self._batch_rects = self._rectarray.ndarray()[order]  # a new C-contiguous array of doubles
+        self._batch_src = self._rectarray.ndarray()[order]  # a new C-contiguous array of doubles
         out = []
         for a, b, k in zip(starts, ends, keys, strict=True):
             pen, brush = style_of(k % m)
             out.append((NO_PEN, _thin_brush(pen), a, b - a) if k < m else (pen, brush, a, b - a))
         return out
+
+    def _widened(self, px_per_x: float) -> np.ndarray:
+        """The batches' rectangles with those narrower than ``min_px`` device pixels at
+        ``px_per_x`` drawn that wide about their centre (the data and hit-testing keep the
+        true spans; clicks have a tolerance of 3 pixels anyway).  A few numpy operations on
+        the drawn bars, at each new scale."""
+        src = self._batch_src
+        if self.min_px <= 0 or not len(src) or px_per_x <= 0:
+            return src
+        w = self.min_px / px_per_x
+        narrow = np.abs(src[:, 2]) < w
+        if not narrow.any():
+            return src
+        out = src.copy()
+        out[narrow, 0] += (src[narrow, 2] - w) / 2
+        out[narrow, 2] = w
+        return out
+
+    def drawn_rects(self) -> np.ndarray:
+        """``(n, 4)`` rectangles ``x, y, width, height`` of the last paint, batch after batch."""
+        return self._batch_rects
+
+    def pixelPadding(self):  # noqa: N802 (pyqtgraph API)
+        # A widened bar reaches up to min_px / 2 beyond its data: keep it inside the bounds.
+        return max(super().pixelPadding(), self.min_px / 2)
 
     def set_bars(self, x0, x1, y0, y1, payload, **opts) -> None:
         if opts.get("pens") is not None and not len(opts["pens"]):  # pyqtgraph fails on an empty pen list

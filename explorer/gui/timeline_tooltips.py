@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 from PySide6 import QtCore
 
 from explorer.core.dates import format_range
@@ -43,15 +44,20 @@ class TimelineTooltips(QtCore.QObject):
         return "<br>".join(lines)
 
     def for_group(self, lay: TimelineLayout, g: int, lang: str) -> str:
-        """How many events a pile or cluster holds, and the first few of them."""
+        """How many events a pile or cluster holds, and the first few of them (those whose
+        sources disagree first, marked as on the timeline)."""
         rows = lay.group_rows(g)
+        disputed = (self.store.flags[rows] & FLAG_CONFLICT) > 0
+        rows = np.concatenate([rows[disputed], rows[~disputed]])
         recs = self.store.records(rows[:GROUP_TITLES].tolist())
         if lay.g_kind[g] == PILE:
             head = self.tr("%n events on %1 (click to select them)", "", len(rows)).replace(
                 "%1", format_range(recs[0].date, recs[0].date_end, lang))
         else:
             head = self.tr("%n events here (click to select them)", "", len(rows))
-        items = [f"{html.escape(r.date.format(lang))} {html.escape(r.title(lang))}" for r in recs]
+        mark, n_disputed = f"<span style='color:{CONFLICT}'><b>!</b></span> ", int(disputed.sum())
+        items = [f"{mark if k < n_disputed else ''}{html.escape(r.date.format(lang))} {html.escape(r.title(lang))}"
+                 for k, r in enumerate(recs)]
         if len(rows) > GROUP_TITLES:
             items.append("…")
         return f"<b>{html.escape(head)}</b><br>" + "<br>".join(items)

@@ -64,6 +64,7 @@ class TimelineView(QtWidgets.QWidget):
         self._titles: dict[int, str] = {}
         self._brush_sync = False
         self._y_top = 0.0
+        self._years = session.state.years  # the year filter the view last saw
         st = self.store
         lo = float(st.t_start.min()) if st.n else 2000.0
         hi = float(st.t_end.max()) if st.n else 2026.0
@@ -211,19 +212,33 @@ class TimelineView(QtWidgets.QWidget):
         return np.unique(lay.row[lay.visible(x0, x1, min(y0, y1), max(y0, y1))])
 
     def fit_all(self) -> None:
-        """Show every filtered event along time and scroll to the first lane."""
+        """Show every filtered event along time and scroll to the first lane (or, when that
+        would hide the active event, just far enough to show it)."""
         self._fit_x()
         self._set_y_top(0)
+        active = self.session.selection.active
+        if active is not None:
+            self._reveal_row(active, along_time=False)
 
     def _fit_x(self) -> None:
+        """Show the filtered events along time: with a year filter, the filter's years (within
+        the events' extent), not the whole span of long events that merely overlap them."""
         rows = self.session.rows
         st = self.store
         if 0 < len(rows) < st.n:
             lo, hi = float(st.t_start[rows].min()), float(st.t_end[rows].max())
         else:  # every event (or none): the extent of all of them
             lo, hi = self._x_extent[0] + 3, self._x_extent[1] - 3
-        pad = max(0.5, (hi - lo) * 0.02)
-        self.set_x_range(lo - pad, hi + pad)
+        pad_lo = pad_hi = max(0.5, (hi - lo) * 0.02)
+        years = self.session.state.years
+        if years is not None and len(rows):  # (every filtered event overlaps the years)
+            y0, y1 = float(years[0]), float(years[1] + 1)  # year y covers [y, y + 1)
+            edge = max(1 / 12, (min(hi, y1) - max(lo, y0)) * 0.04)  # room beside the brush's edge
+            if y0 > lo:
+                lo, pad_lo = y0, edge
+            if y1 < hi:
+                hi, pad_hi = y1, edge
+        self.set_x_range(lo - pad_lo, hi + pad_hi)
 
     def zoom_to_selection(self) -> None:
         """Frame the selected events (those shown) in time and scroll to them."""
@@ -358,7 +373,7 @@ class TimelineView(QtWidgets.QWidget):
         grey = "#5F6368"
         entries += [
             LegendEntry("break"),
-            LegendEntry("point", self.tr("day"), grey,
+            LegendEntry("point", self.tr("exact day"), grey,
                         tip=self.tr("A point is an event known to the day; a bar spans the year or month "
                                     "its date is known to")),
             LegendEntry("hollow", self.tr("inferred"), grey, tip=self.tr("The date is inferred from the text")),
@@ -428,6 +443,12 @@ class TimelineView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ session → view
     def _on_filtered(self, session, initiator) -> None:
+        if session.state.years != self._years:
+            self._years = session.state.years
+            if initiator is not self and len(session.rows):
+                # Years set, changed or cleared elsewhere (not brushed here): show them.  Before
+                # the layout, so the one drawing it makes shows the new range.
+                self._fit_x()
         self._rebuild()
         self._sync_brush()
         lay = self._layout
@@ -470,19 +491,43 @@ class TimelineView(QtWidgets.QWidget):
         sel = self.session.selection
         self.canvas.set_selection(sel.rows, sel.active)
 
-    def _reveal_row(self, row: int) -> None:
-        """Pan (keeping the zoom) so an event chosen elsewhere is in view."""
+    def _reveal_row(self, row: int, along_time: bool = True) -> None:
+        """Scroll the lanes and pan time (keeping the zoom) just enough to show event ``row``'s
+        mark, chosen elsewhere; nothing moves when it is in view already.  In storyline mode
+        an event has a mark in each of its lanes: one in view will do, else the nearest."""
         lay = self._layout
         items = np.flatnonzero(lay.row == row) if lay is not None else []
         if not len(items):
             return
-        i = int(items[0])
+        g = lay.group[items]
+        a, b = lay.x0[items], lay.x1[items]
+        if (g >= 0).any():  # the mark: its own, or its pile's or cluster's
+            a, b = np.where(g >= 0, lay.g_x0[g], a), np.where(g >= 0, lay.g_x1[g], b)
+        y = lay.y[items]
         (x0, x1), _ = self._vb.viewRange()
         span = x1 - x0
-        if lay.x1[i] < x0 or lay.x0[i] > x1:
-            c = (lay.x0[i] + lay.x1[i]) / 2
-            self.set_x_range(c - span / 2, c + span / 2)
-        self._ensure_y_visible(float(lay.y[i]))
+        edge = 4 * span / max(1.0, self._vb.width())  # a mark this close to an edge is hardly seen
+        rows = self._view_rows()
+        in_x = (b >= x0 + edge) & (a <= x1 - edge) if along_time else np.ones(len(items), bool)
+        in_y = (y - 0.5 >= self._y_top) & (y + 0.5 <= self._y_top + rows)
+        if (in_x & in_y).any():
+            return
+        k = int(np.argmin(np.abs(y - (self._y_top + rows / 2)) + np.where(in_x, 0.0, 0.5 * rows)))
+        if not in_x[k]:
+            margin = 0.05 * span
+            lo, hi = float(a[k]), float(b[k])
+            # Left of the view: its start at the left margin; right of it: its end at the right
+            # margin, unless that hides its start (a mark wider than the view).
+            new_x0 = lo - margin if hi < x0 + edge else min(hi + margin - span, lo - margin)
+            self.set_x_range(new_x0, new_x0 + span)
+        if not in_y[k]:
+            # The whole lane when it fits (its label and neighbours give the mark context),
+            # else the mark's sub-row; scrolled the least that shows it.
+            li = int(lay.lane[items[k]])
+            top, bottom = float(lay.lane_top[li]), float(lay.lane_top[li] + lay.lane_height[li])
+            if bottom - top > rows:
+                top, bottom = float(y[k]) - 1, float(y[k]) + 1
+            self._set_y_top(top if top < self._y_top else bottom - rows)
 
     def _sync_mode_combo(self) -> None:
         i = self.mode_combo.findData(self.session.lane_mode)

@@ -834,7 +834,7 @@
         <translation>全部显示</translation>
     </message>
     <message>
-        <source>day</source>
+        <source>exact day</source>
         <translation>精确到日</translation>
     </message>
     <message>

@@ -264,9 +264,36 @@ def test_inferred_and_conflicting_events_look_different(view, store):
     certain_pen, certain_brush = styles.style(cat, 0)
     inferred_pen, inferred_brush = styles.style(cat, FLAG_INFERRED)
     assert inferred_brush.color().alpha() < certain_brush.color().alpha() / 3  # hollow
+    # (Conflicting events carry a badge: see test_every_disputed_event_shows_a_badge_on_its_mark.)
+
+
+@pytest.mark.parametrize("mode", ["zone", "category"])
+def test_every_disputed_event_shows_a_badge_on_its_mark(qtbot, view, session, store, mode):
+    # A disputed event piled with others (or in an overflow cluster) badges its pile: at the
+    # full view of the curated data most disputed events are in piles.
+    from explorer.gui.palette import CONFLICT
+    from explorer.gui.timeline_items import BAR_HALF
+
+    session.set_lane_mode(mode, None)
+    view.fit_all()
+    settle(qtbot, view)
     lay = view._layout
-    conflicting = np.flatnonzero((lay.group < 0) & ((store.flags[lay.row] & FLAG_CONFLICT) > 0))
-    assert len(view.canvas.badges.x) == len(conflicting)
+    disputed = np.flatnonzero((store.flags[lay.row] & FLAG_CONFLICT) > 0)
+    g = lay.group[disputed]
+    assert (g >= 0).any(), "the curated data has disputed events in piles"
+    mid = (lay.x0[disputed] + lay.x1[disputed]) / 2
+    x = np.where(g >= 0, lay.g_x0[g], np.where(lay.point[disputed], mid, lay.x0[disputed]))
+    y = np.where(g >= 0, lay.g_y[g], lay.y[disputed]) - BAR_HALF
+    marks = set(zip(np.round(x, 9).tolist(), np.round(y, 9).tolist(), strict=True))
+    badges = view.canvas.badges
+    assert len(badges.x) == len(marks)  # one per mark: two disputed events in one pile badge it once
+    assert set(zip(np.round(badges.x, 9).tolist(), np.round(badges.y, 9).tolist(), strict=True)) == marks
+    # A disputed pile's tooltip lists its disputed events first, marked as on the timeline.
+    pile = int(g[np.argmax(lay.g_count[np.maximum(g, 0)] * (g >= 0))])  # the largest disputed group
+    rows = lay.group_rows(pile)
+    n_disputed = int(((store.flags[rows] & FLAG_CONFLICT) > 0).sum())
+    listed = view.tooltips.for_group(lay, pile, "en").split("<br>")[1:]
+    assert [CONFLICT in line for line in listed] == [k < n_disputed for k in range(len(listed))]
 
 
 def test_many_events_on_one_date_form_a_pile(view, session, store):
@@ -416,6 +443,58 @@ def test_selection_from_elsewhere_pans_to_the_event(qtbot, view, session, store)
     assert x1 - x0 == pytest.approx(10, rel=1e-3)  # the zoom is kept
 
 
+def test_an_event_selected_elsewhere_is_scrolled_into_view_just_enough(qtbot, view, session, store):
+    view.fit_all()
+    settle(qtbot, view)
+    lay = view._layout
+    rows_shown = view._view_rows()
+    assert lay.height > rows_shown + 5, "the curated data has more lanes than the pane shows"
+    # The lowest event of the first lane wholly below the lanes in view.
+    lane = int(np.flatnonzero((lay.lane_top > rows_shown + 0.5) & (lay.lane_count > 0))[0])
+    in_lane = np.flatnonzero(lay.lane == lane)
+    i = int(in_lane[np.argmax(lay.y[in_lane])])
+    row = int(lay.row[i])
+    bottom = float(lay.lane_top[lane] + lay.lane_height[lane])
+    x_before = view._vb.viewRange()[0]
+    session.selection.select_one(row, None)  # e.g. from the table
+    settle(qtbot, view)
+    (x0, x1), (y0, y1) = view._vb.viewRange()
+    assert y0 <= lay.y[i] - 0.5 and lay.y[i] + 0.5 <= y1
+    assert y1 == pytest.approx(bottom)  # scrolled the least that shows its whole lane
+    assert [x0, x1] == pytest.approx(x_before)  # already in view along time: neither panned nor zoomed
+    # Another event already in view: nothing moves.
+    (_, _), (top, _) = view._vb.viewRange()
+    near = np.flatnonzero((lay.y > y0 + 1) & (lay.y < y1 - 1) & (lay.row != row))
+    session.selection.select_one(int(lay.row[near[0]]), None)
+    settle(qtbot, view)
+    assert view._vb.viewRange()[1][0] == pytest.approx(top)
+    # Picked on the timeline itself, even at the edge of the view: no jump.
+    view._set_y_top(lay.y[i] - rows_shown + 0.2)  # its sub-row only peeks in at the bottom
+    settle(qtbot, view)
+    top = view._vb.viewRange()[1][0]
+    view._on_events_clicked([row], QtCore.Qt.KeyboardModifier.NoModifier)
+    settle(qtbot, view)
+    assert session.selection.active == row and view._vb.viewRange()[1][0] == pytest.approx(top)
+    # "Fit all" keeps the active event in view rather than scrolling back to the first lane.
+    view.fit_all()
+    settle(qtbot, view)
+    _, (y0, y1) = view._vb.viewRange()
+    assert y0 <= lay.y[i] - 0.5 and lay.y[i] + 0.5 <= y1
+
+
+def test_an_event_selected_elsewhere_outside_the_time_range_is_panned_to_not_zoomed(qtbot, view, session, store):
+    view.set_x_range(1990, 2000)
+    settle(qtbot, view)
+    row = store.row_of("a003-2017-valve-relocation-pingding")
+    session.selection.select_one(row, None)
+    settle(qtbot, view)
+    (x0, x1), (y0, y1) = view._vb.viewRange()
+    assert x1 - x0 == pytest.approx(10)
+    assert x0 < 2017 and 2018 <= x1 <= 2019  # panned just past it, not centred on it
+    p = view.item_position(row)
+    assert x0 < p.x() < x1 and y0 < p.y() < y1
+
+
 def test_zoom_to_selection_frames_the_selected_events(qtbot, view, session, store):
     rows = [int(r) for r in session.rows[-5:]]
     session.selection.set(rows, rows[0], view)  # as if picked here: no auto-pan
@@ -426,6 +505,33 @@ def test_zoom_to_selection_frames_the_selected_events(qtbot, view, session, stor
 
 
 # ---------------------------------------------------------------------- brush
+def test_a_year_filter_set_elsewhere_zooms_to_its_years(qtbot, view, session, store):
+    session.state.update(None, years=(2017, 2017))
+    settle(qtbot, view)
+    # Events of 1993-2023 overlap 2017: they must not stretch the view over thirty years.
+    assert store.t_start[session.rows].min() < 2000 and store.t_end[session.rows].max() > 2020
+    (x0, x1), _ = view._vb.viewRange()
+    assert 2016.8 <= x0 <= 2017 and 2018 <= x1 <= 2018.2
+    view.set_x_range(1950, 1990)
+    view.fit_all()  # "Fit all" shows the years too
+    assert view._vb.viewRange()[0] == pytest.approx([x0, x1])
+    # Years wider than the events: the events' extent.
+    session.state.update(None, years=(1800, 2200))
+    settle(qtbot, view)
+    (x0, x1), _ = view._vb.viewRange()
+    lo, hi = store.t_start.min(), store.t_end.max()
+    assert x0 <= lo and hi <= x1 and x1 - x0 < (hi - lo) * 1.1 + 1.01
+    # Brushed here: the view stays where the brush was drawn.
+    view.set_x_range(2000, 2020)
+    session.state.update(view, years=(2005, 2010))
+    settle(qtbot, view)
+    assert view._vb.viewRange()[0] == pytest.approx([2000, 2020])
+    session.state.update(None, years=None)  # cleared elsewhere: every event again
+    settle(qtbot, view)
+    (x0, x1), _ = view._vb.viewRange()
+    assert x0 <= lo and hi <= x1
+
+
 def test_brush_button_and_drag_set_the_year_filter(qtbot, view, session):
     view.set_x_range(2010, 2026)
     settle(qtbot, view)
@@ -759,7 +865,41 @@ def test_styled_bars_are_batched_per_style_thin_fills_first_bars_in_order(qtbot)
         want = want_solid + want_out
         got = item._batches(scale)
         assert [(pen, brush, count) for pen, brush, _first, count in got] == [(p, b, len(i)) for p, b, i in want]
-        assert np.array_equal(item._batch_rects, geom[np.concatenate([i for *_, i in want])])
+        assert np.array_equal(item._batch_src, geom[np.concatenate([i for *_, i in want])])
+
+
+def test_narrow_bars_are_drawn_at_least_three_pixels_wide(qtbot):
+    from explorer.gui.timeline_items import EventBarItem
+
+    red = QtGui.QColor("#FF0000")
+    item = EventBarItem(pen=None, brush=None)
+    item.set_styled_bars([10, 20, 10], [10.05, 40, 10.2], [0, 0, 6], [4, 4, 10], [0, 1, 2], np.zeros(3, int),
+                         lambda _code: (QtGui.QPen(QtCore.Qt.PenStyle.NoPen), QtGui.QBrush(red)), QtGui.QPen())
+    img = _paint(item, width=450, scale_x=10.0)  # a half-pixel bar, a wide one, a two-pixel one
+    for top in (0, 6):
+        x0, _, x1, _ = _ink(img.copy(0, top, 150, 4))
+        assert x1 - x0 + 1 >= 3 and x0 <= 100 < 102 <= x1 + 1  # about the bar's centre
+    x0, _, x1, _ = _ink(img.copy(150, 0, 300, 4))
+    assert (150 + x0, 150 + x1) == (200, 399)  # wide bars keep their true span
+    assert item.bars()[:, :2].tolist() == [[10, 10.05], [20, 40], [10, 10.2]]  # the data is untouched
+
+
+def test_a_month_event_shows_at_the_full_view(qtbot, view, session, store):
+    row = store.row_of("a004-1996-01-provincial-etdz")
+    view.fit_all()
+    reveal(qtbot, view, row)
+    kind, x0, x1 = view.item_extent(row)
+    assert kind == "bar" and (x1 - x0) * view._vb.width() / np.diff(view._vb.viewRange()[0])[0] < 1.5
+    img = view.plot_widget.grab().toImage()
+    p = viewport_pos(view, (x0 + x1) / 2, view.item_position(row).y())
+    colour = QtGui.QColor(view.canvas.styles.style(store.category[row], store.flags[row])[0].color())
+    close = [max(abs(c.red() - colour.red()), abs(c.green() - colour.green()), abs(c.blue() - colour.blue())) < 40
+             for c in (img.pixelColor(p.x() + dx, p.y()) for dx in range(-3, 4))]
+    assert sum(close) >= 3
+
+
+def test_legend_says_a_point_is_an_exact_day(view):
+    assert "exact day" in [e.text for e in view.legend.entries()]
 
 
 def _ink(img: QtGui.QImage) -> tuple[int, int, int, int]:
