@@ -56,7 +56,7 @@ class _Label:
     y: float
     radius: float
     priority: tuple
-    over_markers: bool = False  # may cover other markers (city names, selected zones)
+    must_name: bool = False  # placed first, and with a leader line if need be even when leaders are off
 
 
 MARKER_EMPTY, MARKER_BASE, MARKER_GAIN, MARKER_MAX = 6.0, 7.0, 3.2, 42  # px; see marker_size()
@@ -91,84 +91,177 @@ _DIRECTIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0,
 _DIR_X = np.array([d[0] for d in _DIRECTIONS], float)
 _DIR_Y = np.array([d[1] for d in _DIRECTIONS], float)
 _DIR_NORM = np.array([math.hypot(*d) for d in _DIRECTIONS])
-_LEADER_RINGS = (22, 44, 70)  # px beyond the marker's edge, tried when leaders are on
+LABEL_GAP_PX = 2  # between a label beside its marker and the marker's edge
+_LEADER_RINGS = (22, 44, 70)  # px beyond the marker's edge, for a label away from it with a leader line
+_RINGS = np.array((LABEL_GAP_PX, *_LEADER_RINGS), float)
+_SHIFT_X, _SHIFT_Y = (1 - _DIR_X) / 2, (1 - _DIR_Y) / 2  # of a box's size, its corner from its spot
+MARKER_CLEAR_PX = 4  # px a label keeps from the edge of other places' markers
+LEADER_CLEAR_PX = 1  # px a leader line keeps from other places' markers (but those touching its own)
 
 
-def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], obstacles: list[tuple],
-                 bounds: tuple, leaders: bool) -> dict[int, tuple[float, float, bool]]:
-    """Greedy label placement in screen space.
+def _crosses(a: tuple, b: tuple) -> bool:
+    """Whether segments ``a`` and ``b`` (``(x0, y0, x1, y1)``) cross or touch."""
+    def side(p: tuple, q: tuple, r: tuple) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
 
-    Labels are tried in ``priority`` order at eight positions around their marker
-    (right first), then, when ``leaders`` is on, farther out with a leader line.  A
-    label that overlaps an obstacle (``(zone, rect)``; zone -1 for fixed text), an
-    already placed label or leaves ``bounds`` is skipped.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner
-    relative to its marker.
+    p0, p1, q0, q1 = a[:2], a[2:], b[:2], b[2:]
+    return side(q0, q1, p0) * side(q0, q1, p1) <= 0 and side(p0, p1, q0) * side(p0, p1, q1) <= 0
 
-    Every candidate spot is tested against the bounds and the obstacles at once (numpy);
-    only the spots that pass are then checked, in order, against the labels placed so far.
+
+def _meets(s: tuple, r: list[float]) -> bool:
+    """Whether segment ``s`` (``(x0, y0, x1, y1)``) meets box ``r`` (``[x0, y0, x1, y1]``)."""
+    x0, y0, x1, y1 = s
+    t0, t1 = 0.0, 1.0  # Liang-Barsky clipping
+    for p, q in ((x0 - x1, x0 - r[0]), (x1 - x0, r[2] - x0), (y0 - y1, y0 - r[1]), (y1 - y0, r[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            t0 = max(t0, q / p)
+        else:
+            t1 = min(t1, q / p)
+    return t0 <= t1
+
+
+def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
+                 obstacles: list[tuple], bounds: tuple, leaders: bool) -> dict[int, tuple[float, float, bool]]:
+    """Greedy label placement in screen space, so that no label reads as another place's.
+
+    Labels are placed in ``priority`` order, those to name if at all possible
+    (``must_name``: cities, chosen places) first: each at the first of eight spots beside
+    its marker (right first) that is free; then, for those left, farther out with a leader
+    line (for the others only when ``leaders`` is on).  A spot is free when it stays in
+    ``bounds`` and overlaps no obstacle (``(x0, y0, x1, y1)``: fixed text) and no label
+    placed already, and when it cannot be read as another place's label: of every other
+    place's marker (``markers``: ``(zone, x, y, radius)``, every marker drawn), the box
+    keeps ``MARKER_CLEAR_PX`` from the edge and, beside its own marker, lies nearer its own
+    centre than that marker's; a leader passes no other marker (but those touching its
+    own, among which it starts), crosses no other leader and meets no label with a leader;
+    no label covers a leader.
+    Markers lying within the label's own (to ``LABEL_GAP_PX``) read as part of it and do
+    not count.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner relative
+    to its marker.
+
+    The spots of many labels are tested against the bounds, the obstacles and the markers
+    at once (numpy); only those that pass are then checked, in order, against the labels
+    and leaders placed so far.
     """
     if not labels:
         return {}
-    order = sorted(labels, key=lambda la: la.priority)
-    n, rings = len(order), 1 + (len(_LEADER_RINGS) if leaders else 0)
-    x = np.array([la.x for la in order], float)[:, None, None]
-    y = np.array([la.y for la in order], float)[:, None, None]
-    w = np.array([sizes[la.zone][0] for la in order], float)[:, None, None]
-    h = np.array([sizes[la.zone][1] for la in order], float)[:, None, None]
-    zone = np.array([la.zone for la in order])
-    dist = np.array([la.radius for la in order], float)[:, None] + np.array((2, *_LEADER_RINGS)[:rings], float)
-    # The same arithmetic, in the same order, as one spot at a time: identical floats.
-    left = x + dist[:, :, None] * _DIR_X / _DIR_NORM - w * (1 - _DIR_X) / 2  # (label, ring, direction)
-    top = y + dist[:, :, None] * _DIR_Y / _DIR_NORM - h * (1 - _DIR_Y) / 2
-    right, bottom = left + w, top + h
-    left, top, right, bottom = (a.reshape(n, rings * 8) for a in (left, top, right, bottom))  # spots in try order
-    bx0, by0, bx1, by1 = bounds
-    inside = ~((left < bx0) | (top < by0) | (right > bx1) | (bottom > by1))
-    lab_in, spot_in = np.nonzero(inside)  # the spots worth testing, by label then in try order
-    cl, ct, cr, cb = (a[lab_in, spot_in] for a in (left, top, right, bottom))
-    spot_zone = zone[lab_in]
+    order = sorted(labels, key=lambda la: (not la.must_name, la.priority))
+    n = len(order)
+    lx, ly, lr, lw, lh, zone = np.array([(la.x, la.y, la.radius, *sizes[la.zone], la.zone) for la in order]).T
+    # Every spot of every label, beside its marker then on the leader rings: (side, label, spot).
+    x, y, w, h = lx[:, None, None], ly[:, None, None], lw[:, None, None], lh[:, None, None]
+    dist = (lr[:, None] + _RINGS)[:, :, None]
+    # The same arithmetic as one spot at a time (``(1 - d) / 2`` is 0, 1/2 or 1): identical floats.
+    left = x + dist * _DIR_X / _DIR_NORM - w * _SHIFT_X  # (label, ring, direction)
+    top = y + dist * _DIR_Y / _DIR_NORM - h * _SHIFT_Y
+    box = np.stack((left, top, left + w, top + h)).reshape(4, n, -1)  # spots in try order
+    lo, hi = np.array(bounds[:2], float)[:, None], np.array(bounds[2:], float)[:, None]
+    o = np.array(obstacles, float).reshape(-1, 4).T[:, :, None]  # (side, obstacle, 1)
+    # The markers that may come near a spot or a leader (within the bounds, or from a marker),
+    # as (marker, 1) columns.
+    m = np.array(markers, float).reshape(-1, 4)
+    span = max(m[:, 3].max(initial=0) + MARKER_CLEAR_PX, lr.max() + LABEL_GAP_PX)
+    x0, y0 = min(bounds[0], lx.min()) - span, min(bounds[1], ly.min()) - span
+    x1, y1 = max(bounds[2], lx.max()) + span, max(bounds[3], ly.max()) + span
+    m = m[(m[:, 1] > x0) & (m[:, 1] < x1) & (m[:, 2] > y0) & (m[:, 2] < y1)]
+    mz, mx, my, mr = m.T[:, :, None]
+    # Per marker and label, how near the marker's centre may not come to the label's box in
+    # either axis (a square, so the true distance is at least as large): clear of the
+    # marker's edge, and beside the label's own marker, not as near as its own centre
+    # (``dist`` from the box; ``<=`` as ``<``).  No limit for a marker that does not count:
+    # the label's own, or one lying within it (to the gap), which reads as part of it.
+    rx, ry = mx - lx, my - ly  # the marker's centre from the label's
+    c = np.sqrt(rx * rx + ry * ry)
+    apart = (mz != zone) & (c + mr > lr + LABEL_GAP_PX)
+    reach = mr + MARKER_CLEAR_PX
+    keep = {False: np.where(apart, np.maximum(reach, np.nextafter(dist[:, 0, 0], np.inf)), -np.inf),
+            True: np.where(apart, reach, -np.inf)}  # by leader
+    # How near (squared) a leader may not pass a marker, but for those touching the label's
+    # own: it starts among those.
+    aloof = np.where(apart & (c >= lr + mr), (mr + LEADER_CLEAR_PX) ** 2, -np.inf)
 
-    def clear_of(obs: list[tuple]) -> np.ndarray:
-        """Per spot: inside the bounds and overlapping no obstacle of another zone."""
-        ok = inside.copy()
-        z = np.array([o[0] for o in obs], int)
-        o = np.array([o[1] for o in obs], float).reshape(-1, 4)
-        near = (o[:, 2] > bx0) & (o[:, 0] < bx1) & (o[:, 3] > by0) & (o[:, 1] < by1)  # else none can overlap
-        z, o = z[near], o[near]
-        if len(o):
-            x0, y0, x1, y1 = (np.ascontiguousarray(o[:, k]) for k in range(4))
-            hit = np.less(cl[:, None], x1)  # (spot, obstacle)
-            hit &= np.less(x0, cr[:, None])
-            hit &= np.less(ct[:, None], y1)
-            hit &= np.less(y0, cb[:, None])
-            hit &= spot_zone[:, None] != z  # a label may cover its own marker
-            bad = hit.any(axis=1)
-            ok[lab_in[bad], spot_in[bad]] = False
-        return ok
+    def free_spots(rows: list[int], leader: bool) -> list[list[list[float]]]:
+        """Per label of ``rows``: its spots beside its marker, or away from it with a
+        leader, that pass the bounds, the obstacles and the markers, as boxes in try order."""
+        k = np.array(rows)
+        b = (box[:, k, 8:] if leader else box[:, k, :8]).reshape(4, -1)  # (side, spot)
+        per = b.shape[1] // len(rows)  # spots per label
+        good = ((b[:2] >= lo) & (b[2:] <= hi)).all(axis=0)
+        if o.size:  # overlapping an obstacle: (obstacle, spot), reduced over the first axis (fast)
+            over = np.minimum(b[2:, None], o[2:]) - np.maximum(b[:2, None], o[:2])
+            good &= np.minimum(over[0], over[1]).max(axis=0) <= 0
+        if len(mz):
+            # (marker, spot): the marker's centre too near the box, as above.
+            lim = np.repeat(keep[leader][:, k], per, axis=1)
+            half = (b[2:] - b[:2]) / 2
+            gap = np.subtract(mx, b[0] + half[0])
+            np.abs(gap, out=gap)
+            gap -= half[0]
+            hit = gap < lim
+            gap = np.subtract(my, b[1] + half[1])
+            np.abs(gap, out=gap)
+            gap -= half[1]
+            hit &= gap < lim
+            if leader:  # the leader, from its marker's centre to the box, by a marker not touching its own
+                ox, oy = np.repeat(lx[k], per), np.repeat(ly[k], per)
+                vx = np.minimum(np.maximum(ox, b[0]), b[2]) - ox  # the box's point nearest the marker
+                vy = np.minimum(np.maximum(oy, b[1]), b[3]) - oy
+                px, py = np.repeat(rx[:, k], per, axis=1), np.repeat(ry[:, k], per, axis=1)
+                t = px * vx + py * vy
+                t /= np.maximum(vx * vx + vy * vy, 1e-9)
+                np.clip(t, 0.0, 1.0, out=t)
+                g = t * vx - px
+                g *= g
+                t *= vy
+                t -= py
+                t *= t
+                g += t
+                hit |= g < np.repeat(aloof[:, k], per, axis=1)
+            good &= ~hit.any(axis=0)
+        rects = b.T[good].tolist()
+        out: list[list[list[float]]] = [[] for _ in rows]
+        for a, r in zip((np.flatnonzero(good) // per).tolist(), rects, strict=True):
+            out[a].append(r)
+        return out
 
-    strict_ok = clear_of(obstacles)  # clear of every marker but its own, and of the fixed text
-    # Labels that may cover other markers rather than go unnamed: the nearest ring, clear of fixed text.
-    loose_ok = clear_of([ob for ob in obstacles if ob[0] < 0])
-    loose_ok[:, 8:] = False
-    loose_ok &= np.array([la.over_markers for la in order], bool)[:, None]
-    spots: list[list[tuple[list[float], bool]]] = [[] for _ in range(n)]  # per label, in try order
-    for ok, loose in ((strict_ok, False), (loose_ok, True)):
-        lab, spot = np.nonzero(ok)
-        rects = np.stack([left[lab, spot], top[lab, spot], right[lab, spot], bottom[lab, spot]], 1).tolist()
-        for k, c, r in zip(lab.tolist(), spot.tolist(), rects, strict=True):
-            spots[k].append((r, c >= 8 and not loose))
     placed: list[list[float]] = []
+    lines: list[tuple[float, float, float, float]] = []
+    boxed: list[list[float]] = []  # the boxes of labels with a leader, and a margin
+    pad = 2 * LEADER_CLEAR_PX
     out: dict[int, tuple[float, float, bool]] = {}
-    for lab, tries in zip(order, spots, strict=True):
-        for r, leader in tries:
-            x0, y0, x1, y1 = r
-            for o in placed:
-                if x0 < o[2] and o[0] < x1 and y0 < o[3] and o[1] < y1:
+
+    def place(rows: list[int], tries: list[list[list[float]]], leader: bool, tidy: bool = False) -> None:
+        for i, boxes in zip(rows, tries, strict=True):
+            la = order[i]
+            for r in boxes:
+                x0, y0, x1, y1 = r
+                for b in placed:
+                    if x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
+                        break
+                else:
+                    if lines and any(_meets(s, r) for s in lines):
+                        continue
+                    if leader:  # from the marker's centre to the nearest point of the box
+                        s = (la.x, la.y, min(max(la.x, x0), x1), min(max(la.y, y0), y1))
+                        if any(_crosses(s, t) for t in lines) or any(_meets(s, b) for b in (placed if tidy else boxed)):
+                            continue
+                        lines.append(s)
+                        boxed.append([x0 - pad, y0 - pad, x1 + pad, y1 + pad])
+                    placed.append(r)
+                    out[la.zone] = (x0 - la.x, y0 - la.y, leader)
                     break
-            else:
-                placed.append(r)
-                out[lab.zone] = (x0 - lab.x, y0 - lab.y, leader)
-                break
+
+    spots = free_spots(list(range(n)), False)
+    keen = sum(la.must_name for la in order)
+    for part, far in ((range(keen), True), (range(keen, n), leaders)):
+        rows = list(part)
+        place(rows, [spots[i] for i in rows], False)
+        left_out = [i for i in rows if order[i].zone not in out]
+        if far and left_out:  # (leaders drawn only to name a city: across no label at all)
+            place(left_out, free_spots(left_out, True), True, tidy=not leaders)
     return out
 
 
@@ -592,18 +685,20 @@ class MapView(QWidget):
         obstacles = []
         overlays = [item.sceneBoundingRect() for item in (self._key, self._scale.bar, self._scale.text)]  # in the corners
         for r in overlays:
-            obstacles.append((-1, (r.left(), r.top() - 2, r.right(), r.bottom())))
-        # What a neighbour's name may not cross: the bar, or the texts by more than a few
-        # pixels of their lines' spacing (a name just touching the scale's text stays).
+            obstacles.append((r.left(), r.top() - 2, r.right(), r.bottom()))
+        # What a neighbour's name may not cross: the map's edge (a name cut off there reads
+        # as another word), the bar, or the texts by more than a few pixels of their lines'
+        # spacing (a name just touching the scale's text stays).
         inks = [(overlays[0].adjusted(*TEXT_PAD), TEXT_TOUCH_PX), (overlays[1], 0.0),
                 (overlays[2].adjusted(*TEXT_PAD), TEXT_TOUCH_PX)]
         for (lab, t), (w, h) in zip(self._neighbours, self._neighbour_sizes, strict=True):  # centred
             x, y = lab.lon * sx + dx, lab.lat * sy + dy
             ink = QRectF(x - w / 2, y - h / 2, w, h).adjusted(*TEXT_PAD)  # the glyphs, without the text box's margin
-            shown = not any(ink.intersected(r).height() > touch for r, touch in inks if ink.intersects(r))
+            shown = rect.contains(ink) and not any(ink.intersected(r).height() > touch
+                                                   for r, touch in inks if ink.intersects(r))
             t.setVisible(shown)
             if shown:  # a name left out leaves its place to the labels
-                obstacles.append((-1, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+                obstacles.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
         # Markers, city seats without a marker, then the places pinned to the edge: screen position, radius.
         idx = list(self._sizes) + [i for i in self._cities if i not in self._sizes]
         radius = [size / 2 for size in self._sizes.values()] + [4.0] * (len(idx) - len(self._sizes))
@@ -614,14 +709,13 @@ class MapView(QWidget):
             lonlat = np.vstack([lonlat, [(p[1], p[2]) for p in self._edge_points]])
         xs, ys = (lonlat[:, 0] * sx + dx).tolist(), (lonlat[:, 1] * sy + dy).tolist()
         zoomed_in = vx1 - vx0 < LEADER_ZOOM_DEG
-        labels, sizes = [], {}
+        labels, sizes, markers = [], {}, []
         anchors = {}
         chosen, is_city, outside, own, incl = (a.tolist() for a in (self._sel, self._is_city, self._outside,
                                                                    self._own, self._incl))
         for i, x, y, r in zip(idx, xs, ys, radius, strict=True):
             anchors[i] = (x, y)
-            q = 0.8 * r
-            obstacles.append((i, (x - q, y - q, x + q, y + q)))
+            markers.append((i, x, y, r))
             if not (bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]):
                 continue
             rank = 0 if chosen[i] else 1 if is_city[i] else 2 if outside[i] else 3
@@ -631,9 +725,10 @@ class MapView(QWidget):
                 continue  # not measured yet (no label style worked out before the first marker update)
             labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2))
             sizes[i] = self._label_size[i]
-        key = (view, bounds, obstacles, labels, sizes)
+        key = (view, bounds, markers, obstacles, labels, sizes)
         if self._changed("layout", key):
-            self._apply_layout(place_labels(labels, sizes, obstacles, bounds, leaders=zoomed_in), sizes, anchors, view)
+            placed = place_labels(labels, sizes, markers, obstacles, bounds, leaders=zoomed_in)
+            self._apply_layout(placed, sizes, anchors, view)
         self._draw_labels()
 
     def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,

@@ -378,14 +378,14 @@ def test_place_labels_skips_what_does_not_fit():
     # Three labels on one spot in a small box: the two most important are placed apart.
     labels = [_Label(k, 50, 50, 3, (k,)) for k in range(3)]
     sizes = dict.fromkeys(range(3), (40, 12))
-    out = place_labels(labels, sizes, [], (0, 0, 100, 100), leaders=False)
+    out = place_labels(labels, sizes, [], [], (0, 0, 100, 100), leaders=False)
     assert set(out) >= {0, 1}
     rects = [(50 + dx, 50 + dy, 90 + dx, 62 + dy) for dx, dy, _ in out.values()]
     for a, b in itertools.combinations(rects, 2):
         assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
-    tiny = place_labels(labels, sizes, [], (0, 0, 100, 100), leaders=False)
+    tiny = place_labels(labels, sizes, [], [], (0, 0, 100, 100), leaders=False)
     assert tiny == out  # deterministic
-    assert place_labels(labels, sizes, [], (40, 40, 60, 60), leaders=False) == {}
+    assert place_labels(labels, sizes, [], [], (40, 40, 60, 60), leaders=False) == {}
 
 
 def _pen(pen):
@@ -612,43 +612,89 @@ def test_places_beyond_the_map_show_their_current_count(qtbot, synth_store):
     assert view.label_texts().get(z.id) == f"{z.name_zh} ({counts[z.index]})"
 
 
-def reference_place_labels(labels, sizes, obstacles, bounds, leaders):
-    """The placement as first written: one spot at a time, in plain Python."""
-    placed, out = [], {}
+def _point_segment_dist(px, py, s):
+    x0, y0, vx, vy = s[0], s[1], s[2] - s[0], s[3] - s[1]
+    t = min(max(((px - x0) * vx + (py - y0) * vy) / max(vx * vx + vy * vy, 1e-9), 0.0), 1.0)
+    return math.hypot(x0 + t * vx - px, y0 + t * vy - py)
+
+
+def _segments_cross(a, b):
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    p0, p1, q0, q1 = a[:2], a[2:], b[:2], b[2:]
+    return side(q0, q1, p0) * side(q0, q1, p1) <= 0 and side(p0, p1, q0) * side(p0, p1, q1) <= 0
+
+
+def _segment_meets_box(s, r):
+    """An end inside the (closed) box, or the segment crossing one of its sides."""
+    inside = any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for x, y in (s[:2], s[2:]))
+    sides = [(r[0], r[1], r[2], r[1]), (r[2], r[1], r[2], r[3]), (r[0], r[3], r[2], r[3]), (r[0], r[1], r[0], r[3])]
+    return inside or any(_segments_cross(s, side) for side in sides)
+
+
+def reference_place_labels(labels, sizes, markers, obstacles, bounds, leaders):
+    """The placement written out one spot at a time, in plain Python."""
+    placed, lines, boxed, out = [], [], [], {}
     directions = [(1, 0), (-1, 0), (1, -1), (1, 1), (-1, -1), (-1, 1), (0, -1), (0, 1)]
     bx0, by0, bx1, by1 = bounds
 
-    def free(r, lab, strict):
+    def free(r, lab, dist, leader):
         if r[0] < bx0 or r[1] < by0 or r[2] > bx1 or r[3] > by1:
             return False
+        if any(r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3] for o in obstacles):
+            return False
+        tip = (min(max(lab.x, r[0]), r[2]), min(max(lab.y, r[1]), r[3]))
+        for z, mx, my, mr in markers:
+            c = math.hypot(mx - lab.x, my - lab.y)
+            if z == lab.zone or c + mr <= lab.radius + 2:
+                continue  # its own marker, or one within it
+            # The marker's centre from the box, in the farther axis (never more than the true distance).
+            d = max(r[0] - mx, mx - r[2], r[1] - my, my - r[3], 0)
+            if d < mr + 4 or (not leader and d <= dist):
+                return False  # against another place's marker, or as near as to its own centre
+            if leader and c >= lab.radius + mr and _point_segment_dist(mx, my, (lab.x, lab.y, *tip)) < mr + 1:
+                return False
+        return True
+
+    def fits(r, lab, leader):
         if any(r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3] for o in placed):
             return False
-        return not any(z != lab.zone and (z < 0 or strict) and r[0] < o[2] and o[0] < r[2] and r[1] < o[3]
-                       and o[1] < r[3] for z, o in obstacles)
+        if any(_segment_meets_box(s, r) for s in lines):
+            return False
+        line = (lab.x, lab.y, min(max(lab.x, r[0]), r[2]), min(max(lab.y, r[1]), r[3]))
+        crossed = placed if lab.must_name and not leaders else boxed  # a city's leader when leaders are off: no label
+        return not leader or not (any(_segments_cross(line, s) for s in lines)
+                                  or any(_segment_meets_box(line, b) for b in crossed))
 
-    for lab in sorted(labels, key=lambda la: la.priority):
-        w, h = sizes[lab.zone]
-        rings = [lab.radius + 2] + ([lab.radius + 22, lab.radius + 44, lab.radius + 70] if leaders else [])
-        tries = [(k, dist, True) for k, dist in enumerate(rings)] + ([(0, rings[0], False)] if lab.over_markers else [])
-        for k, dist, strict in tries:
-            spot = None
-            for sx, sy in directions:
-                norm = math.hypot(sx, sy)
-                px, py = lab.x + dist * sx / norm, lab.y + dist * sy / norm
-                left, top = px - w * (1 - sx) / 2, py - h * (1 - sy) / 2
-                if free(rect := (left, top, left + w, top + h), lab, strict):
-                    spot = rect
-                    break
-            if spot is not None:
-                placed.append(spot)
-                out[lab.zone] = (spot[0] - lab.x, spot[1] - lab.y, k > 0)
-                break
+    order = sorted(labels, key=lambda la: (not la.must_name, la.priority))
+    for keen, far in ((True, True), (False, leaders)):
+        for leader in (False, True) if far else (False,):
+            for lab in order:
+                if lab.must_name != keen or lab.zone in out:
+                    continue
+                w, h = sizes[lab.zone]
+                for ring in (22, 44, 70) if leader else (2,):
+                    dist = lab.radius + ring
+                    for sx, sy in directions:
+                        px, py = lab.x + dist * sx / math.hypot(sx, sy), lab.y + dist * sy / math.hypot(sx, sy)
+                        left, top = px - w * (1 - sx) / 2, py - h * (1 - sy) / 2
+                        r = (left, top, left + w, top + h)
+                        if free(r, lab, dist, leader) and fits(r, lab, leader):
+                            placed.append(r)
+                            if leader:
+                                lines.append((lab.x, lab.y, min(max(lab.x, r[0]), r[2]), min(max(lab.y, r[1]), r[3])))
+                                boxed.append((r[0] - 2, r[1] - 2, r[2] + 2, r[3] + 2))
+                            out[lab.zone] = (r[0] - lab.x, r[1] - lab.y, leader)
+                            break
+                    if lab.zone in out:
+                        break
     return out
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_place_labels_matches_the_spot_by_spot_placement(seed):
-    # Crowded random maps: markers (their own obstacles), fixed text, labels leaving the bounds.
+    # Crowded random maps: markers, fixed text, labels leaving the bounds.
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 120))
     xy = rng.uniform(-20, 420, (n, 2))
@@ -657,13 +703,12 @@ def test_place_labels_matches_the_spot_by_spot_placement(seed):
                      (int(rng.integers(0, 4)), -int(rng.integers(0, 50)), i), bool(rng.random() < 0.3))
               for i in range(n) if rng.random() < 0.8]
     sizes = {i: (float(rng.uniform(20, 90)), float(rng.uniform(10, 16))) for i in range(n)}
-    obstacles = [(i, (x - 0.8 * r, y - 0.8 * r, x + 0.8 * r, y + 0.8 * r))
-                 for i, ((x, y), r) in enumerate(zip(xy, radius, strict=True))]
-    obstacles += [(-1, (float(a), float(b), float(a) + 60, float(b) + 18)) for a, b in rng.uniform(0, 400, (4, 2))]
+    markers = [(i, x, y, r) for i, ((x, y), r) in enumerate(zip(xy.tolist(), radius.tolist(), strict=True))]
+    obstacles = [(float(a), float(b), float(a) + 60, float(b) + 18) for a, b in rng.uniform(0, 400, (4, 2))]
     bounds = (2.0, 2.0, 398.0, 398.0)
     for leaders in (False, True):
-        assert place_labels(labels, sizes, obstacles, bounds, leaders) == \
-            reference_place_labels(labels, sizes, obstacles, bounds, leaders)
+        assert place_labels(labels, sizes, markers, obstacles, bounds, leaders) == \
+            reference_place_labels(labels, sizes, markers, obstacles, bounds, leaders)
 
 
 def test_deleted_pane_stops_listening(qtbot, session):
@@ -689,11 +734,13 @@ def test_the_key_and_the_scale_bar_never_cover_each_other_or_a_neighbours_name(q
     area = view._vb.sceneBoundingRect()
     assert all(area.contains(r) for r in (key, bar))
     assert (bar.bottom() < key.top()) == raised  # side by side where there is room
-    shown = [t for _lab, t in view._neighbours if t.isVisible()]
-    assert shown  # the neighbours' names stay where they have room
-    for t in shown:
+    for _lab, t in view._neighbours:  # the neighbours' names stay where they have room, and only there
         name = t.sceneBoundingRect().adjusted(4, 4, -4, -4)
-        assert not name.intersects(bar) and name.intersected(text).height() <= 4
+        room = area.contains(name) and not name.intersects(bar) and \
+            all(name.intersected(r).height() <= 4 for r in (ink[0], ink[2]) if name.intersects(r))
+        assert t.isVisible() == room, t.textItem.toPlainText()
+    # (A 900 px wide map shows only the middle of the province: none of the names is in it.)
+    assert [t for _lab, t in view._neighbours if t.isVisible()] or width == 900
 
 
 def test_a_key_wider_than_the_map_wraps_inside_it_and_the_scale_bar_clears_it(qtbot, session):
@@ -711,3 +758,70 @@ def test_a_key_wider_than_the_map_wraps_inside_it_and_the_scale_bar_clears_it(qt
     view.resize(900, 500)
     qtbot.waitUntil(lambda: view.width() == 900)
     assert view._key.sceneBoundingRect().height() == one_line  # one line again where it fits
+
+
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(250, 420), (340, 500), (420, 500)])
+def test_a_neighbours_name_is_shown_whole_or_not_at_all(qtbot, store, lang, size):
+    # A name cut by the map's edge reads as another word ("aanxi", "西"): it is left out.
+    view = open_map(qtbot, Session(store, lang=lang), size)
+    for preset in (view.fit_province, view.reset_view):
+        preset()
+        area = view._vb.sceneBoundingRect()
+        shown = [t for _lab, t in view._neighbours if t.isVisible()]
+        for t in shown:
+            ink = t.sceneBoundingRect().adjusted(4, 4, -4, -4)  # without the text box's margin
+            assert area.contains(ink), t.textItem.toPlainText()
+    assert shown  # the whole basemap has room for some
+
+
+def drawn_markers(view) -> list[tuple[int, float, float, float]]:
+    """Every marker on show, city seats and pins at the edge too: (zone, x, y, radius), in scene pixels."""
+    out = []
+    for layer in (view._markers, view._seats, view._edge):
+        for p in layer.data:
+            at = view._vb.mapViewToScene(QPointF(p["x"], p["y"]))
+            out.append((int(p["data"]), at.x(), at.y(), float(p["size"]) / 2))
+    return out
+
+
+def _box_dist(x, y, r: QRectF) -> float:
+    return math.hypot(max(r.left() - x, x - r.right(), 0), max(r.top() - y, y - r.bottom(), 0))
+
+
+@pytest.mark.parametrize("data", ["curated", "synthetic"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_label_reads_as_another_places_name(qtbot, request, data, lang):
+    # A name beside a marker must be nearer its own marker than any other place's (the
+    # nearest dot is the one a reader gives it), and no name, with or without a leader,
+    # sits against another place's marker.  Markers drawn within its own do not count.
+    store = request.getfixturevalue("store" if data == "curated" else "synth_store")
+    session = Session(store, lang=lang)
+    park = next(z.id for z in store.zones if z.kind == "park")
+    filters = [{}, {"text": "no event has this text"}, {"zones": {park}}]
+    checked = 0
+    for size in ((900, 900), (400, 540)):
+        view = open_map(qtbot, session, size)
+        for change, preset in itertools.product(filters, ("fit_province", "zoom_to_yangquan")):
+            session.state.update(None, text="", zones=set())
+            session.state.update(None, **change)
+            getattr(view, preset)()
+            markers = drawn_markers(view)
+            for zid, box in view.label_boxes().items():
+                i = store.zone_index[zid]
+                own = [(x, y, r) for z, x, y, r in markers if z == i]
+                ox, oy, orad = max(own, key=lambda m: m[2])
+                beside = not view._placed[i][2]  # no leader
+                for z, x, y, r in markers:
+                    if z == i or math.hypot(x - ox, y - oy) + r <= orad + 2:
+                        continue
+                    d = _box_dist(x, y, box)
+                    where = (size, preset, change, zid, store.zones[z].id)
+                    assert d - r >= 3.5, where  # clear of the other marker's edge
+                    if beside:
+                        assert d - _box_dist(ox, oy, box) > -1e-6, where  # nearer its own marker
+                checked += 1
+        view.close()
+    assert checked >= 100
