@@ -350,19 +350,24 @@ class EventTableView(QTableView):
         key = (category, selected, self.iconSize().width(), self.iconSize().height())
         got = self._swatches.get(key)
         if got is None:
-            side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
-            size = self.iconSize() if self.iconSize().isValid() else QSize(side, side)
+            size = self._swatch_size()
             pm = QPixmap(size)
             pm.fill(self.model().swatches[category])
             got = self._swatches[key] = QIcon(pm).pixmap(size, QIcon.Mode.Selected if selected else QIcon.Mode.Normal)
         return got
+
+    def _swatch_size(self) -> QSize:
+        """A swatch's size: the view's icon size, or the style's small icon size."""
+        if self.iconSize().isValid():
+            return self.iconSize()
+        side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        return QSize(side, side)
 
     def _look(self) -> _Look:
         style = self.style()
         # As Qt's item views: the active colours only while the view has the focus.
         group = QPalette.ColorGroup.Active if self.hasFocus() and self.isActiveWindow() else QPalette.ColorGroup.Inactive
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
-        swatch = self._swatch(0, False)
         header = self.horizontalHeader()
         italic = QFont(self.font())  # an inferred date (the model's FontRole)
         italic.setItalic(True)
@@ -378,7 +383,7 @@ class EventTableView(QTableView):
             text=pal.color(group, QPalette.ColorRole.Text), columns=columns,
             left=min((x for _, x, _ in columns), default=0), right=max((x + w for _, x, w in columns), default=0),
             gap=1 if self.showGrid() else 0, margin=margin,
-            swatch_inset=int(swatch.width() / swatch.devicePixelRatio()) + 2 * margin, fonts=fonts, metrics=metrics,
+            swatch_inset=self._swatch_size().width() + 2 * margin, fonts=fonts, metrics=metrics,
             # A line is centred as the style centres its text layout: by its whole height,
             # rounded up, then drawn from its ascent.
             lines=tuple((math.ceil(fm.ascent() + fm.descent()), fm.ascent()) for fm in metrics),
