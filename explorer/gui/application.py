@@ -17,7 +17,9 @@ from explorer.gui.style import AppStyle
 SETTINGS_VERSION = 1
 LANGUAGES = ("zh_CN", "en")
 _translators: list[QTranslator] = []
-_families: dict[str, str] = {}  # "ui": the system's interface font family; "cjk": the CJK one (create_app)
+# "ui": the system's interface font family and "cjk": the CJK one (create_app); "lang": the
+# interface language last applied (apply_language).
+_families: dict[str, str] = {}
 
 
 def settings() -> QSettings:
@@ -75,6 +77,7 @@ def apply_language(app: QApplication, lang: str) -> None:
     """Set the interface language ``lang`` app-wide: its translators and its font order
     (:func:`interface_font`)."""
     install_translators(app, lang)
+    _families["lang"] = lang
     app.setFont(interface_font(lang))
 
 
@@ -136,7 +139,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     family = register_fonts()
     if family:
         _families["cjk"] = family
-    app.setFont(interface_font("zh_CN"))  # until apply_language sets the interface language's order
+    app.setFont(interface_font(_families.get("lang", "zh_CN")))  # Chinese order until apply_language
     icon = paths.resource("icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QFont
 
-from explorer.gui.application import install_translators
+from explorer.gui.application import apply_language
 from tests.gui import built_qm
 
 
@@ -16,11 +16,15 @@ def en_qm() -> Path:
     return built_qm("en")
 
 
-@pytest.fixture(autouse=True)
-def _english_interface(qapp, en_qm):
-    install_translators(qapp, "en")
-    font = QFont(qapp.font())
-    yield
-    install_translators(qapp, "en")
+def _english(qapp, font: QFont) -> None:
+    apply_language(qapp, "en")  # its translators, and the language create_app keeps
     if qapp.font() != font:
         qapp.setFont(font)
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(qapp, en_qm):
+    font = QFont(qapp.font())
+    _english(qapp, font)
+    yield
+    _english(qapp, font)
