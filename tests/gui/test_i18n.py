@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenu
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu
 
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
@@ -107,22 +107,19 @@ def _english_words(texts):
 def test_chinese_window_has_no_english(qtbot, db_path, tmp_path, zh_qm):
     app = create_app()
     apply_language(app, "zh_CN")
-    try:
-        w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
-        qtbot.addWidget(w)
-        w.open_database(db_path, interactive=False)
-        w.resize(1600, 1000)
-        w.show()
-        qtbot.waitExposed(w)
-        texts = _visible_texts(w)
-        assert _english_words(["Fit all", "筛选"]) == ["Fit all"], "the detector itself must catch English"
-        assert "文件(&F)" in texts
-        assert _english_words(texts) == []
-        img = w.grab()
-        img.save(str(tmp_path / "zh.png"))
-        assert not img.isNull()
-    finally:
-        apply_language(QApplication.instance(), "en")
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
+    qtbot.addWidget(w)
+    w.open_database(db_path, interactive=False)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    texts = _visible_texts(w)
+    assert _english_words(["Fit all", "筛选"]) == ["Fit all"], "the detector itself must catch English"
+    assert "文件(&F)" in texts
+    assert _english_words(texts) == []
+    img = w.grab()
+    img.save(str(tmp_path / "zh.png"))
+    assert not img.isNull()
 
 
 def test_english_window_is_english(qtbot, db_path, tmp_path):
@@ -142,17 +139,14 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
 
     app = create_app()
     apply_language(app, "zh_CN")
-    try:
-        for dlg in (ExportDialog(session, str(tmp_path)), ImageExportDialog(str(tmp_path))):
-            qtbot.addWidget(dlg)
-            dlg.show()
-            texts = [dlg.windowTitle()]
-            texts += [w.text() for w in dlg.findChildren(QLabel) if w.text()]
-            texts += [w.text() for w in dlg.findChildren(QAbstractButton) if w.text()]
-            assert _english_words(texts) == [], texts
-            assert not dlg.grab().isNull()
-    finally:
-        apply_language(QApplication.instance(), "en")
+    for dlg in (ExportDialog(session, str(tmp_path)), ImageExportDialog(str(tmp_path))):
+        qtbot.addWidget(dlg)
+        dlg.show()
+        texts = [dlg.windowTitle()]
+        texts += [w.text() for w in dlg.findChildren(QLabel) if w.text()]
+        texts += [w.text() for w in dlg.findChildren(QAbstractButton) if w.text()]
+        assert _english_words(texts) == [], texts
+        assert not dlg.grab().isNull()
 
 
 def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
@@ -161,14 +155,11 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
 
     app = create_app()
     apply_language(app, "zh_CN")
-    try:
-        bad = tmp_path / "bad.sqlite"
-        bad.write_text("nope")
-        w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
-        qtbot.addWidget(w)
-        assert not w.open_database(bad, interactive=False)
-        assert "不是 SQLite 数据库" in w.centralWidget().text()
-        text = export_error_text(ExportError("x: folder y does not exist", "no-folder", "x.csv"))
-        assert text.startswith("该文件所在的文件夹不存在")
-    finally:
-        apply_language(QApplication.instance(), "en")
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("nope")
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang="zh_CN")
+    qtbot.addWidget(w)
+    assert not w.open_database(bad, interactive=False)
+    assert "不是 SQLite 数据库" in w.centralWidget().text()
+    text = export_error_text(ExportError("x: folder y does not exist", "no-folder", "x.csv"))
+    assert text.startswith("该文件所在的文件夹不存在")
