@@ -177,10 +177,13 @@ class TimelineCanvas(QtCore.QObject):
         self.density_bars.setOpts(x0=[], x1=[], y0=[], y1=[])
         self.density_bars.hide()
         self.drawn = items
-        own = items[lay.group[items] < 0]
+        grp = lay.group[items]  # each item's pile or cluster, or -1: drawn on its own
+        alone = grp < 0
+        own = items[alone]
+        all_flags = self.store.flags[lay.row[items]]
         rows = lay.row[own]
         cats = self.store.category[rows]
-        flags = self.store.flags[rows]
+        flags = all_flags[alone]
         is_pt = lay.point[own]
         codes = self.styles.codes(cats, flags)
         b = own[~is_pt]
@@ -188,16 +191,16 @@ class TimelineCanvas(QtCore.QObject):
                                   codes[~is_pt], self.styles.for_code, BOUND_PEN)
         p = own[is_pt]
         self.points.set_points((lay.x0[p] + lay.x1[p]) / 2, lay.y[p], p, codes[is_pt], self.styles.for_code)
-        groups = _present(lay.group[items], len(lay.g_kind))
+        groups = _present(grp, len(lay.g_kind))
         cl = groups[lay.g_kind[groups] == CLUSTER]
         self.clusters.set_bars(lay.g_x0[cl], lay.g_x1[cl], lay.g_y[cl] - BAR_HALF, lay.g_y[cl] + BAR_HALF, cl)
         self._draw_piles(groups[lay.g_kind[groups] == PILE])
         # A badge on each disputed event's mark: its own, or the pile or cluster holding it
         # (so a dispute shows however crowded its lane).
-        conflict = own[(flags & FLAG_CONFLICT) > 0]
+        hot = (all_flags & FLAG_CONFLICT) > 0
+        conflict = items[hot & alone]
         cx = np.where(lay.point[conflict], (lay.x0[conflict] + lay.x1[conflict]) / 2, lay.x0[conflict])
-        inside = items[lay.group[items] >= 0]
-        disputed = _present(lay.group[inside[(self.store.flags[lay.row[inside]] & FLAG_CONFLICT) > 0]], len(lay.g_kind))
+        disputed = _present(grp[hot], len(lay.g_kind))  # (_present drops the -1 of items on their own)
         self.badges.set_points(np.concatenate([cx, lay.g_x0[disputed]]),
                                np.concatenate([lay.y[conflict], lay.g_y[disputed]]) - BAR_HALF)
         for item in self._event_items():

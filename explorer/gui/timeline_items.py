@@ -240,10 +240,6 @@ class EventBarItem(ReportsClicks, pg.BarGraphItem):
         out[narrow, 2] = w
         return out
 
-    def drawn_rects(self) -> np.ndarray:
-        """``(n, 4)`` rectangles ``x, y, width, height`` of the last paint, batch after batch."""
-        return self._batch_rects
-
     def pixelPadding(self):  # noqa: N802 (pyqtgraph API)
         # A widened bar reaches up to min_px / 2 beyond its data: keep it inside the bounds.
         return max(super().pixelPadding(), self.min_px / 2)

@@ -443,16 +443,18 @@ class TimelineView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ session → view
     def _on_filtered(self, session, initiator) -> None:
+        fitted = False
         if session.state.years != self._years:
             self._years = session.state.years
             if initiator is not self and len(session.rows):
                 # Years set, changed or cleared elsewhere (not brushed here): show them.  Before
                 # the layout, so the one drawing it makes shows the new range.
                 self._fit_x()
+                fitted = True  # every filtered event is in that range
         self._rebuild()
         self._sync_brush()
         lay = self._layout
-        if initiator is not self and lay.n:
+        if initiator is not self and lay.n and not fitted:
             (x0, x1), _ = self._vb.viewRange()
             if not lay.in_lanes_visible(x0, x1).any():  # nothing left in view
                 self.fit_all()
