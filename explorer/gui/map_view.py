@@ -60,6 +60,7 @@ class _Label:
 
 
 MARKER_EMPTY, MARKER_BASE, MARKER_GAIN, MARKER_MAX = 6.0, 7.0, 3.2, 42  # px; see marker_size()
+SEAT_PX = (7.0, 10.0)  # a city seat's dot without a marker of its own: plain, chosen
 
 
 def marker_size(count: int) -> float:
@@ -510,7 +511,7 @@ class MapView(QWidget):
         seats = self._sel[self._cities]
         if self._changed("seats", seats.tobytes()):
             pos = self._pos[self._cities].reshape(-1, 2)
-            self._seats.set_markers(pos[:, 0], pos[:, 1], np.where(seats, 10.0, 7.0), ["o"] * len(seats),
+            self._seats.set_markers(pos[:, 0], pos[:, 1], np.where(seats, SEAT_PX[1], SEAT_PX[0]), ["o"] * len(seats),
                                     seats.astype(np.int64), self._cities)
         self._sync_labels()
         self.relayout_labels()
@@ -701,7 +702,9 @@ class MapView(QWidget):
                 obstacles.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
         # Markers, city seats without a marker, then the places pinned to the edge: screen position, radius.
         idx = list(self._sizes) + [i for i in self._cities if i not in self._sizes]
-        radius = [size / 2 for size in self._sizes.values()] + [4.0] * (len(idx) - len(self._sizes))
+        # A seat's room: at least 4 px, and the chosen seat's dot as drawn.
+        radius = [size / 2 for size in self._sizes.values()] + [max(4.0, SEAT_PX[bool(self._sel[i])] / 2)
+                                                                for i in idx[len(self._sizes):]]
         lonlat = self._pos[idx]
         if self._edge_points:
             idx += [p[0] for p in self._edge_points]
