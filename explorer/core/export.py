@@ -100,11 +100,9 @@ def plan(store: EventStore, spec: ExportSpec) -> list[tuple[str, np.ndarray]]:
         return [("", rows)]
     lanes, lrows, lane_of = store.lanes(spec.lane_mode, mask, rows)
     order = np.lexsort((lrows, lane_of))
-    out = []
-    for i, lane in enumerate(lanes):
-        sel_rows = lrows[order][lane_of[order] == i]
-        out.append((lane.key, sel_rows))
-    return out
+    rows_sorted, lane_sorted = lrows[order], lane_of[order]
+    bounds = np.searchsorted(lane_sorted, np.arange(len(lanes) + 1))  # each lane's run of rows
+    return [(lane.key, rows_sorted[bounds[i]:bounds[i + 1]]) for i, lane in enumerate(lanes)]
 
 
 def row_count(groups: list[tuple[str, np.ndarray]]) -> int:

@@ -86,8 +86,9 @@ class Session:
         if cached is None or cached[0] != key:
             # The rows are passed only when known already: finding them costs a pass over
             # every row that the count often does not need (storylines never do).
-            rows = self.rows if self._field_mask(field) is None else None
-            counts = self.store.counts(field, self.mask_without(field), rows)
+            mask = self.mask_without(field)
+            rows = self.rows if mask is self.mask else None
+            counts = self.store.counts(field, mask, rows)
             counts.setflags(write=False)
             cached = self._counts[field] = (key, counts)
         return cached[1]
