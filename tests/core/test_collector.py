@@ -4,19 +4,11 @@ window only, started again frozen, and what was frozen let go again.
 Each check runs in its own interpreter: it changes the collector of the whole process.
 """
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.core import run_python
 
 
 def _python(code: str) -> str:
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=REPO,
-                       timeout=120)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
+    return run_python(code).strip()
 
 
 def test_resume_freezes_what_start_up_made_and_release_lets_it_go():

@@ -5,23 +5,17 @@ Each check runs in its own interpreter: the setting is the whole process's, and 
 started SQLite long ago.
 """
 
-import subprocess
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.core import run_python
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the setting is made on Linux only")
 
 
 def _python(code: str) -> list[str]:
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=REPO,
-                       timeout=120)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.split()
+    return run_python(code).split()
 
 
 @pytest.fixture(scope="module")
