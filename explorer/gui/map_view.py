@@ -97,6 +97,10 @@ _LEADER_RINGS = (22, 44, 70)  # px beyond the marker's edge, for a label away fr
 _RINGS = np.array((LABEL_GAP_PX, *_LEADER_RINGS), float)
 _SHIFT_X, _SHIFT_Y = (1 - _DIR_X) / 2, (1 - _DIR_Y) / 2  # of a box's size, its corner from its spot
 MARKER_CLEAR_PX = 4  # px a label keeps from the edge of other places' markers
+# Spots beside a marker that share their left and right edges (the same horizontal
+# direction) or their top and bottom: per spot, the first spot of its column and of its row.
+_SPOT_COL = [list(zip(_DIR_X, _DIR_NORM, strict=True)).index(key) for key in zip(_DIR_X, _DIR_NORM, strict=True)]
+_SPOT_ROW = [list(zip(_DIR_Y, _DIR_NORM, strict=True)).index(key) for key in zip(_DIR_Y, _DIR_NORM, strict=True)]
 LEADER_CLEAR_PX = 1  # px a leader line keeps from other places' markers (but those touching its own)
 
 
@@ -175,53 +179,82 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     # (``dist`` from the box; ``<=`` as ``<``).  No limit for a marker that does not count:
     # the label's own, or one lying within it (to the gap), which reads as part of it.
     rx, ry = mx - lx, my - ly  # the marker's centre from the label's
-    c = np.sqrt(rx * rx + ry * ry)
+    c = rx * rx
+    c += ry * ry
+    np.sqrt(c, out=c)
     apart = (mz != zone) & (c + mr > lr + LABEL_GAP_PX)
     reach = mr + MARKER_CLEAR_PX
-    keep = {False: np.where(apart, np.maximum(reach, np.nextafter(dist[:, 0, 0], np.inf)), -np.inf),
-            True: np.where(apart, reach, -np.inf)}  # by leader
-    # How near (squared) a leader may not pass a marker, but for those touching the label's
-    # own: it starts among those.
-    aloof = np.where(apart & (c >= lr + mr), (mr + LEADER_CLEAR_PX) ** 2, -np.inf)
+    beside = np.where(apart, np.maximum(reach, np.nextafter(dist[:, 0, 0], np.inf)), -np.inf)  # no leader
+
+    def near_markers(k: np.ndarray, lab: np.ndarray) -> np.ndarray:
+        """(label, spot) for the labels ``k`` and their spots ``lab`` beside their
+        markers: some marker's centre too near the box (``beside``).  Worked out in either
+        axis once per column or row of spots (their edges are the same floats)."""
+        lim = beside[:, k]
+        near = {}
+
+        def near_of(j: int, side: int) -> np.ndarray:
+            if (j, side) not in near:
+                a, z = lab[side][:, j], lab[side + 2][:, j]
+                half = (z - a) / 2
+                gap = np.subtract(mx if side == 0 else my, a + half)
+                np.abs(gap, out=gap)
+                gap -= half
+                near[j, side] = gap < lim
+            return near[j, side]
+
+        hit = np.empty(lab.shape[1:], bool)
+        for j in range(lab.shape[2]):
+            hit[:, j] = (near_of(_SPOT_COL[j], 0) & near_of(_SPOT_ROW[j], 1)).any(axis=0)
+        return hit
+
+    def near_leaders(k: np.ndarray, b: np.ndarray, per: int) -> np.ndarray:
+        """Per spot ``b`` (``per`` for each label of ``k``) away from its marker: some
+        marker's centre too near the box, or its leader (from its marker's centre to the
+        box) passing too near a marker not touching its own (it starts among those).
+        Few labels need one: all their spots at once, (marker, spot)."""
+        apart_k = apart[:, k]
+        lim = np.repeat(np.where(apart_k, reach, -np.inf), per, axis=1)
+        # How near (squared) a leader may not pass a marker.
+        aloof = np.where(apart_k & (c[:, k] >= lr[k] + mr), (mr + LEADER_CLEAR_PX) ** 2, -np.inf)
+        half = (b[2:] - b[:2]) / 2
+        gap = np.subtract(mx, b[0] + half[0])
+        np.abs(gap, out=gap)
+        gap -= half[0]
+        hit = gap < lim
+        gap = np.subtract(my, b[1] + half[1])
+        np.abs(gap, out=gap)
+        gap -= half[1]
+        hit &= gap < lim
+        ox, oy = np.repeat(lx[k], per), np.repeat(ly[k], per)
+        vx = np.minimum(np.maximum(ox, b[0]), b[2]) - ox  # the box's point nearest the marker
+        vy = np.minimum(np.maximum(oy, b[1]), b[3]) - oy
+        px, py = np.repeat(rx[:, k], per, axis=1), np.repeat(ry[:, k], per, axis=1)
+        t = px * vx + py * vy
+        t /= np.maximum(vx * vx + vy * vy, 1e-9)
+        np.clip(t, 0.0, 1.0, out=t)
+        g = t * vx - px
+        g *= g
+        t *= vy
+        t -= py
+        t *= t
+        g += t
+        hit |= g < np.repeat(aloof, per, axis=1)
+        return hit.any(axis=0)
 
     def free_spots(rows: list[int], leader: bool) -> list[list[list[float]]]:
         """Per label of ``rows``: its spots beside its marker, or away from it with a
         leader, that pass the bounds, the obstacles and the markers, as boxes in try order."""
         k = np.array(rows)
-        b = (box[:, k, 8:] if leader else box[:, k, :8]).reshape(4, -1)  # (side, spot)
-        per = b.shape[1] // len(rows)  # spots per label
+        lab = box[:, k, 8:] if leader else box[:, k, :8]  # (side, label, spot)
+        per = lab.shape[2]  # spots per label
+        b = lab.reshape(4, -1)  # (side, spot)
         good = ((b[:2] >= lo) & (b[2:] <= hi)).all(axis=0)
         if o.size:  # overlapping an obstacle: (obstacle, spot), reduced over the first axis (fast)
             over = np.minimum(b[2:, None], o[2:]) - np.maximum(b[:2, None], o[:2])
             good &= np.minimum(over[0], over[1]).max(axis=0) <= 0
         if len(mz):
-            # (marker, spot): the marker's centre too near the box, as above.
-            lim = np.repeat(keep[leader][:, k], per, axis=1)
-            half = (b[2:] - b[:2]) / 2
-            gap = np.subtract(mx, b[0] + half[0])
-            np.abs(gap, out=gap)
-            gap -= half[0]
-            hit = gap < lim
-            gap = np.subtract(my, b[1] + half[1])
-            np.abs(gap, out=gap)
-            gap -= half[1]
-            hit &= gap < lim
-            if leader:  # the leader, from its marker's centre to the box, by a marker not touching its own
-                ox, oy = np.repeat(lx[k], per), np.repeat(ly[k], per)
-                vx = np.minimum(np.maximum(ox, b[0]), b[2]) - ox  # the box's point nearest the marker
-                vy = np.minimum(np.maximum(oy, b[1]), b[3]) - oy
-                px, py = np.repeat(rx[:, k], per, axis=1), np.repeat(ry[:, k], per, axis=1)
-                t = px * vx + py * vy
-                t /= np.maximum(vx * vx + vy * vy, 1e-9)
-                np.clip(t, 0.0, 1.0, out=t)
-                g = t * vx - px
-                g *= g
-                t *= vy
-                t -= py
-                t *= t
-                g += t
-                hit |= g < np.repeat(aloof[:, k], per, axis=1)
-            good &= ~hit.any(axis=0)
+            good &= ~(near_leaders(k, b, per) if leader else near_markers(k, lab).ravel())
         rects = b.T[good].tolist()
         out: list[list[list[float]]] = [[] for _ in rows]
         for a, r in zip((np.flatnonzero(good) // per).tolist(), rects, strict=True):
