@@ -2,8 +2,9 @@
 
 Opens the database, renders every pane, applies a zone and a year filter, selects an
 event, exports CSV to a temporary folder and reads it back, and checks that SQLite's memory
-statistics are off on Linux (see :mod:`explorer.core.sqlite_setup`).  Prints one line; exit 0 on
-success, 1 with the reason on failure.
+statistics are off on Linux (see :mod:`explorer.core.sqlite_setup`) and that Qt painted
+without its raster thread pool (:func:`explorer.gui.application.serial_raster_fills`).
+Prints one line; exit 0 on success, 1 with the reason on failure.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PySide6.QtCore import QSettings
 from explorer import __version__
 from explorer.core import paths, sqlite_setup
 from explorer.core.export import COLUMNS, ExportSpec, write_csv
-from explorer.gui.application import apply_language, create_app, load_bundled_font
+from explorer.gui.application import apply_language, create_app, load_bundled_font, raster_pool_threads
 from explorer.gui.render import prepare_window, settle
 
 
@@ -85,6 +86,9 @@ def _run(args, tmp: Path) -> str:
     _check(not (sys.platform.startswith("linux") and stats), "SQLite's memory statistics are still on")
     shot = tmp / "window.png"
     _check(win.grab().save(str(shot), "PNG") and shot.stat().st_size > 10_000, "the window could not be rendered")
+    pooled = raster_pool_threads()  # after painting every pane (see explorer.gui.application)
+    _check(not pooled, f"Qt painted with {pooled} pooled threads")
     win.close()
     return (f"{store.n} events, filter kept {n}, selected {store.record(row).id}, exported {written} rows, "
-            f"font {font}, SQLite memory statistics {'unknown' if stats is None else 'on' if stats else 'off'}")
+            f"font {font}, SQLite memory statistics {'unknown' if stats is None else 'on' if stats else 'off'}, "
+            f"raster fills {'unknown' if pooled is None else 'serial'}")
