@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from explorer.core.arrays import distinct
 from explorer.core.store import FLAG_CONFLICT, EventStore
 from explorer.gui.palette import ACTIVE, SELECTED
 from explorer.gui.timeline_items import (
@@ -348,15 +349,14 @@ class TimelineCanvas(QtCore.QObject):
             cells = self._density_cells(vis, (lo, hi), width_px)
             self.sel_density.setOpts(**self._density_geometry(*cells))
             self.sel_density.show()
-            self.overlay_rows = np.unique(lay.row[vis])
+            self.overlay_rows = distinct(lay.row[vis])
             items = items[:0]
         else:
             self.sel_density.hide()
             if len(items) > OVERLAY_LIMIT:
                 vis = lay.visible(lo, hi, y0, y1)[items]
                 items = np.concatenate([items[vis], items[~vis]])[:OVERLAY_LIMIT]
-            # (No selection, the usual case, needs no np.unique: it imports numpy.ma, 13 ms of start-up.)
-            self.overlay_rows = np.unique(lay.row[items]) if lay is not None and len(items) else items[:0]
+            self.overlay_rows = distinct(lay.row[items]) if lay is not None and len(items) else items[:0]
         for bars, pts, its, grow in ((self.sel_bars, self.sel_points, items, 0.06),
                                      (self.active_bars, self.active_points, act, 0.12)):
             if lay is None:

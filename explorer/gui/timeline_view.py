@@ -18,6 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from explorer.core.arrays import distinct
 from explorer.core.session import Session
 from explorer.gui.palette import category_colour
 from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, TimelinePlotWidget, TimeViewBox, YearAxis
@@ -209,7 +210,7 @@ class TimelineView(QtWidgets.QWidget):
         if lay is None or not lay.n:
             return np.zeros(0, dtype=np.int64)
         (x0, x1), (y0, y1) = self._vb.viewRange()
-        return np.unique(lay.row[lay.visible(x0, x1, min(y0, y1), max(y0, y1))])
+        return distinct(lay.row[lay.visible(x0, x1, min(y0, y1), max(y0, y1))])
 
     def fit_all(self) -> None:
         """Show every filtered event along time and scroll to the first lane (or, when that
