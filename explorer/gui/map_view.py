@@ -74,9 +74,11 @@ def marker_size(count: int) -> float:
     return float(min(round(MARKER_BASE + MARKER_GAIN * math.sqrt(count)), MARKER_MAX))
 
 
+# marker_size() of every count up to the first at the cap (the sizes of many counts at once:
+# looked up, not worked out one by one in Python).
+_SIZE_OF_COUNT = np.array([marker_size(n) for n in range(math.ceil(((MARKER_MAX - MARKER_BASE) / MARKER_GAIN) ** 2) + 1)])
 # Every diameter marker_size() gives: the empty one, then the counts' sizes up to the cap.
-MARKER_SIZES = tuple(sorted({marker_size(n) for n in
-                             range(math.ceil(((MARKER_MAX - MARKER_BASE) / MARKER_GAIN) ** 2) + 1)}))
+MARKER_SIZES = tuple(sorted(set(_SIZE_OF_COUNT.tolist())))
 
 
 def _arrow_path() -> QPainterPath:
@@ -532,7 +534,7 @@ class MapView(QWidget):
         self._sel = np.zeros(len(self._own), bool)
         self._sel[[index[z] for z in self.session.filters.zones if z in index]] = True
         shown = np.flatnonzero(self._markable & (~self._is_city | (self._own > 0)))
-        sizes = [marker_size(n) for n in self._own[shown].tolist()]
+        sizes = _SIZE_OF_COUNT[np.minimum(self._own[shown], len(_SIZE_OF_COUNT) - 1)].tolist()  # marker_size()
         self._sizes = dict(zip(shown.tolist(), sizes, strict=True))
         styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
