@@ -188,26 +188,25 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     reach = mr + MARKER_CLEAR_PX
     beside = np.where(apart, np.maximum(reach, np.nextafter(dist[:, 0, 0], np.inf)), -np.inf)  # no leader
 
+    def too_near(centre: np.ndarray, lo: np.ndarray, hi: np.ndarray, lim: np.ndarray) -> np.ndarray:
+        """(marker, box): the marker's ``centre`` nearer than ``lim`` to the boxes' span
+        ``lo``-``hi`` along one axis (from the span's middle, as above)."""
+        half = (hi - lo) / 2
+        gap = np.subtract(centre, lo + half)
+        np.abs(gap, out=gap)
+        gap -= half
+        return gap < lim
+
     def near_markers(k: np.ndarray, lab: np.ndarray) -> np.ndarray:
         """(label, spot) for the labels ``k`` and their spots ``lab`` beside their
         markers: some marker's centre too near the box (``beside``).  Worked out in either
         axis once per column or row of spots (their edges are the same floats)."""
         lim = beside[:, k]
-        near = {}
-
-        def near_of(j: int, side: int) -> np.ndarray:
-            if (j, side) not in near:
-                a, z = lab[side][:, j], lab[side + 2][:, j]
-                half = (z - a) / 2
-                gap = np.subtract(mx if side == 0 else my, a + half)
-                np.abs(gap, out=gap)
-                gap -= half
-                near[j, side] = gap < lim
-            return near[j, side]
-
+        across = {j: too_near(mx, lab[0][:, j], lab[2][:, j], lim) for j in set(_SPOT_COL)}
+        down = {j: too_near(my, lab[1][:, j], lab[3][:, j], lim) for j in set(_SPOT_ROW)}
         hit = np.empty(lab.shape[1:], bool)
         for j in range(lab.shape[2]):
-            hit[:, j] = (near_of(_SPOT_COL[j], 0) & near_of(_SPOT_ROW[j], 1)).any(axis=0)
+            hit[:, j] = (across[_SPOT_COL[j]] & down[_SPOT_ROW[j]]).any(axis=0)
         return hit
 
     def near_leaders(k: np.ndarray, b: np.ndarray, per: int) -> np.ndarray:
@@ -219,15 +218,7 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
         lim = np.repeat(np.where(apart_k, reach, -np.inf), per, axis=1)
         # How near (squared) a leader may not pass a marker.
         aloof = np.where(apart_k & (c[:, k] >= lr[k] + mr), (mr + LEADER_CLEAR_PX) ** 2, -np.inf)
-        half = (b[2:] - b[:2]) / 2
-        gap = np.subtract(mx, b[0] + half[0])
-        np.abs(gap, out=gap)
-        gap -= half[0]
-        hit = gap < lim
-        gap = np.subtract(my, b[1] + half[1])
-        np.abs(gap, out=gap)
-        gap -= half[1]
-        hit &= gap < lim
+        hit = too_near(mx, b[0], b[2], lim) & too_near(my, b[1], b[3], lim)
         ox, oy = np.repeat(lx[k], per), np.repeat(ly[k], per)
         vx = np.minimum(np.maximum(ox, b[0]), b[2]) - ox  # the box's point nearest the marker
         vy = np.minimum(np.maximum(oy, b[1]), b[3]) - oy
