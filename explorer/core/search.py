@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from explorer.core.arrays import run_starts
 from explorer.core.database import in_lists
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (Sort and compare: ``np.unique`` is many times slower on these arrays.)
     """
     keys.sort()
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    starts = run_starts(keys)
     counts = np.diff(np.r_[starts, len(keys)]).astype(np.int32)
     return keys[starts], counts
 
