@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,7 @@ def _year_month_day(x: float) -> tuple[int, int, int]:
 
 
 MINOR_TICK_PX = 6
+AXIS_PIXMAPS_KEPT = 3  # the year axis's last pixmaps kept (each as large as the plot: its grid lines)
 
 
 def _is_cjk(c: str) -> bool:
@@ -72,19 +74,61 @@ class YearAxis(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kw):
         super().__init__(orientation, **kw)
-        # Repainting the events must not redraw every tick label: keep the axis as a pixmap.
-        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.lang = "zh"
         self._kinds: dict[float, str] = {}
+        # Repainting the events must not redraw every tick label: the axis is kept as a
+        # pixmap, and the last few of them (by range, size and look), so a range shown
+        # again (all years after a year filter is cleared) is not drawn again either.
+        self._pixmaps: OrderedDict[tuple, QtGui.QPixmap] = OrderedDict()
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
         self.picture = None
         self.update()
 
+    def _look(self, p: QtGui.QPainter) -> tuple:
+        """What the drawing depends on besides the range and the geometry (the room for
+        the tick labels, which the drawing itself measures, shows in the geometry)."""
+        font = self.style["tickFont"] or p.font()
+        return (self.lang, self.grid, font.key(), self.pen().color().rgba(), self.textPen().color().rgba(),
+                self.tickPen().color().rgba(), id(self._tickLevels), self._tickSpacing,
+                repr([v for k, v in self.style.items() if k not in ("tickTextWidth", "tickTextHeight")]))
+
     def paint(self, p, opt, widget):
-        # Drawn straight into the item cache: pyqtgraph's record-then-replay QPicture
-        # doubles the cost of every pan and zoom frame.
+        t = p.transform()
+        if self._exportOpts or t.type().value > QtGui.QTransform.TransformationType.TxTranslate.value:
+            self._paint_now(p)  # an image export, maybe scaled: drawn as it is asked for
+            return
+        br = self.boundingRect()
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        x, y = br.left() + t.dx(), br.top() + t.dy()  # on the device
+        # Drawn as on the device, at the same fraction of a pixel, and a pixel more around
+        # (the axis line's end pokes out): as Qt's own item cache does.
+        ox, oy = math.floor(x) - 1, math.floor(y) - 1
+        key = (tuple(self.range), br.width(), br.height(), x - ox, y - oy, dpr, self._look(p))
+        pm = self._pixmaps.get(key)
+        if pm is None:
+            pm = QtGui.QPixmap(math.ceil((x - ox + br.width() + 1) * dpr), math.ceil((y - oy + br.height() + 1) * dpr))
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(QtCore.Qt.GlobalColor.transparent)
+            q = QtGui.QPainter(pm)
+            q.setFont(p.font())
+            q.translate(t.dx() - ox, t.dy() - oy)
+            self._paint_now(q)
+            q.end()
+            self._pixmaps[key] = pm
+            while len(self._pixmaps) > AXIS_PIXMAPS_KEPT:
+                self._pixmaps.popitem(last=False)
+        else:
+            self._pixmaps.move_to_end(key)
+        p.save()
+        p.resetTransform()
+        p.drawPixmap(QtCore.QPointF(ox, oy), pm)
+        p.restore()
+
+    def _paint_now(self, p: QtGui.QPainter) -> None:
+        # Drawn straight onto ``p``: pyqtgraph's record-then-replay QPicture doubles the
+        # cost of every pan and zoom frame.
         p.save()
         try:
             if self.style["tickFont"]:

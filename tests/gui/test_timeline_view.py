@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, PRECISIONS
 from explorer.gui import timeline_canvas
+from explorer.gui.timeline_axes import AXIS_PIXMAPS_KEPT, YearAxis
 from explorer.gui.timeline_layout import (
     CLUSTER,
     PILE,
@@ -1118,3 +1119,36 @@ def test_lane_labels_column_fits_the_widest_label_measuring_few(qapp, store, mon
     axis.fit_labels([("阳泉", 0), ("山西转型综合改革示范区阳曲产业园区管理委员会", 1)], indent=True)
     assert axis.width() == LaneAxis.MAX_WIDTH
     assert axis._widest_of([], indent=True) == 80.0
+
+
+def test_year_axis_drawn_again_only_for_a_range_it_has_not_kept(monkeypatch, view):
+    drawn = []
+    real = YearAxis.generateDrawSpecs
+    monkeypatch.setattr(YearAxis, "generateDrawSpecs", lambda axis, p: drawn.append(axis.range[:]) or real(axis, p))
+    vp = view.plot_widget.viewport()
+    ranges = [(1990, 2020), (2000, 2010), (1990, 2020), (2000, 2010)]
+    for lo, hi in ranges:
+        view.set_x_range(lo, hi)
+        vp.repaint()
+    assert len(drawn) == 2  # shown again: from a kept pixmap
+    view.year_axis.set_lang("en")  # the look changed: drawn again
+    vp.repaint()
+    assert len(drawn) == 3
+    for k in range(AXIS_PIXMAPS_KEPT + 1):  # older ones make room for new ones
+        view.set_x_range(1950 + k, 1980 + k)
+        vp.repaint()
+    drawn.clear()
+    view.set_x_range(2000, 2010)
+    vp.repaint()
+    assert len(drawn) == 1
+
+
+def test_year_axis_from_its_pixmap_looks_as_drawn_directly(view):
+    view.set_x_range(2003.3, 2011.7)
+    vp = view.plot_widget.viewport()
+    vp.repaint()
+    kept = vp.grab().toImage()
+    view.year_axis.paint = lambda p, opt, widget: view.year_axis._paint_now(p)  # drawn straight onto the view
+    view.year_axis.update()
+    vp.repaint()
+    assert vp.grab().toImage() == kept
