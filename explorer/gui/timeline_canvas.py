@@ -110,6 +110,7 @@ class TimelineCanvas(QtCore.QObject):
         self.overlay_rows = np.zeros(0, dtype=np.int64)
         self._sel_items = np.zeros(0, dtype=np.int64)
         self._active_items = np.zeros(0, dtype=np.int64)
+        self._outlined = True  # something may be drawn as selected (an overlay or density)
         self._view: tuple = ((-np.inf, np.inf), (-np.inf, np.inf), 0.0)
         self._density_max = 1
 
@@ -342,6 +343,9 @@ class TimelineCanvas(QtCore.QObject):
     def _draw_selection(self) -> None:
         lay = self.layout
         items, act = self._sel_items, self._active_items
+        if not len(items) and not len(act) and not self._outlined:
+            return  # nothing selected, nothing drawn as selected: most filter changes
+        self._outlined = bool(len(items) or len(act))
         (lo, hi), (y0, y1), width_px = self._view
         if self.aggregated and len(items) > SELECTION_DENSITY_MIN:
             # Too many to outline among aggregated events: a red density over the grey one.

@@ -62,6 +62,7 @@ class TimelineView(QtWidgets.QWidget):
         self.store = session.store
         self._layout: TimelineLayout | None = None
         self._labels_fitted: tuple[str, str] | None = None  # (lane mode, language) the lane axis is sized for
+        self._legend_for: tuple[str, bytes] | None = None  # (language, categories present) of the legend
         self._titles: dict[int, str] = {}
         self._brush_sync = False
         self._y_top = 0.0
@@ -191,6 +192,7 @@ class TimelineView(QtWidgets.QWidget):
                           (self.home_action, self.tr("Fit all"))):
             act.setText(text)
         if self._layout is not None:
+            self._legend_for = None  # the legend's own words are new
             self._update_legend()
 
     def changeEvent(self, ev):  # noqa: N802 (Qt API)
@@ -369,6 +371,9 @@ class TimelineView(QtWidgets.QWidget):
     def _update_legend(self) -> None:
         st, lang = self.store, self.session.lang
         present = np.bincount(st.category[self.session.rows], minlength=len(st.categories)) > 0
+        if self._legend_for == (lang, present.tobytes()):
+            return  # the same categories dimmed: most filter changes
+        self._legend_for = (lang, present.tobytes())
         entries = [LegendEntry("fill", c.name(lang), category_colour(c.index), dimmed=not present[c.index])
                    for c in st.categories]
         grey = "#5F6368"

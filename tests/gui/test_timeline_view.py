@@ -1152,3 +1152,37 @@ def test_year_axis_from_its_pixmap_looks_as_drawn_directly(view):
     view.year_axis.update()
     vp.repaint()
     assert vp.grab().toImage() == kept
+
+
+def test_a_filter_change_with_nothing_selected_leaves_the_selection_overlays_alone(monkeypatch, view, session,
+                                                                                    store, qtbot):
+    canvas = view.canvas
+    touched = []
+    for item in (canvas.sel_points, canvas.active_points):
+        monkeypatch.setattr(item, "setData", lambda *a, _item=item, _set=item.setData, **k: touched.append(_item)
+                            or _set(*a, **k))
+    row = int(np.flatnonzero(store.precision == PRECISIONS.index("day"))[0])  # a day event: a point
+    category = {store.categories[int(store.category[row])].id}
+    session.state.update(None, categories=category)
+    assert touched == []
+    session.selection.select_one(row)
+    assert canvas.active_points in touched and len(canvas.active_points.data) == 1
+    session.state.update(None, categories=set())
+    session.selection.clear()
+    assert len(canvas.active_points.data) == 0 and not len(canvas.overlay_rows)
+    touched.clear()
+    session.state.update(None, categories=category)
+    assert touched == []
+
+
+def test_the_legend_is_built_again_only_when_what_it_says_changes(monkeypatch, view, session, store):
+    built = []
+    real = view.legend.set_entries
+    monkeypatch.setattr(view.legend, "set_entries", lambda entries: built.append(entries) or real(entries))
+    session.state.update(None, years=(1990, 2030))  # every category still present
+    assert built == []
+    session.state.update(None, years=None, categories={store.categories[0].id})
+    assert len(built) == 1
+    session.state.update(None, categories=set())
+    session.set_language("en")
+    assert {e.text for e in view.legend.entries() if e.kind == "fill"} == {c.name("en") for c in store.categories}
