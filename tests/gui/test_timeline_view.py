@@ -686,6 +686,17 @@ def test_fit_all_shows_every_filtered_event(qtbot, view, session, store):
     assert (x1 - x0) < (hi - lo) * 1.1 + 1.01
 
 
+@pytest.mark.parametrize("mode", ["zone", "category", "storyline"])
+def test_years_cleared_elsewhere_fit_every_filtered_event_in_any_lane_mode(qtbot, view, session, store, mode):
+    session.set_lane_mode(mode)
+    session.state.update(None, years=(2017, 2017), zones={"jincheng-edz"})
+    session.state.update(None, years=None)  # fitted to the zone's events, whatever their lanes
+    (x0, x1), _ = view._vb.viewRange()
+    lo, hi = store.t_start[session.rows].min(), store.t_end[session.rows].max()
+    pad = max(0.5, (hi - lo) * 0.02)
+    assert (x0, x1) == pytest.approx((lo - pad, hi + pad))
+
+
 def test_many_visible_events_are_drawn_as_density(qtbot, view, monkeypatch):
     monkeypatch.setattr(timeline_canvas, "AGGREGATE_LIMIT", 20)
     view._rebuild()
