@@ -93,6 +93,19 @@ class Session:
             cached = self._counts[field] = (key, counts)
         return cached[1]
 
+    def categories_present(self) -> np.ndarray:
+        """Per category: some filtered event has it.  Read from the counts the category
+        list shows (every filter but the categories'), kept for the change: gathering the
+        filtered events' categories again takes ~0.9 ms at a million events."""
+        present = self.counts_without("categories") > 0
+        chosen = self.filters.categories
+        if chosen:
+            index = self.store.category_index
+            keep = np.zeros(len(present), bool)
+            keep[[index[c] for c in chosen if c in index]] = True
+            present &= keep
+        return present
+
     def zone_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Events per zone (own, and including the zones below it) under every filter but
         the zone filter, as the map's markers and the zone tree show them (read-only)."""

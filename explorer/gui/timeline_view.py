@@ -377,7 +377,7 @@ class TimelineView(QtWidgets.QWidget):
 
     def _update_legend(self) -> None:
         st, lang = self.store, self.session.lang
-        present = np.bincount(st.category[self.session.rows], minlength=len(st.categories)) > 0
+        present = self.session.categories_present()
         if self._legend_for == (lang, present.tobytes()):
             return  # the same categories dimmed: most filter changes
         self._legend_for = (lang, present.tobytes())

@@ -225,6 +225,17 @@ def test_session_zone_counts_ignore_the_zone_filter_and_follow_the_others(store)
     assert sess.zone_counts()[1][0] == store.n  # the province holds every event
 
 
+def test_session_categories_present_are_those_of_the_filtered_events(store):
+    sess = Session(store)
+    cats = [c.id for c in store.categories]
+    states = [{}, {"years": (2017, 2025)}, {"categories": set(cats[:2])}, {"categories": {cats[1], "no-such"}},
+              {"zones": {"yangquan-valve"}, "categories": set(cats[::2])}, {"text": "no such text anywhere"}]
+    for state in states:
+        sess.state.set(Filters(**state), "t")
+        want = np.bincount(store.category[sess.rows], minlength=len(store.categories)) > 0
+        assert sess.categories_present().tolist() == want.tolist(), state
+
+
 def _columns(n: int) -> dict[str, np.ndarray]:
     from explorer.core.store import COLUMN_NAMES
 
