@@ -148,6 +148,18 @@ class TimelineView(QtWidgets.QWidget):
         self._brush.sigRegionChangeFinished.connect(self._on_brush_finished)
         self._vb.addItem(self._brush, ignoreBounds=True)
 
+        # Said over the plot when the filters leave nothing (as the table says it).
+        self._empty_note = QtWidgets.QLabel(self.plot_widget.viewport())
+        self._empty_note.setObjectName("timelineEmptyNote")
+        self._empty_note.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self._empty_note.setWordWrap(True)
+        pal = self._empty_note.palette()  # greyed, as the table's
+        pal.setColor(QtGui.QPalette.ColorRole.WindowText,
+                     pal.color(QtGui.QPalette.ColorGroup.Disabled, QtGui.QPalette.ColorRole.Text))
+        self._empty_note.setPalette(pal)
+        self._empty_note.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._empty_note.hide()
+
         self.scrollbar = QtWidgets.QScrollBar(QtCore.Qt.Orientation.Vertical, self)
         self.scrollbar.valueChanged.connect(lambda v: self._set_y_top(v / 100.0))
         self.legend = TimelineLegend(self)
@@ -190,6 +202,7 @@ class TimelineView(QtWidgets.QWidget):
                           (self.lanes_down_action, self.tr("Scroll lanes down")),
                           (self.home_action, self.tr("Fit all"))):
             act.setText(text)
+        self._empty_note.setText(self.tr("No events match the current filters."))
         if self._layout is not None:
             self._legend_for = None  # the legend's own words are new
             self._update_legend()
@@ -348,6 +361,9 @@ class TimelineView(QtWidgets.QWidget):
         self._layout = lay
         if fit_x:  # before the drawing below, so that it shows the new range
             self._fit_x()
+        if self._empty_note.isHidden() != bool(lay.n):
+            self._empty_note.setVisible(not lay.n)
+            self._place_empty_note()
         self.canvas.set_layout(lay, self._x_extent)
         self._update_lane_labels()
         self.canvas.set_lane_selection(s.selection.lanes)
@@ -427,7 +443,14 @@ class TimelineView(QtWidgets.QWidget):
         if not (self._y_top + 0.5 <= y <= self._y_top + rows - 0.5):
             self._set_y_top(y - rows / 3)
 
+    def _place_empty_note(self) -> None:
+        """The empty timeline's note: across the plot's data area, in its middle."""
+        if not self._empty_note.isHidden():
+            area = self.plot_widget.mapFromScene(self._vb.sceneBoundingRect()).boundingRect()
+            self._empty_note.setGeometry(area.adjusted(12, 12, -12, -12))
+
     def _on_resized(self) -> None:
+        self._place_empty_note()
         self.lane_axis.set_max_width(0.24 * self.plot_widget.width())
         self._update_y_limits()
         self._relayout_timer.start()

@@ -126,13 +126,6 @@
     </message>
 </context>
 <context>
-    <name>EventTableView</name>
-    <message>
-        <source>No events match the current filters.</source>
-        <translation>没有符合当前筛选条件的事件。</translation>
-    </message>
-</context>
-<context>
     <name>EventTableModel</name>
     <message>
         <source>Date</source>
@@ -157,6 +150,13 @@
     <message>
         <source>Sources disagree (conflict group %s)</source>
         <translation>来源存在分歧（冲突组 %s）</translation>
+    </message>
+</context>
+<context>
+    <name>EventTableView</name>
+    <message>
+        <source>No events match the current filters.</source>
+        <translation>没有符合当前筛选条件的事件。</translation>
     </message>
 </context>
 <context>
@@ -832,6 +832,10 @@
     <message>
         <source>Fit all</source>
         <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>No events match the current filters.</source>
+        <translation>没有符合当前筛选条件的事件。</translation>
     </message>
     <message>
         <source>exact day</source>

@@ -1197,3 +1197,17 @@ def test_the_legend_is_built_again_only_when_what_it_says_changes(monkeypatch, v
     session.state.update(None, categories=set())
     session.set_language("en")
     assert {e.text for e in view.legend.entries() if e.kind == "fill"} == {c.name("en") for c in store.categories}
+
+
+def test_an_empty_timeline_says_nothing_matches(qtbot, view, session):
+    note = view._empty_note
+    assert note.isHidden()
+    session.state.update(None, text="no such text anywhere")
+    assert note.isVisible() and note.text() == "No events match the current filters."
+    plot = view.plot_widget.mapFromScene(view._vb.sceneBoundingRect()).boundingRect()
+    centre = note.geometry().center()
+    assert plot.contains(note.geometry()) and (centre - plot.center()).manhattanLength() <= 2
+    view.resize(view.width() - 300, view.height())  # kept in the middle of the plot
+    qtbot.waitUntil(lambda: note.geometry().right() < view.plot_widget.width())
+    session.state.update(None, text="")
+    assert note.isHidden()
