@@ -6,8 +6,8 @@ import numpy as np
 
 
 def run_starts(a: np.ndarray) -> np.ndarray:
-    """Where each run of equal values starts in the sorted, non-empty 1-D array ``a``."""
-    return np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    """Where each run of equal values starts in the sorted 1-D array ``a`` (none when empty)."""
+    return np.flatnonzero(np.r_[len(a) > 0, a[1:] != a[:-1]])
 
 
 def distinct(values) -> np.ndarray:
@@ -15,4 +15,4 @@ def distinct(values) -> np.ndarray:
     importing ``numpy.ma``, which numpy's ``unique`` does the first time it runs (~20 ms
     here: the user's first filter change or selection waited for it)."""
     a = np.sort(np.asarray(values).ravel())
-    return a[run_starts(a)] if len(a) else a
+    return a[run_starts(a)]

@@ -126,7 +126,7 @@ def _block_grams(texts: Sequence[str]) -> Iterable[tuple[np.ndarray, np.ndarray,
             flags |= _more_than(tail, counts, pairs, pair_counts).astype(np.uint8) << 1
             del gram, low, tail
         grams = keys >> shift
-        starts = np.flatnonzero(np.r_[True, grams[1:] != grams[:-1]]) if len(keys) else np.zeros(0, np.intp)
+        starts = run_starts(grams)
         first = grams[starts]
         out = np.zeros(len(first), np.uint64)
         for k in range(MAX_GRAM):
@@ -153,6 +153,8 @@ class _Postings:
     def add(self, block: int, starts: np.ndarray, grams: list[int], low: np.ndarray) -> None:
         """Add one block's pairs: ``low`` sorted by gram then row, ``grams[i]`` starting at
         ``starts[i]``."""
+        if not len(starts):  # no gram of this length in the block
+            return
         ends = np.r_[starts[1:], len(low)].tolist()
         for key, s, e in zip(grams, starts.tolist(), ends, strict=True):
             self.heads.setdefault(key, []).extend((block, e - s))

@@ -16,6 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
+from explorer.core.arrays import run_starts
 from explorer.core.store import PRECISIONS, EventStore, Lane
 
 DAY = PRECISIONS.index("day")
@@ -201,7 +202,7 @@ def lane_depths(lane: np.ndarray, s: np.ndarray, e: np.ndarray, n_lanes: int) ->
     place = np.flatnonzero(np.argsort(keys, kind="stable") >= n)  # of each start, in start order
     del keys
     open_at_start = np.arange(1, 2 * n, 2) - place
-    first = np.flatnonzero(np.r_[True, lane[1:] != lane[:-1]])
+    first = run_starts(lane)
     depth[lane[first]] = np.maximum.reduceat(open_at_start, first)
     return depth
 

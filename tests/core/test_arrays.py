@@ -1,9 +1,9 @@
-"""explorer.core.arrays.distinct: np.unique's answer, without importing numpy.ma."""
+"""explorer.core.arrays: run_starts, and distinct (np.unique's answer without importing numpy.ma)."""
 
 import numpy as np
 import pytest
 
-from explorer.core.arrays import distinct
+from explorer.core.arrays import distinct, run_starts
 from tests.core import run_python
 
 
@@ -15,6 +15,11 @@ def test_distinct_is_np_unique(values):
     got, want = distinct(np.asarray(values)), np.unique(np.asarray(values))
     assert got.dtype == want.dtype
     assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize(("values", "starts"), [([], []), ([4], [0]), ([1, 1, 2, 5, 5, 5], [0, 2, 3])])
+def test_run_starts(values, starts):
+    assert run_starts(np.asarray(values)).tolist() == starts
 
 
 def test_a_first_filter_change_imports_no_numpy_ma(db_path):

@@ -149,6 +149,16 @@ def test_empty_database(tmp_path):
         assert search.word_mask(conn, "阀门公司", 0, SQLiteBackend()).shape == (0,)
 
 
+def test_a_block_with_no_gram_of_some_length_is_indexed(tmp_path, small_blocks):
+    # The last block's texts have no three characters together (nor two, nor any at all).
+    for last in (["ab cd", "x"], ["x"], [""]):
+        texts = ["abcd"] * 16 + last
+        with _make_db(tmp_path / f"t{len(last)}{len(last[0])}.sqlite", texts) as conn:
+            for word in ("ab", "bcd", "x", "d"):
+                assert np.array_equal(search.word_mask(conn, word, len(texts), SQLiteBackend()),
+                                      _scan(texts, word)), (last, word)
+
+
 def test_posting_lists_cover_each_gram_once(tmp_path, small_blocks):
     texts = ["abcab", "", "ab ab", *(["abc"] * 40)]
     blobs = {g: lists for g, *lists in search.posting_blobs([texts[i : i + 16] for i in range(0, len(texts), 16)])}
