@@ -239,14 +239,11 @@ class TimelineView(QtWidgets.QWidget):
         """Show the filtered events along time: with a year filter, the filter's years (within
         the events' extent), not the whole span of long events that merely overlap them."""
         rows = self.session.rows
-        st = self.store
-        lay = self._layout
-        if 0 < len(rows) < st.n and lay is not None and lay.n:
+        lay = self._layout  # laid out for these rows (it is made before any fitting)
+        if 0 < len(rows) < self.store.n:
             # The layout's spans are the filtered events' (every one of them has an item),
             # gathered already: gathering them from the store again takes ~2 ms at 1M events.
             lo, hi = float(lay.x0.min()), float(lay.x1.max())
-        elif 0 < len(rows) < st.n:
-            lo, hi = float(st.t_start[rows].min()), float(st.t_end[rows].max())
         else:  # every event (or none): the extent of all of them
             lo, hi = self._x_extent[0] + 3, self._x_extent[1] - 3
         pad_lo = pad_hi = max(0.5, (hi - lo) * 0.02)
@@ -394,9 +391,10 @@ class TimelineView(QtWidgets.QWidget):
     def _update_legend(self) -> None:
         st, lang = self.store, self.session.lang
         present = self.session.categories_present()
-        if self._legend_for == (lang, present.tobytes()):
+        key = (lang, present.tobytes())
+        if key == self._legend_for:
             return  # the same categories dimmed: most filter changes
-        self._legend_for = (lang, present.tobytes())
+        self._legend_for = key
         entries = [LegendEntry("fill", c.name(lang), category_colour(c.index), dimmed=not present[c.index])
                    for c in st.categories]
         grey = "#5F6368"
