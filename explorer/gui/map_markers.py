@@ -182,7 +182,7 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         return self._topmost(self._mask_at(pos))
 
     def hoverEvent(self, ev):  # noqa: N802 (pyqtgraph API)
-        self._mouse = None if ev.exit else self.mapToScene(ev.pos())
+        self._mouse = None if ev.exit else QtCore.QPointF(ev.scenePos())
         self._hover(np.zeros(len(self._x), bool) if ev.exit else self._mask_at(ev.pos()))
 
     def _hover(self, new: np.ndarray) -> None:

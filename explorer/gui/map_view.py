@@ -213,16 +213,18 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
         """Per spot ``b`` (``per`` for each label of ``k``) away from its marker: some
         marker's centre too near the box, or its leader (from its marker's centre to the
         box) passing too near a marker not touching its own (it starts among those).
-        Few labels need one: all their spots at once, (marker, spot)."""
-        apart_k = apart[:, k]
-        lim = np.repeat(np.where(apart_k, reach, -np.inf), per, axis=1)
+        Few labels need one: all their spots at once, (marker, label, spot)."""
+        apart_k = apart[:, k, None]
+        m3 = mr[:, :, None]
+        lim = np.where(apart_k, m3 + MARKER_CLEAR_PX, -np.inf)  # (``reach``)
         # How near (squared) a leader may not pass a marker.
-        aloof = np.where(apart_k & (c[:, k] >= lr[k] + mr), (mr + LEADER_CLEAR_PX) ** 2, -np.inf)
-        hit = too_near(mx, b[0], b[2], lim) & too_near(my, b[1], b[3], lim)
-        ox, oy = np.repeat(lx[k], per), np.repeat(ly[k], per)
+        aloof = np.where(apart_k & (c[:, k, None] >= lr[k, None] + m3), (m3 + LEADER_CLEAR_PX) ** 2, -np.inf)
+        b = b.reshape(4, len(k), per)
+        hit = too_near(mx[:, :, None], b[0], b[2], lim) & too_near(my[:, :, None], b[1], b[3], lim)
+        ox, oy = lx[k, None], ly[k, None]
         vx = np.minimum(np.maximum(ox, b[0]), b[2]) - ox  # the box's point nearest the marker
         vy = np.minimum(np.maximum(oy, b[1]), b[3]) - oy
-        px, py = np.repeat(rx[:, k], per, axis=1), np.repeat(ry[:, k], per, axis=1)
+        px, py = rx[:, k, None], ry[:, k, None]
         t = px * vx + py * vy
         t /= np.maximum(vx * vx + vy * vy, 1e-9)
         np.clip(t, 0.0, 1.0, out=t)
@@ -232,8 +234,8 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
         t -= py
         t *= t
         g += t
-        hit |= g < np.repeat(aloof, per, axis=1)
-        return hit.any(axis=0)
+        hit |= g < aloof
+        return hit.any(axis=0).ravel()
 
     def free_spots(rows: list[int], leader: bool) -> list[list[list[float]]]:
         """Per label of ``rows``: its spots beside its marker, or away from it with a
