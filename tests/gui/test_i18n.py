@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu
 
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
-from tests.gui import built_qm
+from tests.gui import I18N, built_qm
 
 REPO = Path(__file__).resolve().parents[2]
-TS = REPO / "resources" / "i18n" / "zone_timeline_zh_CN.ts"
-TS_EN = REPO / "resources" / "i18n" / "zone_timeline_en.ts"  # the plural forms of the English source
+TS = I18N / "zone_timeline_zh_CN.ts"
+TS_EN = I18N / "zone_timeline_en.ts"  # the plural forms of the English source
 BIN = Path(sys.executable).parent
 
 

@@ -10,7 +10,7 @@ import shiboken6
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol as pg_draw
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent, QPainterPath, QTransform
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from explorer.core.database import open_database
 from explorer.core.paths import resource
@@ -249,8 +249,6 @@ def test_hovering_a_marker_shows_its_tooltip_and_outlines_it(view, qtbot):
 def test_a_filter_change_under_a_resting_mouse_updates_its_tooltip_and_outline(view, session, qtbot):
     # The mouse stays on a marker while the filters change (a click on it, a year range):
     # the tooltip, also one already shown, gives the new counts, and the marker stays outlined.
-    from PySide6.QtWidgets import QToolTip
-
     target = loneliest_marker(view, "development-zone")  # drawn with no events too (faded)
     pt = view.plot_widget.mapFromScene(view._screen_pos(target))
     vp = view.plot_widget.viewport()
@@ -758,8 +756,6 @@ def test_a_key_wider_than_the_map_wraps_inside_it_and_the_scale_bar_clears_it(qt
     view.resize(900, 500)
     qtbot.waitUntil(lambda: view.width() == 900)
     assert view._key.sceneBoundingRect().height() == one_line  # one line again where it fits
-
-
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
