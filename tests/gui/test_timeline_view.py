@@ -1154,6 +1154,38 @@ def test_year_axis_drawn_again_only_for_a_range_it_has_not_kept(monkeypatch, vie
     assert len(drawn) == 1
 
 
+def _specs(specs) -> tuple:
+    """Draw specs as plain values: pens by colour, points and rectangles by coordinates."""
+    axis, ticks, texts = specs
+    return ((axis[0].color().rgba(), axis[1].toTuple(), axis[2].toTuple()),
+            [(pen.color().rgba(), a.toTuple(), b.toTuple()) for pen, a, b in ticks],
+            [(rect.getRect(), int(flags), text) for rect, flags, text in texts])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_year_axis_specs_are_pyqtgraphs(view, lang):
+    axis = view.year_axis
+    axis.set_lang(lang)
+    image = QtGui.QImage(100, 100, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    p = QtGui.QPainter(image)
+    try:
+        for width in (420, 1400):
+            view.resize(width, 600)
+            view.plot_widget.getPlotItem().layout.activate()
+            # Centuries to days, with the ends on and off ticks.
+            for lo, hi in [(1900, 2030), (1924.3, 2025.9), (2000, 2010), (2016.5, 2018.25), (2019, 2019.3),
+                           (2020.04, 2020.11), (2021.5, 2021.52), (2023.999, 2024.0)]:
+                view.set_x_range(lo, hi)
+                axis.range = list(view._vb.viewRange()[0])
+                mine = axis.generateDrawSpecs(p)
+                axis.range = axis.range[:]  # the same range: pyqtgraph's own specs
+                theirs = pg.AxisItem.generateDrawSpecs(axis, p)
+                assert _specs(mine) == _specs(theirs), (width, lo, hi)
+                assert mine[2], (width, lo, hi)  # labelled
+    finally:
+        p.end()
+
+
 def test_year_axis_from_its_pixmap_looks_as_drawn_directly(view):
     view.set_x_range(2003.3, 2011.7)
     vp = view.plot_widget.viewport()
