@@ -357,6 +357,7 @@ class MapView(QWidget):
         self._drawn: dict[str, object] = {}
         self._sel = np.zeros(len(zones), bool)  # per zone: in the zone filter (set by _update_markers)
 
+        self._extent_layers: tuple = ()  # drawing wherever the view may show (see _fit_limits)
         self._build_ui()
         self._draw_basemap()
         self._build_zone_items()
@@ -402,10 +403,9 @@ class MapView(QWidget):
         self._vb.setAspectLocked(True, ratio=self._ratio)
         self._vb.setDefaultPadding(0)
         x0, y0, x1, y1 = self.basemap.extent
-        self._limits = QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4)  # the basemap and a margin
-        lim = self._limits
-        self._vb.setLimits(xMin=lim.left(), xMax=lim.right(), yMin=lim.top(), yMax=lim.bottom(),
-                           minXRange=0.02, maxXRange=lim.width(), minYRange=0.02, maxYRange=lim.height())
+        self._base_limits = QRectF(x0 - 3, y0 - 2, x1 - x0 + 6, y1 - y0 + 4)  # the basemap and a margin
+        self._limits = QRectF()
+        self._fit_limits()
 
         self._scale = pg.ScaleBar(0.1, width=4, brush="#546E7A", pen=pg.mkPen(None), offset=SCALE_OFFSET)
         self._scale.setParentItem(self._vb)
@@ -417,13 +417,36 @@ class MapView(QWidget):
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
         self._key_taller = 0.0  # px the key's wrapped lines add to its one line
-        self._vb.sigResized.connect(lambda _vb: self._place_key())
+        self._vb.sigResized.connect(lambda _vb: (self._fit_limits(), self._place_key()))
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(bar)
         lay.addWidget(self.plot_widget, 1)
+
+    def _fit_limits(self) -> None:
+        """How far the view may zoom out and pan: the basemap and a margin, made wider (or
+        taller) to the pane's shape.  Fixed limits of the basemap's shape would cap a wide
+        pane's width, and the locked aspect would then cut the height: "whole province" in
+        a wide, low pane showed only a band of it."""
+        base = self._base_limits
+        w, h = self._vb.width(), self._vb.height()
+        lim = QRectF(base)
+        if w > 0 and h > 0:
+            shape = (w / h) / self._ratio  # longitude per latitude in view, as the locked aspect shows it
+            if base.width() < base.height() * shape:
+                lim.setWidth(base.height() * shape)
+            else:
+                lim.setHeight(base.width() / shape)
+            lim.moveCenter(base.center())
+        if lim == self._limits:
+            return
+        self._limits = lim
+        self._vb.setLimits(xMin=lim.left(), xMax=lim.right(), yMin=lim.top(), yMax=lim.bottom(),
+                           minXRange=0.02, maxXRange=lim.width(), minYRange=0.02, maxYRange=lim.height())
+        for layer in self._extent_layers:
+            layer.set_extent(lim)  # the layers draw wherever the view may show
 
     def _add_path(self, rings, pen, brush, z: float) -> QGraphicsPathItem:
         x, y = join_with_nan(rings)
@@ -482,7 +505,8 @@ class MapView(QWidget):
         self._leaders.setZValue(28)
         self._label_layer = MapLabelLayer(self._styles["label_fill"])
         self._label_layer.setZValue(30)
-        for layer in (self._markers, self._seats, self._edge, self._label_layer):
+        self._extent_layers = (self._markers, self._seats, self._edge, self._label_layer)
+        for layer in self._extent_layers:
             layer.set_extent(self._limits)
         for item in (self._halo, self._markers, self._seats, self._edge, self._leaders, self._label_layer):
             self._vb.addItem(item, ignoreBounds=True)

@@ -363,6 +363,23 @@ def test_keys_and_presets_zoom(view, qtbot):
     assert np.diff(view._vb.viewRange()[0])[0] >= 8
 
 
+@pytest.mark.parametrize("size", [(1200, 385), (1600, 300), (360, 900)])
+def test_whole_province_shows_all_of_it_in_a_pane_of_any_shape(qtbot, session, size):
+    view = open_map(qtbot, session, size)
+    view.fit_province()
+    (vx0, vx1), (vy0, vy1) = view._vb.viewRange()
+    x0, y0, x1, y1 = view.basemap.shanxi_bounds()
+    assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1, (size, view._vb.viewRange())
+    shown = QRectF(vx0, vy0, vx1 - vx0, vy1 - vy0)
+    for layer in view._extent_layers:  # markers and labels are drawn wherever the view shows
+        assert layer.boundingRect().contains(shown), layer
+    view.reset_view()  # the whole basemap, in one dimension at least as wide as asked for
+    (vx0, vx1), (vy0, vy1) = view._vb.viewRange()
+    bx0, by0, bx1, by1 = view.basemap.extent
+    assert (vx0 <= bx0 and bx1 <= vx1) and (vy0 <= by0 and by1 <= vy1)
+    assert view.label_texts()  # and named
+
+
 def test_basemap_is_drawn_with_its_aspect(view):
     assert view._vb.state["aspectLocked"] == pytest.approx(view.basemap.lon_lat_display_ratio)
     mid = view._vb.mapViewToScene(QPointF(112, 37))
