@@ -214,8 +214,8 @@ def write_curated(conn: Connection, cur: Curated, digest: str, corpus: Path | No
             "date_end": e.date_end.iso() if e.date_end else None,
             "date_end_precision": e.date_end.precision.label if e.date_end else None,
             "year": e.date.year, "year_end": (e.date_end or e.date).year, "t_start": t0, "t_end": t1,
-            "inferred": e.inferred, "inference": e.inference, "status": e.status, "zone_id": e.zone,
-            "category_id": e.category, "importance": e.importance,
+            "inferred": e.inferred, "inference": e.inference, "inference_zh": e.inference_zh, "status": e.status,
+            "zone_id": e.zone, "category_id": e.category, "importance": e.importance,
             "title_zh": e.title_zh, "title_en": e.title_en, "summary_zh": e.summary_zh, "summary_en": e.summary_en,
             "conflict_id": e.conflict or None,
             "search_text": normalise_for_search(

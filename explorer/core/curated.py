@@ -112,7 +112,8 @@ class Event:
     date: PartialDate
     date_end: PartialDate | None
     inferred: bool
-    inference: str
+    inference: str  # how the date was worked out, in English
+    inference_zh: str  # the same, in Chinese
     status: str
     zone: str
     category: str
@@ -422,8 +423,11 @@ def _read_event(cur: Curated, file: str, i: int, d: dict) -> Event | None:
         r.problem("conflict", f"unknown conflict group {conflict!r}")
     inferred = r.get("inferred", bool, False)
     inference = r.text("inference", required=False, nonempty=False)
+    inference_zh = r.text("inference_zh", required=False, nonempty=False)
     if inferred and not inference:
         r.problem("inference", "an inferred date needs its reasoning")
+    if inferred and not inference_zh:
+        r.problem("inference_zh", "an inferred date needs its reasoning in Chinese too")
     ev = Event(
         id=eid,
         file=file,
@@ -431,6 +435,7 @@ def _read_event(cur: Curated, file: str, i: int, d: dict) -> Event | None:
         date_end=end,
         inferred=inferred,
         inference=inference,
+        inference_zh=inference_zh,
         status=status,
         zone=zone,
         category=cat,

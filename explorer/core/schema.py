@@ -105,7 +105,8 @@ class EventRow(Base):
     t_start: Mapped[float] = mapped_column(Float)  # fractional years covered, for drawing
     t_end: Mapped[float] = mapped_column(Float)
     inferred: Mapped[bool] = mapped_column(Boolean)
-    inference: Mapped[str] = mapped_column(Text)
+    inference: Mapped[str] = mapped_column(Text)  # how an inferred date was worked out (English)
+    inference_zh: Mapped[str] = mapped_column(Text)  # the same in Chinese
     status: Mapped[str] = mapped_column(String(10))
     zone_id: Mapped[str] = mapped_column(ForeignKey("zones.id"))
     category_id: Mapped[str] = mapped_column(ForeignKey("categories.id"))

@@ -25,8 +25,8 @@ from explorer.core.text import normalise_for_search
 
 # The store reads with plain SQL through sqlite3 (see explorer.core.database); the table
 # and column names are those of explorer.core.tables, checked against the schema by tests.
-_RECORD_COLUMNS = ("seq", "id", "date", "date_end", "inferred", "inference", "status", "zone_id", "category_id",
-                   "importance", "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id")
+_RECORD_COLUMNS = ("seq", "id", "date", "date_end", "inferred", "inference", "inference_zh", "status", "zone_id",
+                   "category_id", "importance", "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id")
 _RECORDS = f"SELECT {', '.join(_RECORD_COLUMNS)} FROM events WHERE "
 COLUMN_CACHE = "events-v1"
 COLUMN_NAMES = ("t_start", "t_end", "year", "year_end", "zone", "category", "flags", "importance", "precision",
@@ -97,7 +97,8 @@ class EventRecord:
     date: PartialDate
     date_end: PartialDate | None
     inferred: bool
-    inference: str
+    inference: str  # how an inferred date was worked out, in English
+    inference_zh: str  # the same, in Chinese
     status: str
     zone: int
     category: int
@@ -113,6 +114,14 @@ class EventRecord:
 
     def summary(self, lang: str) -> str:
         return pick(lang, self.summary_zh, self.summary_en)
+
+    def inference_in(self, lang: str) -> str:
+        """How the date was inferred, in the interface language (falling back to the other)."""
+        return pick(lang, self.inference_zh, self.inference)
+
+    def inference_language(self, lang: str) -> str:
+        """The language ("zh" or "en") of :meth:`inference_in`, to set it in that language's font."""
+        return "zh" if self.inference_zh and (lang.startswith("zh") or not self.inference) else "en"
 
 
 @dataclass
@@ -561,11 +570,11 @@ class EventStore:
 
     def _record(self, r: tuple) -> EventRecord:
         """An :class:`EventRecord` of one row of the columns :data:`_RECORD_COLUMNS`."""
-        (seq, eid, date, date_end, inferred, inference, status, zone_id, category_id, importance,
+        (seq, eid, date, date_end, inferred, inference, inference_zh, status, zone_id, category_id, importance,
          title_zh, title_en, summary_zh, summary_en, conflict_id) = r
         return EventRecord(
             seq, eid, _parse_date(date), _parse_date(date_end) if date_end else None,
-            bool(inferred), inference, status, self.zone_index[zone_id], self.category_index[category_id],
+            bool(inferred), inference, inference_zh, status, self.zone_index[zone_id], self.category_index[category_id],
             importance, title_zh, title_en, summary_zh, summary_en, conflict_id,
         )
 

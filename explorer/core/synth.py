@@ -110,8 +110,9 @@ def _write_events(conn, cur: Curated, n: int, rng: np.random.Generator, chunk: i
             events.append({
                 "id": eid, "seq": seq, "date": d.iso(), "date_precision": d.precision.label, "date_end": None,
                 "date_end_precision": None, "year": y, "year_end": y, "t_start": t0, "t_end": t1,
-                "inferred": bool(rng.random() < 0.15), "inference": "", "status": status, "zone_id": zone,
-                "category_id": cats[int(rng.integers(len(cats)))], "importance": int(rng.integers(1, 4)),
+                "inferred": bool(rng.random() < 0.15), "inference": "", "inference_zh": "", "status": status,
+                "zone_id": zone, "category_id": cats[int(rng.integers(len(cats)))],
+                "importance": int(rng.integers(1, 4)),
                 "title_zh": title, "title_en": f"{_EN[seq % len(_EN)]} {v} #{seq}", "summary_zh": summary,
                 "summary_en": f"Synthetic event {seq} in {cur.zones[zone].name_en}.", "conflict_id": None,
                 "search_text": normalise_for_search(f"{title} {summary} {cur.zones[zone].name_zh}"),

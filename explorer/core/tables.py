@@ -8,7 +8,7 @@ from here; ``tests/core/test_tables.py`` checks that they match the models exact
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2  # bump on any change to the tables; another version is refused
+SCHEMA_VERSION = 3  # bump on any change to the tables; another version is refused
 
 # table -> its columns, in the order of the models in explorer/core/schema.py
 TABLES: dict[str, tuple[str, ...]] = {
@@ -21,8 +21,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "storylines": ("id", "seq", "zh", "en"),
     "conflicts": ("id", "note_zh", "note_en"),
     "events": ("id", "seq", "date", "date_precision", "date_end", "date_end_precision", "year", "year_end",
-               "t_start", "t_end", "inferred", "inference", "status", "zone_id", "category_id", "importance",
-               "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id", "search_text"),
+               "t_start", "t_end", "inferred", "inference", "inference_zh", "status", "zone_id", "category_id",
+               "importance", "title_zh", "title_en", "summary_zh", "summary_en", "conflict_id", "search_text"),
     "event_storylines": ("event_id", "storyline_id"),
     "figures": ("id", "event_id", "seq", "value", "value_to", "unit", "label_zh", "label_en"),
     "citations": ("id", "event_id", "seq", "article_id", "para", "start", "end"),

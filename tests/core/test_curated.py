@@ -1,8 +1,10 @@
 """Every validation error path of the curated sources, and the `db check` command."""
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,42 @@ def test_curated_sources_are_clean(curated_dir):
     assert cur.problems == []
     assert len(cur.events) > 100
     assert {"hitech-rename-year", "platform-area", "valve-relocation-start"} <= set(cur.conflicts)
+
+
+def test_an_inferred_date_needs_its_reasoning_in_english_and_chinese(src):
+    f = _events_file(src)
+    text = f.read_text(encoding="utf-8")
+    ev = next(e for e in tomllib.loads(text)["event"] if e.get("inferred"))
+    zh_line, en_line = f'inference_zh = "{ev["inference_zh"]}"', f'inference = "{ev["inference"]}"'
+    assert _problems(src) == []
+    _replace_first(f, zh_line + "\n", "")  # left out
+    assert _problems(src) == [
+        f"{f.relative_to(src)} [{ev['id']}] inference_zh: an inferred date needs its reasoning in Chinese too"
+    ]
+    f.write_text(text, encoding="utf-8")
+    _replace_first(f, zh_line, 'inference_zh = ""')  # empty
+    assert _problems(src) == [
+        f"{f.relative_to(src)} [{ev['id']}] inference_zh: an inferred date needs its reasoning in Chinese too"
+    ]
+    f.write_text(text, encoding="utf-8")
+    _replace_first(f, en_line, 'inference = ""')  # the English one is still needed too
+    assert _problems(src) == [f"{f.relative_to(src)} [{ev['id']}] inference: an inferred date needs its reasoning"]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ARTICLE = re.compile(r"(?<![\d,])00\d(?!\d)")  # an article id such as 004 (not the 000 of 580,000)
+
+
+def test_every_inferred_date_is_explained_in_english_and_in_chinese(curated_dir):
+    inferred = [e for e in load_curated(curated_dir).events if e.inferred]
+    assert len(inferred) >= 150
+    for e in inferred:
+        assert re.search(r"[A-Za-z]{3,}", e.inference), e.id  # English (it may quote the Chinese wording)
+        assert _CJK.search(e.inference_zh) and not re.search(r"[A-Za-z]{3,}", e.inference_zh), e.id  # Chinese
+        # the same facts: every year and article id of the English note is in the Chinese one
+        for pattern in (_YEAR, _ARTICLE):
+            assert set(pattern.findall(e.inference)) <= set(pattern.findall(e.inference_zh)), e.id
 
 
 def test_malformed_file_named(src):

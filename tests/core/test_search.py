@@ -45,8 +45,9 @@ def _make_db(path, texts: list[str]):
     rows = [
         {"id": f"e{i}", "seq": i, "date": "2020", "date_precision": "year", "date_end": None,
          "date_end_precision": None, "year": 2020, "year_end": 2020, "t_start": 2020.0, "t_end": 2021.0,
-         "inferred": False, "inference": "", "status": "occurred", "zone_id": "z", "category_id": "c",
-         "importance": 1, "title_zh": t, "title_en": "", "summary_zh": "", "summary_en": "", "conflict_id": None,
+         "inferred": False, "inference": "", "inference_zh": "", "status": "occurred", "zone_id": "z",
+         "category_id": "c", "importance": 1, "title_zh": t, "title_en": "", "summary_zh": "", "summary_en": "",
+         "conflict_id": None,
          "search_text": normalise_for_search(t)}
         for i, t in enumerate(texts)
     ]

@@ -1,5 +1,7 @@
 """Filters as composable masks, search across scripts, zones with sub-zones, lanes, selection."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -281,3 +283,20 @@ def test_a_damaged_column_blob_is_not_understood():
 def test_store_columns_are_read_only(store):
     with pytest.raises(ValueError):
         store.t_start[0] = 0.0
+
+
+def test_a_record_gives_the_date_reasoning_in_the_interface_language(store, curated_dir):
+    from explorer.core.curated import load_curated
+
+    notes = {e.id: (e.inference, e.inference_zh) for e in load_curated(curated_dir).events}
+    recs = store.records(range(store.n))
+    assert {r.id: (r.inference, r.inference_zh) for r in recs} == notes  # built and read back as written
+    rec = next(r for r in recs if r.inferred)
+    assert rec.inference and rec.inference_zh and rec.inference != rec.inference_zh
+    for lang in ("zh", "zh_CN"):
+        assert (rec.inference_in(lang), rec.inference_language(lang)) == (rec.inference_zh, "zh")
+    assert (rec.inference_in("en"), rec.inference_language("en")) == (rec.inference, "en")
+    # With one note missing the other is given, in its own language.
+    only_en, only_zh = replace(rec, inference_zh=""), replace(rec, inference="")
+    assert (only_en.inference_in("zh"), only_en.inference_language("zh")) == (rec.inference, "en")
+    assert (only_zh.inference_in("en"), only_zh.inference_language("en")) == (rec.inference_zh, "zh")
