@@ -83,9 +83,10 @@ class DetailView(QWidget):
         precision = self.tr("(precision: %1)").replace("%1", prec)
         date_html = f"{escape(date)} <span class='muted'>{escape(precision)}</span>"
         if r.inferred:
-            before, _, after = self.tr("Inferred date: %1").partition("%1")  # the reasoning is in English
-            date_html += (f"<br><span class='note'>{escape(before)}<span class='lang-en'>{escape(r.inference)}</span>"
-                          f"{escape(after)}</span>")
+            # The reasoning in the pane's language (the other one when it has none), set in its own fonts.
+            before, _, after = self.tr("Inferred date: %1").partition("%1")
+            note = f"<span class='lang-{r.inference_language(lang)}'>{escape(r.inference_in(lang))}</span>"
+            date_html += f"<br><span class='note'>{escape(before)}{note}{escape(after)}</span>"
         status = {"occurred": self.tr("occurred"), "planned": self.tr("planned"),
                   "reported": self.tr("reported as of publication")}
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))

@@ -178,7 +178,7 @@ class EventTableModel(QAbstractTableModel):
         other = "en" if lang == "zh" else "zh"
         tip = f"{rec.title(lang)}\n{rec.title(other)}"
         if rec.inferred:
-            tip += "\n" + self.tr("Date inferred: %s") % rec.inference
+            tip += "\n" + self.tr("Date inferred: %s") % rec.inference_in(lang)
         if rec.conflict:
             tip += "\n" + self.tr("Sources disagree (conflict group %s)") % rec.conflict
         return tip

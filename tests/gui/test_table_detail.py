@@ -1,5 +1,7 @@
 """The event table and the detail pane follow the shared session."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -344,17 +346,61 @@ def test_detail_sets_each_language_in_its_own_fonts_and_brackets(qtbot, session)
     def families_of(text: str) -> list:
         return next(fams for t, fams in runs if text in t)
 
-    # In the Chinese pane, English text (its title and summary, the date's reasoning) is set
-    # in the interface font, so its quotes and apostrophes are not full-width.
+    # In the Chinese pane, English text (its title and summary) is set in the interface font,
+    # so its quotes and apostrophes are not full-width; the date's reasoning is the Chinese one.
     assert families_of(rec.title_en)[0] == ui
     assert families_of(rec.summary_en)[0] == ui
-    assert families_of(rec.inference)[0] == ui
+    assert families_of(rec.inference_zh)[0] == cjk
+    assert rec.inference not in d.plain_text()
     source = store.detail(rec.row).sources[0]
     assert f"{source.outlet('zh')}（" in d.plain_text()  # the versions' sources, side by side
     session.set_language("en")
     runs = _fragments(d.browser.document())
     assert families_of(rec.title_zh)[0] == cjk
+    assert families_of(rec.inference)[0] == ui
+    assert rec.inference_zh not in d.plain_text()
     assert f"{source.outlet('en')} (" in d.plain_text()
+
+
+def test_detail_shows_the_date_reasoning_in_the_panes_language(qtbot, session, monkeypatch):
+    from explorer.gui import application
+
+    application.create_app()
+    ui, cjk = application.font_families("en")[0], application.font_families("zh")[0]
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    rec = next(r for r in store.records(range(store.n)) if r.inferred)
+    session.selection.select_one(rec.row, "test")
+
+    def note() -> tuple[str, str]:  # the run after "Inferred date: " and its first font family
+        runs = _fragments(d.browser.document())
+        i = next(i for i, (t, _) in enumerate(runs) if t == "Inferred date: ")
+        text, families = runs[i + 1]
+        return text, families[0]
+
+    assert note() == (rec.inference_zh, cjk)
+    session.set_language("en")
+    assert note() == (rec.inference, ui)
+    # A note in one language only is shown in either pane, set in that language's fonts.
+    real = store.detail
+    monkeypatch.setattr(store, "detail", lambda row: replace(real(row), record=replace(real(row).record, inference_zh="")))
+    session.set_language("zh")
+    assert note() == (rec.inference, ui)
+
+
+def test_table_tooltip_gives_the_date_reasoning_in_the_interface_language(qtbot, session):
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    i = next(i for i, r in enumerate(session.store.records(t.model.rows)) if r.inferred)
+    rec = session.store.record(int(t.model.rows[i]))
+
+    def tip() -> str:
+        return t.model.index(i, COL_TITLE).data(Qt.ItemDataRole.ToolTipRole)
+
+    assert f"Date inferred: {rec.inference_zh}" in tip() and rec.inference not in tip()
+    session.set_language("en")
+    assert f"Date inferred: {rec.inference}" in tip() and rec.inference_zh not in tip()
 
 
 def test_an_empty_table_says_that_nothing_matches(qtbot, session):
