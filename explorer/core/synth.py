@@ -30,6 +30,8 @@ _OBJECTS = ("智能制造项目", "标准厂房", "数字经济产业园", "新�
 _FILLER = ("围绕转型发展目标", "按照省市统一部署", "在各方协同推进下", "为优化营商环境", "依托产业基础",
            "聚焦主导产业", "通过市场化运作", "以改革创新为动力")
 _UNITS = ("亿元", "万元", "亩", "万平方米", "公里", "家", "个", "%", "人", "项")
+# The reasoning of a synthetic event's inferred date (English, Chinese).
+_INFERENCE = ("Synthetic: dated by the publication of the report that mentions it.", "合成数据：按提及它的报道的发表日期推定。")
 _EN = ("Zone", "park", "project", "reform", "fund", "factory", "platform", "contest", "road", "station")
 
 
@@ -107,10 +109,12 @@ def _write_events(conn, cur: Curated, n: int, rng: np.random.Generator, chunk: i
             summary = f"{f}，{cur.zones[zone].name_zh}{s}于{d.format('zh')}{v}{o}，涉及{val}{unit}，带动相关产业发展。"
             eid = f"synth-{seq:07d}"
             status = "planned" if y > 2025 else ("reported" if rng.random() < 0.1 else "occurred")
+            inferred = bool(rng.random() < 0.15)
             events.append({
                 "id": eid, "seq": seq, "date": d.iso(), "date_precision": d.precision.label, "date_end": None,
                 "date_end_precision": None, "year": y, "year_end": y, "t_start": t0, "t_end": t1,
-                "inferred": bool(rng.random() < 0.15), "inference": "", "inference_zh": "", "status": status,
+                "inferred": inferred, "inference": _INFERENCE[0] if inferred else "",
+                "inference_zh": _INFERENCE[1] if inferred else "", "status": status,
                 "zone_id": zone, "category_id": cats[int(rng.integers(len(cats)))],
                 "importance": int(rng.integers(1, 4)),
                 "title_zh": title, "title_en": f"{_EN[seq % len(_EN)]} {v} #{seq}", "summary_zh": summary,
