@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -43,8 +44,25 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, Python {platform.python_version()}, {os.cpu_count()} cores{mem}, {model}".strip(", ")
 
 
+def _schema_version(path: Path) -> str | None:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def ensure_db(n: int, workdir: Path) -> Path:
+    """The cached synthetic database of ``n`` events, made again when missing or of another
+    schema version (the app would refuse it)."""
     path = workdir / f"synth_{n}.sqlite"
+    sys.path.insert(0, str(REPO))
+    from explorer.core.tables import SCHEMA_VERSION
+
+    if path.exists() and _schema_version(path) != str(SCHEMA_VERSION):
+        print(f"{path.name} is of another schema version: made again", flush=True)
+        path.unlink()
     if not path.exists():
         print(f"synthesising {n:,} events …", flush=True)
         subprocess.run([sys.executable, "-m", "explorer", "db", "synth", "--events", str(n), "-o", str(path)],
