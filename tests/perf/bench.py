@@ -17,13 +17,13 @@ import argparse
 import json
 import os
 import platform
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # the checkout measured, as bench_run.py does
 
 
 def machine() -> str:
@@ -44,24 +44,23 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, Python {platform.python_version()}, {os.cpu_count()} cores{mem}, {model}".strip(", ")
 
 
-def _schema_version(path: Path) -> str | None:
+def _usable(path: Path) -> bool:
+    """Whether the app opens the cached database (one of another schema version, say, it
+    refuses: it is then made again)."""
+    from explorer.core.database import DatabaseError, open_database
+
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
+        open_database(path).close()
+    except DatabaseError as e:
+        print(f"{path.name}: {e.reason}: made again", flush=True)
+        return False
+    return True
 
 
 def ensure_db(n: int, workdir: Path) -> Path:
-    """The cached synthetic database of ``n`` events, made again when missing or of another
-    schema version (the app would refuse it)."""
+    """The cached synthetic database of ``n`` events, made again when missing or unusable."""
     path = workdir / f"synth_{n}.sqlite"
-    sys.path.insert(0, str(REPO))
-    from explorer.core.tables import SCHEMA_VERSION
-
-    if path.exists() and _schema_version(path) != str(SCHEMA_VERSION):
-        print(f"{path.name} is of another schema version: made again", flush=True)
+    if path.exists() and not _usable(path):
         path.unlink()
     if not path.exists():
         print(f"synthesising {n:,} events …", flush=True)
