@@ -183,12 +183,7 @@ class YearAxis(pg.AxisItem):
             specs = self.generateDrawSpecs(_Measuring(p, self._text_sizes))
             if specs is not None:
                 axis_spec, tick_specs, text_specs = specs
-                p.setRenderHint(p.RenderHint.Antialiasing, False)
-                pen, p1, p2 = axis_spec
-                p.setPen(pen)
-                p.drawLine(p1, p2)
-                self._draw_lines(p, self._lines(tick_specs))
-                self._draw_text(p, text_specs)
+                self._draw_strip(p, axis_spec, text_specs, self._lines(tick_specs))
         finally:
             p.restore()
 
@@ -301,14 +296,13 @@ class YearAxis(pg.AxisItem):
             p.setPen(pen)
             p.drawLines(group)
 
-    def _draw_strip(self, p: QtGui.QPainter, axis_spec, text_specs) -> None:
+    def _draw_strip(self, p: QtGui.QPainter, axis_spec, text_specs, lines=()) -> None:
+        """The axis line, then ``lines`` (tick and grid lines by pen, over it), then the labels."""
         p.setRenderHint(p.RenderHint.Antialiasing, False)
         pen, p1, p2 = axis_spec
         p.setPen(pen)
         p.drawLine(p1, p2)
-        self._draw_text(p, text_specs)
-
-    def _draw_text(self, p: QtGui.QPainter, text_specs) -> None:
+        self._draw_lines(p, lines)
         p.setRenderHint(p.RenderHint.TextAntialiasing, True)
         if self.style["tickFont"] is not None:
             p.setFont(self.style["tickFont"])
