@@ -417,7 +417,8 @@ class MapView(QWidget):
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
         self._key_taller = 0.0  # px the key's wrapped lines add to its one line
-        self._vb.sigResized.connect(lambda _vb: (self._fit_limits(), self._place_key()))
+        self._vb.sigResized.connect(lambda _vb: self._fit_limits())
+        self._vb.sigResized.connect(lambda _vb: self._place_key())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
