@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from explorer.gui.preload import Preload
 
 DEFAULT_SIZE = (1600, 1000)
+# The filter dock's share of the window's width at first (and after "Reset layout"), within
+# bounds: its lists would otherwise ask for the width of their longest name (a storyline),
+# which leaves a 1200-pixel window's panes squeezed.
+DOCK_SHARE, DOCK_MIN_PX, DOCK_MAX_PX = 0.22, 250, 400
 
 
 def column_widths_setting(raw: object) -> list[int] | None:
@@ -277,6 +281,8 @@ class MainWindow(QMainWindow):
 
     def _default_splits(self) -> None:
         w, h = max(self.width(), 1200), max(self.height(), 800)
+        dock = min(max(round(self.width() * DOCK_SHARE), DOCK_MIN_PX), DOCK_MAX_PX)
+        self.resizeDocks([self.dock], [dock], Qt.Orientation.Horizontal)
         self.top_split.setSizes([int(w * 0.52), int(w * 0.30)])
         self.bottom_split.setSizes([int(w * 0.45), int(w * 0.37)])
         self.main_split.setSizes([int(h * 0.55), int(h * 0.45)])

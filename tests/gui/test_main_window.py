@@ -401,3 +401,29 @@ def test_background_export_failure_leaves_nothing(window, tmp_path, monkeypatch)
     assert not export_dialog.run_export(window, window.session, ExportSpec(), str(target), "utf-8-sig")
     assert shown and "does not exist" in shown[0]
     assert not target.parent.exists()
+
+
+def test_the_filter_dock_takes_a_share_of_a_new_window_and_keeps_a_width_set_by_hand(qtbot, db_path, settings):
+    create_app()
+
+    def opened(size):
+        w = MainWindow(settings=settings, lang="en")
+        qtbot.addWidget(w)
+        w.resize(*size)
+        assert w.open_database(db_path, interactive=False)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    w = opened((1200, 800))
+    # Its lists would ask for their longest name's width (~500 px), squeezing a small window's panes.
+    assert 250 <= w.dock.width() <= 0.25 * 1200
+    assert w.timeline.width() > w.dock.width()
+    w.resizeDocks([w.dock], [330], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: w.dock.width() == 330)
+    w.close()
+    w2 = opened((1200, 800))
+    assert w2.dock.width() == 330  # remembered
+    w2.reset_layout()  # the default size, and the dock's share of it again
+    qtbot.waitUntil(lambda: w2.dock.width() == round(0.22 * 1600))
+    w2.close()
