@@ -26,6 +26,7 @@ from explorer.gui.map_markers import MarkerLayer
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
+FRAME_CLEAR_PX = 28  # px a framed place keeps from the map's edges (and above the key)
 SCALE_KM = (1, 2, 5, 10, 20, 50, 100, 200)
 KM_PER_DEG_LAT = 111.2
 ZOOM_STEP = 1.5  # per + / - key press
@@ -416,9 +417,12 @@ class MapView(QWidget):
                                 anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 210))
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
+        # The box _frame_clear showed last and the range it set for it, while the view shows that.
+        self._framed: tuple[tuple, list] | None = None
         self._key_taller = 0.0  # px the key's wrapped lines add to its one line
         self._vb.sigResized.connect(lambda _vb: self._fit_limits())
         self._vb.sigResized.connect(lambda _vb: self._place_key())
+        self._vb.sigResized.connect(lambda _vb: self._keep_frame())
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -867,14 +871,52 @@ class MapView(QWidget):
         self._frame(x0 - 0.15, y0 - 0.15, x1 + 0.15, y1 + 0.15)
 
     def zoom_to_yangquan(self) -> None:
-        """Frame Yangquan's zones (at least 0.5° x 0.4°), where they lie closest together."""
+        """Frame Yangquan's zones (at least 0.5° x 0.4°), where they lie closest together,
+        clear of the map's edges and of the key and scale bar below (see :meth:`_frame_clear`)."""
         (x, y), (w, h) = YANGQUAN, YANGQUAN_SPAN
         city = self.store.zone_index.get("yangquan")
         if city is not None:
             pts = self._pos[self.store.zone_descendants(city)]
             (ax, ay), (bx, by) = pts.min(axis=0), pts.max(axis=0)
-            x, y, w, h = (ax + bx) / 2, (ay + by) / 2, max(w, bx - ax + 0.08), max(h, by - ay + 0.08)
-        self._frame(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            x, y, w, h = (ax + bx) / 2, (ay + by) / 2, max(w, bx - ax), max(h, by - ay)
+        self._frame_clear(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    def _frame_clear(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Show the box ``x0``-``x1`` by ``y0``-``y1`` (lon, lat) whole, as large as it fits
+        inside the pane less ``FRAME_CLEAR_PX`` at every edge and the strip of the key and
+        the scale bar at the bottom: markers at the box's edge stay clear of the edge (their
+        labels need room) and are never drawn under the key or the scale bar.  The strip is
+        the key's lines and the scale bar's room above them (``SCALE_ROOM``), whether it sits
+        there or beside the key: where it goes depends on the range shown, which this sets.
+        Before the pane has a size, the box itself is shown."""
+        w, h = self._vb.width(), self._vb.height()
+        key = self._vb.sceneBoundingRect().bottom() - self._key.sceneBoundingRect().top()
+        bottom = FRAME_CLEAR_PX + max(0.0, key) + SCALE_ROOM
+        inner_w, inner_h = w - 2 * FRAME_CLEAR_PX, h - FRAME_CLEAR_PX - bottom
+        if inner_w < w / 2 or inner_h < h / 2:  # a small pane: the margins would leave too little
+            inner_w, inner_h, bottom = w, h, 0.0
+        if inner_w <= 0 or inner_h <= 0:
+            self._frame(x0, y0, x1, y1)
+            self._framed = None
+            return
+        # Degrees per pixel; the locked aspect makes a latitude pixel ``ratio`` times a longitude one.
+        lon_px = max((x1 - x0) / inner_w, (y1 - y0) / inner_h / self._ratio, 1e-9)
+        lat_px = lon_px * self._ratio
+        margin_x, margin_top = (w - inner_w) / 2, h - inner_h - bottom
+        left = (x0 + x1) / 2 - (margin_x + inner_w / 2) * lon_px
+        top = (y0 + y1) / 2 + (margin_top + inner_h / 2) * lat_px
+        self._frame(left, top - h * lat_px, left + w * lon_px, top)
+        self._framed = ((x0, y0, x1, y1), self._vb.targetRange())
+
+    def _keep_frame(self) -> None:
+        """A pane resized while it shows a box framed by :meth:`_frame_clear`: frame it
+        again for the new size (the margins are in pixels), unless the view moved since."""
+        if self._framed is not None:
+            box, target = self._framed
+            if self._vb.targetRange() == target:
+                self._frame_clear(*box)
+            else:
+                self._framed = None
 
     def reset_view(self) -> None:
         """Show the whole basemap, neighbours included."""

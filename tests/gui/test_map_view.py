@@ -18,7 +18,16 @@ from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
 from explorer.gui.map_labels import MARGIN, label_font
-from explorer.gui.map_view import KM_PER_DEG_LAT, LABEL_RATE, MapView, _Label, marker_size, place_labels
+from explorer.gui.map_view import (
+    FRAME_CLEAR_PX,
+    KM_PER_DEG_LAT,
+    LABEL_RATE,
+    YANGQUAN_SPAN,
+    MapView,
+    _Label,
+    marker_size,
+    place_labels,
+)
 from explorer.gui.static_texts import StaticTexts
 from tests.gui import on_screen
 
@@ -378,6 +387,30 @@ def test_whole_province_shows_all_of_it_in_a_pane_of_any_shape(qtbot, session, s
     bx0, by0, bx1, by1 = view.basemap.extent
     assert (vx0 <= bx0 and bx1 <= vx1) and (vy0 <= by0 and by1 <= vy1)
     assert view.label_texts()  # and named
+
+
+@pytest.mark.parametrize("size", [(390, 380), (900, 900), (1200, 385), (360, 900)])
+def test_the_yangquan_preset_keeps_its_places_clear_of_the_edges_and_the_key(qtbot, session, size):
+    # A place at the frame's edge was drawn at the pane's edge, its label without room, or
+    # under the key and scale bar at the bottom.
+    view = open_map(qtbot, session, size)
+    view.zoom_to_yangquan()
+    store = session.store
+    places = store.zone_descendants(store.zone_index["yangquan"])
+    area = view._vb.sceneBoundingRect()
+    below = min(view._key.sceneBoundingRect().top(), view._scale.sceneBoundingRect().top())
+    spots = [view._vb.mapViewToScene(QPointF(*view._pos[i])) for i in places]
+    for i, at in zip(places, spots, strict=True):
+        assert area.left() + FRAME_CLEAR_PX - 1 <= at.x() <= area.right() - FRAME_CLEAR_PX + 1, (size, i)
+        assert area.top() + FRAME_CLEAR_PX - 1 <= at.y() <= below - 8, (size, i)
+    # As large as that room allows (unless the places lie within the preset's smallest frame):
+    # they reach its edges across or down.
+    lon, lat = view._pos[places].T
+    if lon.max() - lon.min() > YANGQUAN_SPAN[0] or lat.max() - lat.min() > YANGQUAN_SPAN[1]:
+        xs, ys = [at.x() for at in spots], [at.y() for at in spots]
+        across = max(xs) - min(xs) >= area.width() - 2 * FRAME_CLEAR_PX - 2
+        down = max(ys) - min(ys) >= below - area.top() - 2 * FRAME_CLEAR_PX - 30
+        assert across or down, size
 
 
 def test_basemap_is_drawn_with_its_aspect(view):
