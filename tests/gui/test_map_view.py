@@ -22,6 +22,7 @@ from explorer.gui.map_view import (
     FRAME_CLEAR_PX,
     KM_PER_DEG_LAT,
     LABEL_RATE,
+    SCALE_ROOM,
     YANGQUAN_SPAN,
     MapView,
     _Label,
@@ -403,14 +404,18 @@ def test_the_yangquan_preset_keeps_its_places_clear_of_the_edges_and_the_key(qtb
     for i, at in zip(places, spots, strict=True):
         assert area.left() + FRAME_CLEAR_PX - 1 <= at.x() <= area.right() - FRAME_CLEAR_PX + 1, (size, i)
         assert area.top() + FRAME_CLEAR_PX - 1 <= at.y() <= below - 8, (size, i)
-    # As large as that room allows (unless the places lie within the preset's smallest frame):
-    # they reach its edges across or down.
+    # The framed box (the places' extent, at least the preset's smallest frame) is as large
+    # as that room allows, the room above the key leaving the scale bar's height: it fills
+    # the room across or down, and lies inside it.
     lon, lat = view._pos[places].T
-    if lon.max() - lon.min() > YANGQUAN_SPAN[0] or lat.max() - lat.min() > YANGQUAN_SPAN[1]:
-        xs, ys = [at.x() for at in spots], [at.y() for at in spots]
-        across = max(xs) - min(xs) >= area.width() - 2 * FRAME_CLEAR_PX - 2
-        down = max(ys) - min(ys) >= below - area.top() - 2 * FRAME_CLEAR_PX - 30
-        assert across or down, size
+    cx, cy = (lon.min() + lon.max()) / 2, (lat.min() + lat.max()) / 2
+    bw, bh = max(YANGQUAN_SPAN[0], np.ptp(lon)), max(YANGQUAN_SPAN[1], np.ptp(lat))
+    tl = view._vb.mapViewToScene(QPointF(cx - bw / 2, cy + bh / 2))
+    br = view._vb.mapViewToScene(QPointF(cx + bw / 2, cy - bh / 2))
+    room = QRectF(area.left() + FRAME_CLEAR_PX, area.top() + FRAME_CLEAR_PX, area.width() - 2 * FRAME_CLEAR_PX,
+                  view._key.sceneBoundingRect().top() - SCALE_ROOM - FRAME_CLEAR_PX - area.top() - FRAME_CLEAR_PX)
+    assert room.adjusted(-1, -1, 1, 1).contains(QRectF(tl, br)), size
+    assert br.x() - tl.x() == pytest.approx(room.width(), abs=1) or br.y() - tl.y() == pytest.approx(room.height(), abs=1)
 
 
 def test_basemap_is_drawn_with_its_aspect(view):
