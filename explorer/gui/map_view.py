@@ -561,7 +561,9 @@ class MapView(QWidget):
         styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
             size = np.array(sizes, float)
-            rank = np.argsort(-size, kind="stable")  # small markers drawn last, on top
+            # Places with no events under the others (a faded dot drawn over a place the
+            # filters show hid part of it), then the larger first: small markers on top.
+            rank = np.lexsort((-size, styles != 2))
             order = shown[rank]
             self._markers.set_markers(self._pos[order, 0], self._pos[order, 1], size[rank],
                                       [self._symbols[i] for i in order.tolist()], styles[rank], order)

@@ -114,6 +114,22 @@ def test_zero_count_zones_are_faded_small(view, session):
         assert (size == marker_size(0)) == (own[store.zone_index[zid]] == 0)
 
 
+def test_places_with_no_events_are_drawn_under_those_the_filters_show(view, session):
+    # A search for the valve works leaves one place with events among many faded ones
+    # around Yangquan: none of them may be drawn over it.
+    store = session.store
+    session.state.update(None, text="阀门")
+    own = store.zone_counts(session.mask)
+    drawn = [int(z) for z in view._markers.data["data"]]
+    sizes = view._markers.data["size"].tolist()
+    has = [bool(own[z]) for z in drawn]
+    assert 0 < sum(has) < len(has)
+    first = has.index(True)
+    assert not any(has[:first]) and all(has[first:])  # every faded one first, below
+    for part in (sizes[:first], sizes[first:]):
+        assert part == sorted(part, reverse=True)  # then the larger under the smaller
+
+
 def test_clicking_a_marker_toggles_its_zone(view, session, qtbot):
     seen = []
     session.filtered.connect(lambda s, initiator: seen.append(initiator))
