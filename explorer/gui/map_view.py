@@ -561,8 +561,8 @@ class MapView(QWidget):
         styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):
             size = np.array(sizes, float)
-            # Places with no events under the others (a faded dot drawn over a place the
-            # filters show hid part of it), then the larger first: small markers on top.
+            # Faded places (no events, not chosen) under the others (a faded dot drawn over
+            # a place the filters show hid part of it), then the larger first: small on top.
             rank = np.lexsort((-size, styles != 2))
             order = shown[rank]
             self._markers.set_markers(self._pos[order, 0], self._pos[order, 1], size[rank],
