@@ -38,6 +38,7 @@ TEXT_PAD = (4, 4, -4, -4)  # a text item's margin around its glyphs (px; QTextDo
 TEXT_TOUCH_PX = 4  # two texts' boxes overlapping by up to this height only touch (line spacing)
 SCALE_ROOM = 22  # px the scale bar is raised by, above the key, when both do not fit on one line
 LEADER_ZOOM_DEG = 1.5  # labels may sit away from their marker (with a leader) below this view width
+FEW_PLACES = 3  # when the filters leave events in at most this many places, each is named as a city is
 
 ORANGE = "#EF6C00"
 ORANGE_FILL = (255, 152, 0, 225)
@@ -771,6 +772,9 @@ class MapView(QWidget):
             lonlat = np.vstack([lonlat, [(p[1], p[2]) for p in self._edge_points]])
         xs, ys = (lonlat[:, 0] * sx + dx).tolist(), (lonlat[:, 1] * sy + dy).tolist()
         zoomed_in = vx1 - vx0 < LEADER_ZOOM_DEG
+        # A search that leaves a place or two: name them, with a leader line if need be
+        # (among the dots around Yangquan, a lone result had no room beside its marker).
+        few = np.count_nonzero(self._own[list(self._sizes)]) <= FEW_PLACES
         labels, sizes, markers = [], {}, []
         anchors = {}
         chosen, is_city, outside, own, incl = (a.tolist() for a in (self._sel, self._is_city, self._outside,
@@ -785,7 +789,7 @@ class MapView(QWidget):
                 continue  # places with no events are named only when zoomed in
             if i not in self._label_size:
                 continue  # not measured yet (no label style worked out before the first marker update)
-            labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2))
+            labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2 or (few and own[i] > 0)))
             sizes[i] = self._label_size[i]
         key = (view, bounds, markers, obstacles, labels, sizes)
         if self._changed("layout", key):

@@ -19,6 +19,7 @@ from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
 from explorer.gui.map_labels import MARGIN, label_font
 from explorer.gui.map_view import (
+    FEW_PLACES,
     FRAME_CLEAR_PX,
     KM_PER_DEG_LAT,
     LABEL_RATE,
@@ -128,6 +129,21 @@ def test_places_with_no_events_are_drawn_under_those_the_filters_show(view, sess
     assert not any(has[:first]) and all(has[first:])  # every faded one first, below
     for part in (sizes[:first], sizes[first:]):
         assert part == sorted(part, reverse=True)  # then the larger under the smaller
+
+
+@pytest.mark.parametrize("text", ["阀门", "閥門", "富士康"])
+def test_a_search_that_leaves_a_few_places_names_each_of_them(view, session, text):
+    # At the province view, among the dots around Yangquan, a lone result had no room for
+    # its name beside its marker: it is named as a city is, with a leader line if need be.
+    store = session.store
+    session.state.update(None, text=text)
+    own = store.zone_counts(session.mask)
+    places = {z.id for i, z in enumerate(store.zones) if own[i] and i in set(view._markers.data["data"].tolist())}
+    assert 0 < len(places) <= FEW_PLACES
+    assert places <= set(view.label_texts())
+    # Many places with events: named only where there is room, as before.
+    session.state.update(None, text="")
+    assert len(set(view.marker_zone_ids()) - set(view.label_texts())) > FEW_PLACES
 
 
 def test_clicking_a_marker_toggles_its_zone(view, session, qtbot):
