@@ -46,9 +46,12 @@ def test_a_small_database_is_read_ahead_once_the_table_is_shown(qtbot, store, mo
 
     fresh = EventStore(store.db)  # an empty record cache
     monkeypatch.setattr(event_table, "READ_AHEAD_MAX", fresh.n if small else fresh.n - 1)
+    ran = []  # the read-ahead's turn came (queued behind the first paint: wait for it, not a time)
+    real_read_ahead = EventTable._read_ahead
+    monkeypatch.setattr(EventTable, "_read_ahead", lambda self: (real_read_ahead(self), ran.append(True)))
     session = Session(fresh, lang="zh")
     table = on_screen(qtbot, EventTable(session), (900, 400))
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: bool(ran))
     assert (len(fresh._cache) == fresh.n) == small
     reads = []
     real_fetch = fresh._fetch
