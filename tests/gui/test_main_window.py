@@ -29,13 +29,14 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
 
 
-def open_window(qtbot, db_path, settings) -> MainWindow:
-    """A main window on ``db_path`` with ``settings``, shown at 1500x950."""
+def open_window(qtbot, db_path, settings, size=(1500, 950), lang="zh_CN") -> MainWindow:
+    """A main window on ``db_path`` with ``settings``, sized as the app sizes it before
+    opening the database (the panes' first splits follow the window's size), and shown."""
     create_app()
-    w = MainWindow(settings=settings, lang="zh_CN")
+    w = MainWindow(settings=settings, lang=lang)
     qtbot.addWidget(w)
+    w.resize(*size)
     assert w.open_database(db_path, interactive=False)
-    w.resize(1500, 950)
     w.show()
     qtbot.waitExposed(w)
     return w
@@ -404,16 +405,8 @@ def test_background_export_failure_leaves_nothing(window, tmp_path, monkeypatch)
 
 
 def test_the_filter_dock_takes_a_share_of_a_new_window_and_keeps_a_width_set_by_hand(qtbot, db_path, settings):
-    create_app()
-
     def opened(size):
-        w = MainWindow(settings=settings, lang="en")
-        qtbot.addWidget(w)
-        w.resize(*size)
-        assert w.open_database(db_path, interactive=False)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
+        return open_window(qtbot, db_path, settings, size, lang="en")
 
     w = opened((1200, 800))
     # Its lists would ask for their longest name's width (~500 px), squeezing a small window's panes.
