@@ -8,16 +8,18 @@ them all as cached ``QStaticText``, at fixed pixel size whatever the zoom.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText, QTextOption
 
 from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_items import DeviceLayer
 
 MARGIN = 1.0  # pixels between a label's box and its text (as a text document's margin)
+LINE_BREAK = "\u2028"  # Unicode's line separator: a label's lines, centred on each other
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,15 @@ def label_font(pixel_size: int, bold: bool) -> QFont:
     font.setPixelSize(pixel_size)
     font.setBold(bold)
     return font
+
+
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle (the longer line the shorter)."""
+    spaces = [k for k, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    k = min(spaces, key=lambda k: (max(k, len(text) - k - 1), k))
+    return text[:k] + LINE_BREAK + text[k + 1:]
 
 
 def _box(lb: MapLabel, x: float, y: float) -> QRectF:
@@ -88,7 +99,13 @@ class MapLabelLayer(DeviceLayer):
         return self._fonts[key]
 
     def _static(self, text: str, pixel_size: int, bold: bool) -> QStaticText:
-        return self._texts.get((text, pixel_size, bold), text, self._font(pixel_size, bold))
+        font = self._font(pixel_size, bold)
+        st = self._texts.get((text, pixel_size, bold), text, font)
+        if LINE_BREAK in text and st.textWidth() < 0:  # laid out for the first time: centre its lines
+            st.setTextWidth(math.ceil(st.size().width()))
+            st.setTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            st.prepare(font=font)
+        return st
 
     def box_size(self, text: str, pixel_size: int, bold: bool) -> tuple[float, float]:
         """The box a label of this text and style is drawn on: its text plus ``MARGIN`` all

@@ -21,7 +21,7 @@ from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to
 from explorer.core.paths import resource
 from explorer.gui import palette
 from explorer.gui.first_paint import after_first_paint
-from explorer.gui.map_labels import MapLabel, MapLabelLayer
+from explorer.gui.map_labels import LINE_BREAK, MapLabel, MapLabelLayer, two_lines
 from explorer.gui.map_markers import MarkerLayer
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
@@ -39,6 +39,7 @@ TEXT_TOUCH_PX = 4  # two texts' boxes overlapping by up to this height only touc
 SCALE_ROOM = 22  # px the scale bar is raised by, above the key, when both do not fit on one line
 LEADER_ZOOM_DEG = 1.5  # labels may sit away from their marker (with a leader) below this view width
 FEW_PLACES = 3  # when the filters leave events in at most this many places, each is named as a city is
+WRAP_PX = 190  # a label wider than this (px) is set on two lines, broken at a space (long English names)
 
 ORANGE = "#EF6C00"
 ORANGE_FILL = (255, 152, 0, 225)
@@ -614,8 +615,13 @@ class MapView(QWidget):
             bold = z.kind == "prefecture-city" or chosen
             colour = "#BF360C" if chosen else "#212121" if z.kind == "prefecture-city" else \
                 "#263238" if self._own[i] > 0 else FADED
-            want = self._label_want[i] = (size, bold, colour, self._label_text(i, lang))
-            self._label_size[i] = self._label_layer.box_size(want[3], size, bold)  # cached by the layer
+            text = self._label_text(i, lang)
+            box = self._label_layer.box_size(text, size, bold)  # cached by the layer
+            if box[0] > WRAP_PX and " " in text:
+                text = two_lines(text)
+                box = self._label_layer.box_size(text, size, bold)
+            self._label_want[i] = (size, bold, colour, text)
+            self._label_size[i] = box
 
     def _label_text(self, i: int, lang: str) -> str:
         name = self.store.zones[i].name(lang)
@@ -991,8 +997,12 @@ class MapView(QWidget):
         return {self.store.zones[i].id: s for i, s in self._sizes.items()}
 
     def label_texts(self) -> dict[str, str]:
-        """The labels currently shown, by zone id."""
-        return {self.store.zones[lb.zone].id: lb.text for lb in self._label_layer.labels}
+        """The labels currently shown, by zone id (a label set on two lines as one)."""
+        return {self.store.zones[lb.zone].id: lb.text.replace(LINE_BREAK, " ") for lb in self._label_layer.labels}
+
+    def label_lines(self) -> dict[str, list[str]]:
+        """The lines of each label shown, by zone id."""
+        return {self.store.zones[lb.zone].id: lb.text.split(LINE_BREAK) for lb in self._label_layer.labels}
 
     def label_boxes(self) -> dict[str, QRectF]:
         """The box of each label shown, in scene coordinates, by zone id."""

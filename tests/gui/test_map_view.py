@@ -17,13 +17,14 @@ from explorer.core.paths import resource
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
-from explorer.gui.map_labels import MARGIN, label_font
+from explorer.gui.map_labels import LINE_BREAK, MARGIN, label_font, two_lines
 from explorer.gui.map_view import (
     FEW_PLACES,
     FRAME_CLEAR_PX,
     KM_PER_DEG_LAT,
     LABEL_RATE,
     SCALE_ROOM,
+    WRAP_PX,
     YANGQUAN_SPAN,
     MapView,
     _Label,
@@ -178,6 +179,30 @@ def test_active_events_zone_is_highlighted(view, session):
     assert (halo["x"], halo["y"]) == pytest.approx((zone.lon, zone.lat))
     session.selection.clear(None)
     assert view.highlighted_zone_id() is None
+
+
+def test_long_english_names_are_set_on_two_lines(view, session):
+    # "Pingding Economic and Technological Development Zone" on one line (~310 px) found
+    # no room in a map pane; broken at a space it is half as wide.
+    store = session.store
+    session.set_language("en")
+    lines = view.label_lines()
+    wrapped = 0
+    for label in view._label_layer.labels:
+        zone = store.zones[label.zone]
+        metrics = QFontMetricsF(label_font(label.pixel_size, label.bold))
+        one = metrics.horizontalAdvance(zone.name_en) + 2 * MARGIN
+        if one > WRAP_PX:
+            first, second = lines[zone.id]
+            assert f"{first} {second}" == zone.name_en
+            assert label.width < one * 0.75 and label.height > 1.8 * metrics.height()  # two lines, narrower
+            wrapped += 1
+        else:
+            assert lines[zone.id] == [zone.name_en]
+    assert wrapped >= 2
+    assert view.label_texts()["pingding-edz"] == "Pingding Economic and Technological Development Zone"
+    session.set_language("zh")  # Chinese names have no spaces to break at, and are short
+    assert all(len(v) == 1 for v in view.label_lines().values())
 
 
 def test_lanzhou_is_pinned_at_the_edge_and_clickable(view, session, qtbot):
@@ -638,8 +663,9 @@ def test_label_boxes_used_for_placement_are_the_shown_ones(view, session):
             assert view._label_size[i] == pytest.approx((box.width(), box.height())), zid
             size, bold, _colour, text = view._label_want[i]
             fm = QFontMetricsF(label_font(size, bold))
-            assert fm.horizontalAdvance(text) <= box.width() - 2 * MARGIN + 0.5, zid  # the text fits its box
-            assert fm.height() <= box.height() - 2 * MARGIN + 0.5, zid
+            lines = text.split(LINE_BREAK)
+            assert max(map(fm.horizontalAdvance, lines)) <= box.width() - 2 * MARGIN + 0.5, zid  # the text fits its box
+            assert fm.lineSpacing() * (len(lines) - 1) + fm.height() <= box.height() - 2 * MARGIN + 0.5, zid
 
 
 def test_a_label_is_measured_by_laying_out_the_text_it_draws(view, session):
@@ -908,3 +934,13 @@ def test_no_label_reads_as_another_places_name(qtbot, request, data, lang):
                 checked += 1
         view.close()
     assert checked >= 100
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("Pingding Economic and Technological Development Zone", ["Pingding Economic and", "Technological Development Zone"]),
+    ("Qi County Economic Development Zone", ["Qi County Economic", "Development Zone"]),
+    ("Yangquan Valve", ["Yangquan", "Valve"]),
+    ("平定经济技术开发区", ["平定经济技术开发区"]),  # no space to break at
+])
+def test_a_long_name_is_broken_at_the_space_nearest_its_middle(text, lines):
+    assert two_lines(text).split(LINE_BREAK) == lines
