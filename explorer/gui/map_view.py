@@ -359,6 +359,7 @@ class MapView(QWidget):
         # What each part was last drawn from: a part is redrawn only when its inputs changed.
         self._drawn: dict[str, object] = {}
         self._sel = np.zeros(len(zones), bool)  # per zone: in the zone filter (set by _update_markers)
+        self._active = -1  # the active event's zone, named on the map if at all possible (-1: none)
 
         self._extent_layers: tuple = ()  # drawing wherever the view may show (see _fit_limits)
         self._build_ui()
@@ -528,6 +529,11 @@ class MapView(QWidget):
         self._update_markers()
 
     def _on_selection(self, selection, initiator) -> None:
+        row = selection.active
+        active = -1 if row is None else int(self.store.zone[row])
+        if active != self._active:  # its place is named as a chosen one is: placed again
+            self._active = active
+            self.relayout_labels()
         self._update_halo()
 
     def _on_language(self, session) -> None:
@@ -637,10 +643,14 @@ class MapView(QWidget):
             if self._changed("halo", None):
                 self._halo.setData([])
             return
-        size = self._sizes.get(zi, 8 if zi in self._cities else 12) + 18
+        size = self._halo_size(zi)
         if self._changed("halo", (zi, pos, size)):
             self._halo.setData(pos=[pos], size=[size], pen=self._styles["halo_pen"],
                                brush=self._styles["halo_brush"], data=[zi])
+
+    def _halo_size(self, zi: int) -> float:
+        """The diameter (px) of the ring marking the active event's place ``zi``."""
+        return self._sizes.get(zi, 8 if zi in self._cities else 12) + 18
 
     def _display_pos(self, zi: int) -> tuple[float, float] | None:
         if self.store.zones[zi].kind == "province":
@@ -771,6 +781,8 @@ class MapView(QWidget):
         # A seat's room: at least 4 px, and the chosen seat's dot as drawn.
         radius = [size / 2 for size in self._sizes.values()] + [max(4.0, SEAT_PX[bool(self._sel[i])] / 2)
                                                                 for i in idx[len(self._sizes):]]
+        if self._active in self._sizes:  # its label keeps clear of the ring around it
+            radius[idx.index(self._active)] = self._halo_size(self._active) / 2
         lonlat = self._pos[idx]
         if self._edge_points:
             idx += [p[0] for p in self._edge_points]
@@ -785,6 +797,8 @@ class MapView(QWidget):
         anchors = {}
         chosen, is_city, outside, own, incl = (a.tolist() for a in (self._sel, self._is_city, self._outside,
                                                                    self._own, self._incl))
+        if self._active >= 0:
+            chosen[self._active] = True  # the active event's place, highlighted: named first
         for i, x, y, r in zip(idx, xs, ys, radius, strict=True):
             anchors[i] = (x, y)
             markers.append((i, x, y, r))

@@ -181,6 +181,36 @@ def test_active_events_zone_is_highlighted(view, session):
     assert view.highlighted_zone_id() is None
 
 
+def _box_gap(box: QRectF, centre: QPointF) -> float:
+    """How far ``box`` lies from the point ``centre`` (0 when it holds it)."""
+    dx = max(box.left() - centre.x(), 0.0, centre.x() - box.right())
+    dy = max(box.top() - centre.y(), 0.0, centre.y() - box.bottom())
+    return math.hypot(dx, dy)
+
+
+@pytest.mark.parametrize("frame", ["fit_province", "zoom_to_yangquan"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_active_events_place_is_named_clear_of_its_ring(view, session, lang, frame):
+    # Selecting an event rings its place on the map; among the dots around Yangquan the
+    # place was often left unnamed, so the ring did not say which place it was.
+    store = session.store
+    session.set_language(lang)
+    getattr(view, frame)()
+    before = view.label_texts()
+    in_view = view._vb.sceneBoundingRect()
+    places = [z for z in view.marker_zone_ids()
+              if (store.zone == store.zone_index[z]).any() and in_view.contains(view._screen_pos(z))]
+    assert len(set(places) - set(before)) > (10 if frame == "fit_province" else -1)
+    for zid in places:
+        session.selection.select_one(int(np.flatnonzero(store.zone == store.zone_index[zid])[0]), None)
+        assert view.highlighted_zone_id() == zid
+        assert zid in view.label_texts()
+        ring = view._halo.data[0]["size"] / 2
+        assert _box_gap(view.label_boxes()[zid], view._screen_pos(zid)) >= ring  # the ring stays whole
+    session.selection.clear(None)
+    assert view.label_texts() == before  # named again only where there is room
+
+
 def test_long_english_names_are_set_on_two_lines(view, session):
     # "Pingding Economic and Technological Development Zone" on one line (~310 px) found
     # no room in a map pane; broken at a space it is half as wide.
