@@ -15,11 +15,10 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText, QTextOption
 
-from explorer.gui.static_texts import StaticTexts
+from explorer.gui.static_texts import LINE_BREAK, StaticTexts
 from explorer.gui.timeline_items import DeviceLayer
 
 MARGIN = 1.0  # pixels between a label's box and its text (as a text document's margin)
-LINE_BREAK = "\u2028"  # Unicode's line separator: a label's lines, centred on each other
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to
 from explorer.core.paths import resource
 from explorer.gui import palette
 from explorer.gui.first_paint import after_first_paint
-from explorer.gui.map_labels import LINE_BREAK, MapLabel, MapLabelLayer, two_lines
+from explorer.gui.map_labels import MapLabel, MapLabelLayer, two_lines
 from explorer.gui.map_markers import MarkerLayer
+from explorer.gui.static_texts import LINE_BREAK
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones

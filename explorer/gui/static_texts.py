@@ -8,7 +8,9 @@ from collections.abc import Callable, Hashable
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
+from PySide6.QtGui import QFont, QFontMetricsF, QStaticText, QTextLayout
+
+LINE_BREAK = "\u2028"  # Unicode's line separator: a plain ``QStaticText`` starts a new line there
 
 
 class StaticTexts:
@@ -39,13 +41,51 @@ class StaticTexts:
         resized does not lay it out again); one that does not, once per width.  ``key``
         tells apart the fonts one set of texts serves."""
         whole = (*key, text)
+        if self._natural(whole, text, metrics) <= width:
+            return self.get(whole, text, font)
+        shorter = (*whole, width, mode)
+        st = self._texts.get(shorter)  # kept: no eliding function to make
+        return st if st is not None else self.get(shorter, partial(metrics.elidedText, text, mode, width), font)
+
+    def wrapped(self, text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int,
+                key: tuple = ()) -> QStaticText:
+        """``text`` on at most ``lines`` lines of ``width`` pixels, as ``elided`` keeps it:
+        one line when it fits; else broken where Unicode allows (between words, or between
+        Chinese characters), the last line elided."""
+        whole = (*key, text)
+        if lines < 2 or self._natural(whole, text, metrics) <= width:
+            return self.elided(text, width, metrics, font, key=key)
+        broken = (*whole, width, LINE_BREAK, lines)
+        st = self._texts.get(broken)
+        return st if st is not None else self.get(broken, partial(fill_lines, text, width, metrics, font, lines), font)
+
+    def _natural(self, whole: tuple, text: str, metrics: QFontMetricsF) -> float:
         natural = self._widths.get(whole)
         if natural is None:
             if len(self._widths) >= self._limit:
                 self._widths.clear()
             natural = self._widths[whole] = metrics.horizontalAdvance(text)
-        if natural <= width:
-            return self.get(whole, text, font)
-        shorter = (*whole, width, mode)
-        st = self._texts.get(shorter)  # kept: no eliding function to make
-        return st if st is not None else self.get(shorter, partial(metrics.elidedText, text, mode, width), font)
+        return natural
+
+
+def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> str:
+    """``text`` as at most ``lines`` lines (joined by ``LINE_BREAK``) of at most ``width``
+    pixels: each but the last as much as fits up to a break Unicode allows, the last the
+    rest, elided.  A word too long for a line is elided there, and ends the text."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    out, start = [], 0
+    while len(out) < lines - 1 and start < len(text):
+        line = layout.createLine()
+        line.setLineWidth(width)
+        end = start + line.textLength()
+        part = text[start:end].strip()
+        if metrics.horizontalAdvance(part) > width:  # one word wider than the line
+            break
+        out.append(part)
+        start = end
+    layout.endLayout()
+    rest = text[start:].strip()
+    if rest:
+        out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return LINE_BREAK.join(out)

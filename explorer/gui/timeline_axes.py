@@ -53,6 +53,7 @@ def _year_month_day(x: float) -> tuple[int, int, int]:
 MINOR_TICK_PX = 6
 AXIS_PIXMAPS_KEPT = 3  # the year axis's last drawings kept (a strip of labels and its lines)
 TEXT_SIZES_KEPT = 2000  # tick label sizes remembered per font (years, months and days)
+LABEL_LINES = 3  # lines a lane label may take where its lane is tall enough
 
 
 _SQUARE = QtCore.QRectF(0, 0, 100, 100)
@@ -432,6 +433,7 @@ class LaneAxis(pg.AxisItem):
         self.label_font = QtGui.QFont(font)
         self._metrics = QtGui.QFontMetricsF(self.label_font)
         self._texts = StaticTexts(limit=2000)  # laid out once (an elided label once per width)
+        self.drawn: dict[str, str] = {}  # lane key -> the label text last painted for it
         self._max_width = self.MAX_WIDTH
         self._widest = 80.0  # extent of every label the lane mode can show (fit_labels)
         self.setWidth(160)
@@ -559,8 +561,12 @@ class LaneAxis(pg.AxisItem):
             p.setPen(_EMPTY_TEXT if g.empty else _TEXT)
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
-            label = self._texts.elided(g.label, w - x - self.PAD, fm, self.label_font)
-            p.drawStaticText(QtCore.QPointF(x, r.top() + (row_h - fm.height()) / 2), label)
+            top = r.top() + (row_h - fm.height()) / 2
+            # A label too long for the column takes more lines, as many as the lane has room for (3 at most).
+            lines = min(LABEL_LINES, 1 + int((r.bottom() - top - fm.height()) // fm.lineSpacing()))
+            label = self._texts.wrapped(g.label, w - x - self.PAD, fm, self.label_font, lines)
+            self.drawn[g.key] = label.text()
+            p.drawStaticText(QtCore.QPointF(x, top), label)
         p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 

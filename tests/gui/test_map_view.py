@@ -17,7 +17,7 @@ from explorer.core.paths import resource
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
-from explorer.gui.map_labels import LINE_BREAK, MARGIN, label_font, two_lines
+from explorer.gui.map_labels import MARGIN, label_font, two_lines
 from explorer.gui.map_view import (
     FEW_PLACES,
     FRAME_CLEAR_PX,
@@ -31,7 +31,7 @@ from explorer.gui.map_view import (
     marker_size,
     place_labels,
 )
-from explorer.gui.static_texts import StaticTexts
+from explorer.gui.static_texts import LINE_BREAK, StaticTexts
 from tests.gui import on_screen
 
 

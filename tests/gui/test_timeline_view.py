@@ -13,7 +13,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, PRECISIONS
 from explorer.gui import timeline_canvas
-from explorer.gui.timeline_axes import AXIS_PIXMAPS_KEPT, YearAxis
+from explorer.gui.static_texts import LINE_BREAK
+from explorer.gui.timeline_axes import AXIS_PIXMAPS_KEPT, LABEL_LINES, LaneAxis, YearAxis
 from explorer.gui.timeline_layout import (
     CLUSTER,
     PILE,
@@ -383,6 +384,38 @@ def click_lane(qtbot, w, key, modifier=QtCore.Qt.KeyboardModifier.NoModifier, do
     if double:  # what a platform sends: press, release, double-click, release
         qtbot.mouseDClick(vp, LEFT, modifier, pos)
         qtbot.mouseRelease(vp, LEFT, modifier, pos)
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 900), ("zh", 640)])
+def test_a_long_lane_label_takes_the_lines_its_lane_has_room_for(qtbot, session, lang, width):
+    # A narrow column cut "Shanxi Transformation and Comprehensive Reform Demonstration
+    # Zone" to "Shanxi Transfo…" even in a lane two or three rows tall.
+    session.set_language(lang)
+    w = on_screen(qtbot, TimelineView(session), (width, 700))
+    axis = w.lane_axis
+    qtbot.waitUntil(lambda: axis.width() <= 0.24 * w.plot_widget.width())  # its share of the pane, once laid out
+    axis.drawn.clear()
+    axis.update()  # painted afresh, not from its cache
+    w.grab()
+    fm = axis._metrics
+    wrapped = cut = 0
+    for g in axis._lanes:
+        if g.key not in axis.drawn:
+            continue  # scrolled out of view
+        lines = axis.drawn[g.key].split(LINE_BREAK)
+        room = axis.width() - 2 * axis.PAD - axis._indent_px(g)
+        assert len(lines) <= LABEL_LINES and all(fm.horizontalAdvance(line) <= room + 0.5 for line in lines), g.key
+        assert fm.lineSpacing() * (len(lines) - 1) + fm.height() <= axis.label_rect(g.key).height(), g.key
+        if fm.horizontalAdvance(g.label) <= room:
+            assert lines == [g.label]
+            continue
+        # The words (or characters) in order, and only the last line cut short.
+        shown = "".join(lines).replace(" ", "")
+        assert all(not line.endswith("…") for line in lines[:-1])
+        assert g.label.replace(" ", "").startswith(shown.removesuffix("…")), g.key
+        wrapped += len(lines) > 1
+        cut += len(lines) == 1  # a lane one row tall: one line, elided
+    assert wrapped >= 2 and (cut >= 2 or lang == "zh")
 
 
 def test_lane_label_click_selects_lanes_and_double_click_filters(qtbot, view, session):
@@ -1110,7 +1143,6 @@ def test_lane_labels_column_fits_the_widest_label_measuring_few(qapp, store, mon
     """The column is sized for the widest label, found by measuring labels longest-first
     (by a bound on their width) rather than all of them: the same width as measuring
     every one, narrow many-letter labels included."""
-    from explorer.gui.timeline_axes import LaneAxis
 
     axis = LaneAxis(QtGui.QFont(qapp.font()))
     fm = axis._metrics

@@ -1,0 +1,51 @@
+"""Texts laid out once: eliding, and breaking a long text over a few lines."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from explorer.gui.static_texts import LINE_BREAK, StaticTexts, fill_lines
+
+NAME = "Shanxi Transformation and Comprehensive Reform Demonstration Zone"
+
+
+@pytest.fixture
+def font(qapp):
+    return QFont(qapp.font())
+
+
+def test_each_line_but_the_last_is_filled_to_a_break_and_the_last_elided(font):
+    fm = QFontMetricsF(font)
+    width = fm.horizontalAdvance("Shanxi Transformation and") + 1
+    lines = fill_lines(NAME, width, fm, font, 2).split(LINE_BREAK)
+    assert lines[0] == "Shanxi Transformation and"
+    assert lines[1].endswith("…") and NAME.startswith(f"{lines[0]} {lines[1][:-1]}")
+    assert all(fm.horizontalAdvance(line) <= width for line in lines)
+    whole = [lines[0], "Comprehensive Reform", "Demonstration Zone"]
+    assert fill_lines(NAME, width, fm, font, 3).split(LINE_BREAK) == whole  # all of it, on three lines
+    assert fill_lines(NAME, width, fm, font, 9).split(LINE_BREAK) == whole  # no more lines than it needs
+
+
+def test_a_word_wider_than_the_line_is_elided_there(font):
+    fm = QFontMetricsF(font)
+    width = fm.horizontalAdvance("Shanxi Trans")
+    lines = fill_lines(NAME, width, fm, font, 3).split(LINE_BREAK)
+    assert lines[0] == "Shanxi" and len(lines) == 2 and lines[1].startswith("Trans") and lines[1].endswith("…")
+    assert fm.horizontalAdvance(lines[1]) <= width
+
+
+def test_chinese_breaks_between_characters(font):
+    fm = QFontMetricsF(font)
+    text = "山西转型综合改革示范区"
+    width = fm.horizontalAdvance("山西转型综合") + 1
+    assert fill_lines(text, width, fm, font, 2).split(LINE_BREAK) == ["山西转型综合", "改革示范区"]
+
+
+def test_a_text_that_fits_stays_on_one_line(font):
+    fm = QFontMetricsF(font)
+    texts = StaticTexts()
+    assert texts.wrapped("Datong", 200, fm, font, 3).text() == "Datong"
+    assert texts.wrapped(NAME, 120, fm, font, 1).text() == fm.elidedText(NAME, Qt.TextElideMode.ElideRight, 120)  # one line: elided
+    st = texts.wrapped(NAME, 120, fm, font, 3)
+    assert st.text().count(LINE_BREAK) == 2 and texts.wrapped(NAME, 120, fm, font, 3) is st  # laid out once
+
