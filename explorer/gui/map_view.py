@@ -135,7 +135,8 @@ def _meets(s: tuple, r: list[float]) -> bool:
 
 
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
-                 obstacles: list[tuple], bounds: tuple, leaders: bool) -> dict[int, tuple[float, float, bool]]:
+                 obstacles: list[tuple], bounds: tuple, leaders: bool,
+                 fixed: tuple = ()) -> dict[int, tuple[float, float, bool]]:
     """Greedy label placement in screen space, so that no label reads as another place's.
 
     Labels are placed in ``priority`` order, those to name if at all possible
@@ -148,7 +149,8 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     keeps ``MARKER_CLEAR_PX`` from the edge and, beside its own marker, lies nearer its own
     centre than that marker's; a leader passes no other marker (but those touching its
     own, among which it starts), crosses no other leader and meets no label with a leader;
-    no label covers a leader.
+    no label covers a leader.  ``fixed``: labels placed already and kept where they are, as
+    ``(box, leader)`` (``leader`` the segment from its marker's centre to the box, or None).
     Markers lying within the label's own (to ``LABEL_GAP_PX``) read as part of it and do
     not count.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner relative
     to its marker.
@@ -260,10 +262,11 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
             out[a].append(r)
         return out
 
-    placed: list[list[float]] = []
-    lines: list[tuple[float, float, float, float]] = []
-    boxed: list[list[float]] = []  # the boxes of labels with a leader, and a margin
     pad = 2 * LEADER_CLEAR_PX
+    placed: list[list[float]] = [list(b) for b, _s in fixed]
+    lines: list[tuple[float, float, float, float]] = [s for _b, s in fixed if s is not None]
+    # The boxes of labels with a leader, and a margin.
+    boxed: list[list[float]] = [[b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad] for b, s in fixed if s is not None]
     out: dict[int, tuple[float, float, bool]] = {}
 
     def place(rows: list[int], tries: list[list[list[float]]], leader: bool, tidy: bool = False) -> None:
@@ -361,6 +364,8 @@ class MapView(QWidget):
         self._drawn: dict[str, object] = {}
         self._sel = np.zeros(len(zones), bool)  # per zone: in the zone filter (set by _update_markers)
         self._active = -1  # the active event's zone, named on the map if at all possible (-1: none)
+        self._base: tuple | None = None  # the placement without the active event's place, and its inputs
+        self._named: int | None = None  # the active place the labels were last placed for (None: none yet)
 
         self._extent_layers: tuple = ()  # drawing wherever the view may show (see _fit_limits)
         self._build_ui()
@@ -532,9 +537,11 @@ class MapView(QWidget):
     def _on_selection(self, selection, initiator) -> None:
         row = selection.active
         active = -1 if row is None else int(self.store.zone[row])
-        if active != self._active:  # its place is named as a chosen one is: placed again
+        if active != self._active:
             self._active = active
-            self.relayout_labels()
+            if self._base is not None and self.isVisible():
+                self._name_active()
+                self._draw_labels()
         self._update_halo()
 
     def _on_language(self, session) -> None:
@@ -782,8 +789,6 @@ class MapView(QWidget):
         # A seat's room: at least 4 px, and the chosen seat's dot as drawn.
         radius = [size / 2 for size in self._sizes.values()] + [max(4.0, SEAT_PX[bool(self._sel[i])] / 2)
                                                                 for i in idx[len(self._sizes):]]
-        if self._active in self._sizes:  # its label keeps clear of the ring around it
-            radius[idx.index(self._active)] = self._halo_size(self._active) / 2
         lonlat = self._pos[idx]
         if self._edge_points:
             idx += [p[0] for p in self._edge_points]
@@ -798,8 +803,6 @@ class MapView(QWidget):
         anchors = {}
         chosen, is_city, outside, own, incl = (a.tolist() for a in (self._sel, self._is_city, self._outside,
                                                                    self._own, self._incl))
-        if self._active >= 0:
-            chosen[self._active] = True  # the active event's place, highlighted: named first
         for i, x, y, r in zip(idx, xs, ys, radius, strict=True):
             anchors[i] = (x, y)
             markers.append((i, x, y, r))
@@ -815,8 +818,41 @@ class MapView(QWidget):
         key = (view, bounds, markers, obstacles, labels, sizes)
         if self._changed("layout", key):
             placed = place_labels(labels, sizes, markers, obstacles, bounds, leaders=zoomed_in)
-            self._apply_layout(placed, sizes, anchors, view)
+            self._base = (placed, key, anchors, zoomed_in)
+            self._named = None
+        if self._named != self._active:
+            self._name_active()
         self._draw_labels()
+
+    def _name_active(self) -> None:
+        """Name the active event's place, ringed on the map, if at all possible.
+
+        Its label is placed alone, clear of its ring, among the labels placed without it,
+        which stay where they are (selecting an event moves no other name); only when it
+        finds no room there are all placed again, it first."""
+        placed, (view, bounds, markers, obstacles, labels, sizes), anchors, zoomed_in = self._base
+        a = self._named = self._active
+        if a in anchors and a in self._label_size and a not in self._outside_zones:
+            x, y = anchors[a]
+            if bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]:
+                ring = self._halo_size(a) / 2
+                markers = [(i, mx, my, ring if i == a else r) for i, mx, my, r in markers]
+                sizes = {**sizes, a: self._label_size[a]}
+                fixed = []
+                for i, (ox, oy, leader) in placed.items():
+                    if i != a:
+                        (ix, iy), (w, h) = anchors[i], sizes[i]
+                        box = (ix + ox, iy + oy, ix + ox + w, iy + oy + h)
+                        end = (min(max(ix, box[0]), box[2]), min(max(iy, box[1]), box[3]))
+                        fixed.append((box, (ix, iy, *end) if leader else None))
+                own = _Label(a, x, y, ring, (0,), True)
+                one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed))
+                if one:
+                    placed = {i: v for i, v in placed.items() if i != a} | one
+                else:  # no room among them: all placed again, it first
+                    rest = [la for la in labels if la.zone != a]
+                    placed = place_labels([own, *rest], sizes, markers, obstacles, bounds, leaders=zoomed_in)
+        self._apply_layout(placed, sizes, anchors, view)
 
     def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,
                       view: tuple) -> None:
