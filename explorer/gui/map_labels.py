@@ -8,12 +8,11 @@ them all as cached ``QStaticText``, at fixed pixel size whatever the zoom.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText, QTextOption
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QStaticText
 
 from explorer.gui.static_texts import LINE_BREAK, StaticTexts
 from explorer.gui.timeline_items import DeviceLayer
@@ -98,13 +97,7 @@ class MapLabelLayer(DeviceLayer):
         return self._fonts[key]
 
     def _static(self, text: str, pixel_size: int, bold: bool) -> QStaticText:
-        font = self._font(pixel_size, bold)
-        st = self._texts.get((text, pixel_size, bold), text, font)
-        if LINE_BREAK in text and st.textWidth() < 0:  # laid out for the first time: centre its lines
-            st.setTextWidth(math.ceil(st.size().width()))
-            st.setTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
-            st.prepare(font=font)
-        return st
+        return self._texts.get((text, pixel_size, bold), text, self._font(pixel_size, bold), centred=LINE_BREAK in text)
 
     def box_size(self, text: str, pixel_size: int, bold: bool) -> tuple[float, float]:
         """The box a label of this text and style is drawn on: its text plus ``MARGIN`` all

@@ -134,6 +134,12 @@ def _meets(s: tuple, r: list[float]) -> bool:
     return t0 <= t1
 
 
+def _leader(x: float, y: float, box) -> tuple[float, float, float, float]:
+    """The leader line from a marker's centre ``(x, y)`` to the nearest point of its
+    label's box ``(x0, y0, x1, y1)``."""
+    return x, y, min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+
+
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
                  obstacles: list[tuple], bounds: tuple, leaders: bool,
                  fixed: tuple = ()) -> dict[int, tuple[float, float, bool]]:
@@ -280,8 +286,8 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
                 else:
                     if lines and any(_meets(s, r) for s in lines):
                         continue
-                    if leader:  # from the marker's centre to the nearest point of the box
-                        s = (la.x, la.y, min(max(la.x, x0), x1), min(max(la.y, y0), y1))
+                    if leader:
+                        s = _leader(la.x, la.y, r)
                         if any(_crosses(s, t) for t in lines) or any(_meets(s, b) for b in (placed if tidy else boxed)):
                             continue
                         lines.append(s)
@@ -843,8 +849,7 @@ class MapView(QWidget):
                     if i != a:
                         (ix, iy), (w, h) = anchors[i], sizes[i]
                         box = (ix + ox, iy + oy, ix + ox + w, iy + oy + h)
-                        end = (min(max(ix, box[0]), box[2]), min(max(iy, box[1]), box[3]))
-                        fixed.append((box, (ix, iy, *end) if leader else None))
+                        fixed.append((box, _leader(ix, iy, box) if leader else None))
                 own = _Label(a, x, y, ring, (0,), True)
                 one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed))
                 if one:
@@ -868,8 +873,7 @@ class MapView(QWidget):
             lon, lat = (x - dx) / sx, (y - dy) / sy
             self._label_at[i] = (lon, lat, -ox / w, -oy / h)  # the anchor keeps the pixel offset while zooming
             if leader:
-                cx = min(max(x, x + ox), x + ox + w)  # nearest point of the label box
-                cy = min(max(y, y + oy), y + oy + h)
+                _x, _y, cx, cy = _leader(x, y, (x + ox, y + oy, x + ox + w, y + oy + h))
                 lx += [lon, (cx - dx) / sx, np.nan]
                 ly += [lat, (cy - dy) / sy, np.nan]
         if self._changed("leaders", (tuple(lx), tuple(ly))):

@@ -4,11 +4,12 @@ drawing a short label costs."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QStaticText, QTextLayout
+from PySide6.QtGui import QFont, QFontMetricsF, QStaticText, QTextLayout, QTextOption
 
 LINE_BREAK = "\u2028"  # Unicode's line separator: a plain ``QStaticText`` starts a new line there
 
@@ -21,15 +22,20 @@ class StaticTexts:
         self._widths: dict[tuple, float] = {}  # key + (text,) -> the text's width, whole
         self._limit = limit
 
-    def get(self, key: Hashable, text: str | Callable[[], str], font: QFont) -> QStaticText:
+    def get(self, key: Hashable, text: str | Callable[[], str], font: QFont, centred: bool = False) -> QStaticText:
         """The text for ``key``, laid out in ``font`` the first time (``text`` may be a
-        function, called only then: e.g. eliding, which costs as much as the drawing)."""
+        function, called only then: e.g. eliding, which costs as much as the drawing);
+        ``centred``: its lines centred on the widest."""
         st = self._texts.get(key)
         if st is None:
             if len(self._texts) >= self._limit:
                 self._texts.clear()
             st = self._texts[key] = QStaticText(text() if callable(text) else text)
             st.setTextFormat(Qt.TextFormat.PlainText)
+            if centred:  # lines are aligned within a text width: the widest line's
+                st.prepare(font=font)
+                st.setTextWidth(math.ceil(st.size().width()))
+                st.setTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
             st.prepare(font=font)
         return st
 

@@ -433,7 +433,6 @@ class LaneAxis(pg.AxisItem):
         self.label_font = QtGui.QFont(font)
         self._metrics = QtGui.QFontMetricsF(self.label_font)
         self._texts = StaticTexts(limit=2000)  # laid out once (an elided label once per width)
-        self.drawn: dict[str, str] = {}  # lane key -> the label text last painted for it
         self._max_width = self.MAX_WIDTH
         self._widest = 80.0  # extent of every label the lane mode can show (fit_labels)
         self.setWidth(160)
@@ -565,7 +564,6 @@ class LaneAxis(pg.AxisItem):
             # A label too long for the column takes more lines, as many as the lane has room for (3 at most).
             lines = min(LABEL_LINES, 1 + int((r.bottom() - top - fm.height()) // fm.lineSpacing()))
             label = self._texts.wrapped(g.label, w - x - self.PAD, fm, self.label_font, lines)
-            self.drawn[g.key] = label.text()
             p.drawStaticText(QtCore.QPointF(x, top), label)
         p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))

@@ -387,22 +387,25 @@ def click_lane(qtbot, w, key, modifier=QtCore.Qt.KeyboardModifier.NoModifier, do
 
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 900), ("zh", 640)])
-def test_a_long_lane_label_takes_the_lines_its_lane_has_room_for(qtbot, session, lang, width):
+def test_a_long_lane_label_takes_the_lines_its_lane_has_room_for(qtbot, session, monkeypatch, lang, width):
     # A narrow column cut "Shanxi Transformation and Comprehensive Reform Demonstration
     # Zone" to "Shanxi Transfo…" even in a lane two or three rows tall.
     session.set_language(lang)
     w = on_screen(qtbot, TimelineView(session), (width, 700))
     axis = w.lane_axis
     qtbot.waitUntil(lambda: axis.width() <= 0.24 * w.plot_widget.width())  # its share of the pane, once laid out
-    axis.drawn.clear()
+    drawn = {}  # label -> the text the paint drew for it
+    texts = axis._texts
+    monkeypatch.setattr(texts, "wrapped", lambda label, *a, _real=texts.wrapped, **k:
+                        drawn.setdefault(label, _real(label, *a, **k)))
     axis.update()  # painted afresh, not from its cache
     w.grab()
     fm = axis._metrics
     wrapped = cut = 0
     for g in axis._lanes:
-        if g.key not in axis.drawn:
+        if g.label not in drawn:
             continue  # scrolled out of view
-        lines = axis.drawn[g.key].split(LINE_BREAK)
+        lines = drawn[g.label].text().split(LINE_BREAK)
         room = axis.width() - 2 * axis.PAD - axis._indent_px(g)
         assert len(lines) <= LABEL_LINES and all(fm.horizontalAdvance(line) <= room + 0.5 for line in lines), g.key
         assert fm.lineSpacing() * (len(lines) - 1) + fm.height() <= axis.label_rect(g.key).height(), g.key
