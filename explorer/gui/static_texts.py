@@ -57,7 +57,8 @@ class StaticTexts:
                 key: tuple = ()) -> QStaticText:
         """``text`` on at most ``lines`` lines of ``width`` pixels, as ``elided`` keeps it:
         one line when it fits; else broken where Unicode allows (between words, or between
-        Chinese characters), the last line elided."""
+        Chinese characters) into balanced lines, or, when it does not fit them, with the
+        last line elided (``fill_lines``)."""
         whole = (*key, text)
         if lines < 2 or self._natural(whole, text, metrics) <= width:
             return self.elided(text, width, metrics, font, key=key)
@@ -76,8 +77,31 @@ class StaticTexts:
 
 def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> str:
     """``text`` as at most ``lines`` lines (joined by ``LINE_BREAK``) of at most ``width``
-    pixels: each but the last as much as fits up to a break Unicode allows, the last the
-    rest, elided.  A word too long for a line is elided there, and ends the text."""
+    pixels, broken where Unicode allows.  A text that fits whole is set on as few lines as
+    it needs at ``width``, and those lines are balanced: broken at the narrowest width that
+    still takes no more lines (no word, or single Chinese character, left alone on its last
+    line).  One that does not fit fills each line but the last up to a break, and the last
+    takes the rest, elided; a word too long for a line is elided there, and ends the text."""
+    out, rest = _greedy(text, width, metrics, font, lines)
+    if rest and metrics.horizontalAdvance(rest) > width:
+        out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+        return LINE_BREAK.join(out)
+    n = len(out) + bool(rest)
+    lo, hi = metrics.horizontalAdvance(text) / n, width  # narrowest known to fit: hi
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        tried, left = _greedy(text, mid, metrics, font, n)
+        if left and metrics.horizontalAdvance(left) > mid or len(tried) + bool(left) > n:
+            lo = mid
+        else:
+            hi = mid
+    out, rest = _greedy(text, hi, metrics, font, n)
+    return LINE_BREAK.join([*out, rest] if rest else out)
+
+
+def _greedy(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> tuple[list[str], str]:
+    """Up to ``lines - 1`` lines, each filled to the last break that fits ``width``, and
+    the rest of the text (stripped).  A word wider than a line stops the filling there."""
     layout = QTextLayout(text, font)
     layout.beginLayout()
     out, start = [], 0
@@ -91,7 +115,4 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
         out.append(part)
         start = end
     layout.endLayout()
-    rest = text[start:].strip()
-    if rest:
-        out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-    return LINE_BREAK.join(out)
+    return out, text[start:].strip()

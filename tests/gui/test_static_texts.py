@@ -49,3 +49,18 @@ def test_a_text_that_fits_stays_on_one_line(font):
     st = texts.wrapped(NAME, 120, fm, font, 3)
     assert st.text().count(LINE_BREAK) == 2 and texts.wrapped(NAME, 120, fm, font, 3) is st  # laid out once
 
+
+
+def test_a_text_that_fits_is_set_on_balanced_lines(font):
+    """No word or Chinese character alone on a last line: the lines are broken at the
+    narrowest width that still takes no more of them."""
+    fm = QFontMetricsF(font)
+    text = "山西转型综合改革示范区"
+    width = fm.horizontalAdvance(text[:10]) + 1  # greedy filling leaves "区" alone
+    assert fill_lines(text, width, fm, font, 3).split(LINE_BREAK) == ["山西转型综合", "改革示范区"]
+    for width in (fm.horizontalAdvance(NAME) * 0.6, fm.horizontalAdvance(NAME) * 0.4):
+        lines = fill_lines(NAME, width, fm, font, 3).split(LINE_BREAK)
+        widest = max(fm.horizontalAdvance(line) for line in lines)
+        assert " ".join(lines) == NAME and widest <= width
+        # The widest line as narrow as it can be: a pixel less and the same lines do not hold it.
+        assert fill_lines(NAME, widest - 1, fm, font, len(lines)).endswith("…")
