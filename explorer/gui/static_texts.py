@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText, QTextLayout, QTextOption
 
 LINE_BREAK = "\u2028"  # Unicode's line separator: a plain ``QStaticText`` starts a new line there
+NO_BREAK_HYPHEN = "\u2011"  # laid out in place of "-" where lines are broken, so none is broken after one
 
 
 class StaticTexts:
@@ -77,11 +78,12 @@ class StaticTexts:
 
 def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> str:
     """``text`` as at most ``lines`` lines (joined by ``LINE_BREAK``) of at most ``width``
-    pixels, broken where Unicode allows.  A text that fits whole is set on as few lines as
-    it needs at ``width``, and those lines are balanced: broken at the narrowest width that
-    still takes no more lines (no word, or single Chinese character, left alone on its last
-    line).  One that does not fit fills each line but the last up to a break, and the last
-    takes the rest, elided; a word too long for a line is elided there, and ends the text."""
+    pixels, broken where Unicode allows (but not after a hyphen).  A text that fits whole
+    is set on as few lines as it needs at ``width``, and those lines are balanced: broken at
+    the narrowest width that still takes no more lines (no word, or single Chinese
+    character, left alone on its last line).  One that does not fit fills each line but
+    the last up to a break, and the last takes the rest, elided; a word too long for a line
+    is elided there, and ends the text."""
     out, rest = _greedy(text, width, metrics, font, lines)
     if rest and metrics.horizontalAdvance(rest) > width:
         out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
@@ -101,8 +103,9 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
 
 def _greedy(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> tuple[list[str], str]:
     """Up to ``lines - 1`` lines, each filled to the last break that fits ``width``, and
-    the rest of the text (stripped).  A word wider than a line stops the filling there."""
-    layout = QTextLayout(text, font)
+    the rest of the text (stripped).  A word wider than a line stops the filling there.
+    A hyphenated word ("High-tech") is kept whole, as a word."""
+    layout = QTextLayout(text.replace("-", NO_BREAK_HYPHEN), font)  # the same length: the same offsets
     layout.beginLayout()
     out, start = [], 0
     while len(out) < lines - 1 and start < len(text):

@@ -64,3 +64,11 @@ def test_a_text_that_fits_is_set_on_balanced_lines(font):
         assert " ".join(lines) == NAME and widest <= width
         # The widest line as narrow as it can be: a pixel less and the same lines do not hold it.
         assert fill_lines(NAME, widest - 1, fm, font, len(lines)).endswith("…")
+
+
+def test_a_hyphenated_word_is_kept_whole(font):
+    fm = QFontMetricsF(font)
+    name = "Yangquan High-tech Industrial Development Zone"
+    for width in (fm.horizontalAdvance("Yangquan High-t"), fm.horizontalAdvance("Yangquan High-tech") + 1, 150):
+        lines = fill_lines(name, width, fm, font, 3).split(LINE_BREAK)
+        assert len(lines) > 1 and any("High-tech" in line.split() for line in lines), lines
