@@ -84,38 +84,41 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
     character, left alone on its last line).  One that does not fit fills each line but
     the last up to a break, and the last takes the rest, elided; a word too long for a line
     is elided there, and ends the text."""
-    out, rest = _greedy(text, width, metrics, font, lines)
-    if rest and metrics.horizontalAdvance(rest) > width:
-        out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    # Shaped once, broken at each width tried.  A hyphenated word ("High-tech") is kept
+    # whole, as a word (the same length: the same offsets).
+    layout = QTextLayout(text.replace("-", NO_BREAK_HYPHEN), font)
+    at = _break(layout, width)
+    if len(at) > lines or max(w for _s, _e, w in at) > width:  # it does not fit
+        out, start = [], 0
+        for s, e, w in at[:lines - 1]:
+            if w > width:  # one word wider than the line
+                break
+            out.append(text[s:e].strip())
+            start = e
+        rest = text[start:].strip()
+        if rest:
+            out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
         return LINE_BREAK.join(out)
-    n = len(out) + bool(rest)
-    lo, hi = metrics.horizontalAdvance(text) / n, width  # narrowest known to fit: hi
+    n = len(at)
+    lo, hi = sum(w for _s, _e, w in at) / n, width  # narrowest known to fit: hi
     while hi - lo > 0.5:
         mid = (lo + hi) / 2
-        tried, left = _greedy(text, mid, metrics, font, n)
-        if left and metrics.horizontalAdvance(left) > mid or len(tried) + bool(left) > n:
+        tried = _break(layout, mid)
+        widest = max(w for _s, _e, w in tried)
+        if len(tried) > n or widest > mid:
             lo = mid
         else:
-            hi = mid
-    out, rest = _greedy(text, hi, metrics, font, n)
-    return LINE_BREAK.join([*out, rest] if rest else out)
+            hi, at = widest, tried  # (the same breaks at its widest line's width)
+    return LINE_BREAK.join(text[s:e].strip() for s, e, _w in at)
 
 
-def _greedy(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> tuple[list[str], str]:
-    """Up to ``lines - 1`` lines, each filled to the last break that fits ``width``, and
-    the rest of the text (stripped).  A word wider than a line stops the filling there.
-    A hyphenated word ("High-tech") is kept whole, as a word."""
-    layout = QTextLayout(text.replace("-", NO_BREAK_HYPHEN), font)  # the same length: the same offsets
+def _break(layout: QTextLayout, width: float) -> list[tuple[int, int, float]]:
+    """``layout``'s text broken into lines of ``width``: each line's start, end and the
+    width its text takes (more than ``width`` for a word too wide for it)."""
     layout.beginLayout()
-    out, start = [], 0
-    while len(out) < lines - 1 and start < len(text):
-        line = layout.createLine()
+    out = []
+    while (line := layout.createLine()).isValid():
         line.setLineWidth(width)
-        end = start + line.textLength()
-        part = text[start:end].strip()
-        if metrics.horizontalAdvance(part) > width:  # one word wider than the line
-            break
-        out.append(part)
-        start = end
+        out.append((line.textStart(), line.textStart() + line.textLength(), line.naturalTextWidth()))
     layout.endLayout()
-    return out, text[start:].strip()
+    return out
