@@ -50,7 +50,6 @@ def test_a_text_that_fits_stays_on_one_line(font):
     assert st.text().count(LINE_BREAK) == 2 and texts.wrapped(NAME, 120, fm, font, 3) is st  # laid out once
 
 
-
 def test_a_text_that_fits_is_set_on_balanced_lines(font):
     """No word or Chinese character alone on a last line: the lines are broken at the
     narrowest width that still takes no more of them."""
