@@ -17,9 +17,8 @@ from explorer.gui.style import AppStyle
 SETTINGS_VERSION = 1
 LANGUAGES = ("zh_CN", "en")
 _translators: list[QTranslator] = []
-# "ui": the system's interface font family and "cjk": the CJK one (create_app); "lang": the
-# interface language last applied (apply_language).
-_families: dict[str, str] = {}
+_families: dict[str, str] = {}  # "ui": the system's interface font family; "cjk": the CJK one (create_app)
+_language = ["zh_CN"]  # the interface language last applied (apply_language); Chinese until then
 
 
 def settings() -> QSettings:
@@ -77,7 +76,7 @@ def apply_language(app: QApplication, lang: str) -> None:
     """Set the interface language ``lang`` app-wide: its translators and its font order
     (:func:`interface_font`)."""
     install_translators(app, lang)
-    _families["lang"] = lang
+    _language[0] = lang
     app.setFont(interface_font(lang))
 
 
@@ -172,7 +171,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     family = register_fonts()
     if family:
         _families["cjk"] = family
-    app.setFont(interface_font(_families.get("lang", "zh_CN")))  # Chinese order until apply_language
+    app.setFont(interface_font(_language[0]))  # the language last applied (Chinese order until then)
     icon = paths.resource("icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
