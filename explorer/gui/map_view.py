@@ -398,8 +398,10 @@ class MapView(QWidget):
     def _build_ui(self) -> None:
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addAction(self.tr("Whole province"), self.fit_province).setToolTip(self.tr("Show all of Shanxi"))
-        bar.addAction(self.tr("Zoom to Yangquan"), self.zoom_to_yangquan).setToolTip(
+        # Short names, so that a small window's map keeps its zoom buttons out of the
+        # toolbar's overflow menu; the tooltips say what each does.
+        bar.addAction(self.tr("Shanxi"), self.fit_province).setToolTip(self.tr("Show all of Shanxi"))
+        bar.addAction(self.tr("Yangquan"), self.zoom_to_yangquan).setToolTip(
             self.tr("Zoom in on Yangquan, where most zones lie close together"))
         bar.addAction(self.tr("Reset"), self.reset_view).setToolTip(self.tr("Show the whole map"))
         bar.addSeparator()

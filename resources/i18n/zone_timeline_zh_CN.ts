@@ -606,7 +606,7 @@
 <context>
     <name>MapView</name>
     <message>
-        <source>Whole province</source>
+        <source>Shanxi</source>
         <translation>全省</translation>
     </message>
     <message>
@@ -614,7 +614,7 @@
         <translation>显示山西全境</translation>
     </message>
     <message>
-        <source>Zoom to Yangquan</source>
+        <source>Yangquan</source>
         <translation>缩放至阳泉</translation>
     </message>
     <message>

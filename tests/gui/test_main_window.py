@@ -420,3 +420,20 @@ def test_the_filter_dock_takes_a_share_of_a_new_window_and_keeps_a_width_set_by_
     w2.reset_layout()  # the default size, and the dock's share of it again
     qtbot.waitUntil(lambda: w2.dock.width() == round(0.22 * 1600))
     w2.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_small_new_window_shows_every_toolbar_button(qtbot, db_path, settings, lang):
+    # At 1200x800 in English the map's zoom buttons went to the toolbar's overflow menu.
+    from PySide6.QtWidgets import QApplication, QToolBar
+
+    from explorer.gui.application import apply_language
+
+    apply_language(QApplication.instance(), lang)  # the English interface is restored after each test
+    w = open_window(qtbot, db_path, settings, (1200, 800), lang=lang)
+    for pane in (w.timeline, w.map):
+        bar = pane.findChild(QToolBar)
+        for act in bar.actions():
+            if not act.isSeparator():
+                assert bar.widgetForAction(act).isVisible(), (lang, act.text())
+    w.close()
