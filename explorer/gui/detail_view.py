@@ -5,12 +5,14 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.core.dates import format_range
 from explorer.core.session import Session
 from explorer.core.store import EventDetail, Source, pick
 from explorer.gui.application import font_families
+from explorer.gui.badge import ICON_PX, badge_pixmap
 from explorer.gui.palette import category_colour
 
 CSS = """
@@ -30,13 +32,25 @@ table.grid td, table.grid th { border: 1px solid #CFD8DC; padding: 2px 6px; vert
 """
 
 
+BADGE_URL = "badge:conflict"
+
+
+class _Browser(QTextBrowser):
+    """A text browser that draws the conflict badge the table and the timeline draw."""
+
+    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt API)
+        if kind == QTextDocument.ResourceType.ImageResource.value and url.toString() == BADGE_URL:
+            return badge_pixmap(ICON_PX, self.font(), self.devicePixelRatioF())
+        return super().loadResource(kind, url)
+
+
 class DetailView(QWidget):
     """Shows ``session.selection.active``; links to other events select them."""
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.browser = QTextBrowser()
+        self.browser = _Browser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         # Text in the other language keeps its own punctuation: English quotes in a Chinese
@@ -171,7 +185,8 @@ class DetailView(QWidget):
             cells.append(f"<td><b>{escape(format_range(rec.date, rec.date_end, lang))}</b><br>{title}"
                          f"<br>{figs}<br><span class='muted'>{srcs}</span></td>")
         disagree = self.tr("Sources disagree")
-        return (f"<h3>⚠ {escape(disagree)}</h3><div class='warn'>{escape(note)}</div>"
+        badge = f"<img src='{BADGE_URL}' width={ICON_PX} height={ICON_PX} align='middle'>"
+        return (f"<h3>{badge} {escape(disagree)}</h3><div class='warn'>{escape(note)}</div>"
                 f"<table class='grid'><tr>{''.join(cells)}</tr></table>")
 
     def _on_link(self, url: QUrl) -> None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.session import Session
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
+from explorer.gui.badge import badge_icon
 from explorer.gui.first_paint import after_first_paint
 from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
@@ -102,6 +103,8 @@ class EventTableModel(QAbstractTableModel):
         self.swatches = [QColor(category_colour(i)) for i in range(len(session.store.categories))]
         self._italic = QFont()
         self._italic.setItalic(True)
+        # A title whose sources disagree: the timeline's red "!" before it.
+        self.badge = badge_icon(QFont())
 
     def retranslate(self) -> None:
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))
@@ -131,7 +134,9 @@ class EventTableModel(QAbstractTableModel):
         row = int(self.rows[i])
         store = self.session.store
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.swatches[int(store.category[row])] if col == COL_CATEGORY else None
+            if col == COL_CATEGORY:
+                return self.swatches[int(store.category[row])]
+            return self.badge if col == COL_TITLE and store.flags[row] & FLAG_CONFLICT else None
         if role == Qt.ItemDataRole.ForegroundRole:
             return _CONFLICT_BRUSH if col == COL_TITLE and store.flags[row] & FLAG_CONFLICT else None
         if role == Qt.ItemDataRole.FontRole:
@@ -168,7 +173,7 @@ class EventTableModel(QAbstractTableModel):
                 text + (" *" if rec.inferred else ""),
                 store.zones[rec.zone].name(lang),
                 store.categories[rec.category].name(lang),
-                ("⚠ " if rec.conflict else "") + rec.title(lang),
+                rec.title(lang),
             )
         return self._texts[int(self.rows[i])]
 
@@ -272,7 +277,7 @@ class EventTableView(QTableView):
     def __init__(self, model: EventTableModel):
         super().__init__()
         self.setModel(model)
-        self._swatches: dict[tuple, QPixmap] = {}  # (category, selected, icon size) -> its icon
+        self._swatches: dict[tuple, QPixmap] = {}  # (category or -1 for the badge, selected, icon size) -> its icon
         self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
         self._by_hand = False  # the user has set the columns' widths: they are left as set
         self._fitting = False
@@ -351,9 +356,13 @@ class EventTableView(QTableView):
         got = self._swatches.get(key)
         if got is None:
             size = self._swatch_size()
-            pm = QPixmap(size)
-            pm.fill(self.model().swatches[category])
-            got = self._swatches[key] = QIcon(pm).pixmap(size, QIcon.Mode.Selected if selected else QIcon.Mode.Normal)
+            if category < 0:  # the conflict badge
+                icon = self.model().badge
+            else:
+                pm = QPixmap(size)
+                pm.fill(self.model().swatches[category])
+                icon = QIcon(pm)
+            got = self._swatches[key] = icon.pixmap(size, QIcon.Mode.Selected if selected else QIcon.Mode.Normal)
         return got
 
     def _swatch_size(self) -> QSize:
@@ -433,8 +442,8 @@ class EventTableView(QTableView):
         texts, category, flags = self.model().cells(r, last)  # rows r..last read together when new
         for c, x, w in look.columns:
             left = x
-            if c == COL_CATEGORY:
-                icon = self._swatch(category, selected)
+            if c == COL_CATEGORY or (c == COL_TITLE and flags & FLAG_CONFLICT):
+                icon = self._swatch(category if c == COL_CATEGORY else -1, selected)
                 p.drawPixmap(QPointF(x + look.margin, y + (h - icon.height() / icon.devicePixelRatio()) // 2), icon)
                 left += look.swatch_inset
             k = 1 if c == COL_DATE and flags & FLAG_INFERRED else 0  # italic: an inferred date

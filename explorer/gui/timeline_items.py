@@ -17,7 +17,8 @@ import shiboken6
 from PySide6 import QtCore, QtGui
 
 from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
-from explorer.gui.palette import CONFLICT, category_colour
+from explorer.gui.badge import badge_font, paint_badge
+from explorer.gui.palette import category_colour
 from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_layout import stable_order
 
@@ -482,11 +483,6 @@ class LabelLayer(DeviceLayer):
         p.restore()
 
 
-_BADGE_FILL = QtGui.QColor(CONFLICT)
-_BADGE_RING = QtGui.QPen(QtGui.QColor("white"), 1.2)
-_BADGE_TEXT = QtGui.QColor("white")
-
-
 class BadgeLayer(DeviceLayer):
     """A red "!" badge at the top-left corner of each conflicting event."""
 
@@ -494,9 +490,7 @@ class BadgeLayer(DeviceLayer):
 
     def __init__(self, font: QtGui.QFont):
         super().__init__()
-        self.font_ = QtGui.QFont(font)
-        self.font_.setBold(True)
-        self.font_.setPixelSize(9)
+        self.font_ = badge_font(font)
         self.x = np.zeros(0)
         self.y = np.zeros(0)
 
@@ -510,15 +504,9 @@ class BadgeLayer(DeviceLayer):
         p.save()
         dx, dy = self._in_pixels(p, self.x, self.y)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        p.setFont(self.font_)
         r = self.RADIUS
-        p.setBrush(_BADGE_FILL)
         for x, y in zip(dx.tolist(), dy.tolist(), strict=True):
-            box = QtCore.QRectF(x - r, y - r, 2 * r, 2 * r)
-            p.setPen(_BADGE_RING)
-            p.drawEllipse(box)
-            p.setPen(_BADGE_TEXT)
-            p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, "!")
+            paint_badge(p, QtCore.QRectF(x - r, y - r, 2 * r, 2 * r), self.font_, ring=True)
         p.restore()
 
 

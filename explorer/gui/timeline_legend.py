@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from explorer.gui.palette import CONFLICT
+from explorer.gui.badge import DIAMETER, badge_font, paint_badge
 from explorer.gui.timeline_items import OVERFLOW_COLOUR
 
 SWATCH_W, SWATCH_H = 16, 10
@@ -203,18 +203,9 @@ class TimelineLegend(QtWidgets.QWidget):
             d = 9
             p.drawEllipse(QtCore.QRectF(r.center().x() - d / 2, r.center().y() - d / 2, d, d))
         elif e.kind == "badge":
-            d = 11
-            box = QtCore.QRectF(r.center().x() - d / 2, r.center().y() - d / 2, d, d)
-            p.setPen(QtCore.Qt.PenStyle.NoPen)
-            p.setBrush(QtGui.QColor(CONFLICT))
-            p.drawEllipse(box)
-            f = QtGui.QFont(p.font())
-            f.setBold(True)
-            f.setPixelSize(9)
+            d = DIAMETER
             p.save()
-            p.setFont(f)
-            p.setPen(QtGui.QColor("white"))
-            p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, "!")
+            paint_badge(p, QtCore.QRectF(r.center().x() - d / 2, r.center().y() - d / 2, d, d), badge_font(p.font()))
             p.restore()
         elif e.kind == "pile":
             frame = QtGui.QColor("#3C4043")

@@ -34,8 +34,11 @@ def test_table_follows_filter_and_counts(qtbot, session):
     assert t.model.rowCount() == n
     assert t.caption.text().startswith(f"{n} ")
     titles = {t.model.index(i, COL_TITLE).data() for i in range(n)}
-    expected = {("⚠ " if r.conflict else "") + r.title_zh for r in session.store.records(session.rows)}
-    assert titles == expected
+    assert titles == {r.title_zh for r in session.store.records(session.rows)}
+    # A title whose sources disagree carries the timeline's red "!" badge, as its decoration.
+    marked = {t.model.index(i, COL_TITLE).data(Qt.ItemDataRole.DecorationRole) is not None for i in range(n)}
+    conflicts = {bool(r.conflict) for r in session.store.records(session.rows)}
+    assert marked == conflicts == {True, False}
 
 
 @pytest.mark.parametrize("small", [True, False])
@@ -292,6 +295,22 @@ def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
     session.selection.select_one(conflict_row, "test")
     text = d.plain_text()
     assert "2020" in text and "2021" in text  # both versions side by side
+
+
+def test_the_detail_pane_marks_disagreeing_sources_with_the_timelines_badge(qtbot, session):
+    from explorer.gui.badge import FILL
+
+    def badge_pixels() -> int:
+        img = d.browser.viewport().grab().toImage()
+        return sum(img.pixelColor(x, y) == FILL for x in range(img.width()) for y in range(0, img.height(), 2))
+
+    d = on_screen(qtbot, DetailView(session), (520, 1400))  # tall enough to show the versions
+    store = session.store
+    plain = next(r.row for r in store.records(range(store.n)) if not r.conflict)
+    session.selection.select_one(plain, "test")
+    assert badge_pixels() == 0
+    session.selection.select_one(next(r.row for r in store.records(range(store.n)) if r.conflict), "test")
+    assert badge_pixels() > 20  # the red disc of its "!" (a character would be text-coloured)
 
 
 def test_detail_storyline_link_selects_event(qtbot, session):
