@@ -39,6 +39,12 @@ def test_table_follows_filter_and_counts(qtbot, session):
     marked = {t.model.index(i, COL_TITLE).data(Qt.ItemDataRole.DecorationRole) is not None for i in range(n)}
     conflicts = {bool(r.conflict) for r in session.store.records(session.rows)}
     assert marked == conflicts == {True, False}
+    # ... and not in its text, which the view's keyboard search matches from the start.
+    i = next(i for i, r in enumerate(session.store.records(t.model.rows)) if r.conflict)
+    title = t.model.index(i, COL_TITLE).data()
+    t.view.setCurrentIndex(t.model.index(0 if i else 1, COL_TITLE))
+    t.view.keyboardSearch(title)
+    assert t.view.currentIndex().row() == i
 
 
 @pytest.mark.parametrize("small", [True, False])
