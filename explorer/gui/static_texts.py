@@ -13,6 +13,9 @@ from PySide6.QtGui import QFont, QFontMetricsF, QStaticText, QTextLayout, QTextO
 
 LINE_BREAK = "\u2028"  # Unicode's line separator: a plain ``QStaticText`` starts a new line there
 NO_BREAK_HYPHEN = "\u2011"  # laid out in place of "-" where lines are broken, so none is broken after one
+WORD_JOINER = "\u2060"  # no line break on either side of it; nothing drawn
+BRACKETS = {"(": ")", "（": "）", "【": "】", "《": "》", "〈": "〉", "「": "」"}
+BRACKET_KEPT = 4  # a bracketed part of at most this many characters is not broken: "(山西)"
 
 
 class StaticTexts:
@@ -78,7 +81,8 @@ class StaticTexts:
 
 def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lines: int) -> str:
     """``text`` as at most ``lines`` lines (joined by ``LINE_BREAK``) of at most ``width``
-    pixels, broken where Unicode allows (but not after a hyphen).  A text that fits whole
+    pixels, broken where Unicode allows (but not after a hyphen, nor inside a short
+    bracketed part: 日昌晶新材料(山 / 西)… would read badly).  A text that fits whole
     is set on as few lines as it needs at ``width``, and those lines are balanced: broken at
     the narrowest width that still takes no more lines (no word, or single Chinese
     character, left alone on its last line).  One that does not fit fills each line but
@@ -86,8 +90,9 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
     is elided there, and ends the text."""
     # Shaped once, broken at each width tried.  A hyphenated word ("High-tech") is kept
     # whole, as a word (the same length: the same offsets).
-    layout = QTextLayout(text.replace("-", NO_BREAK_HYPHEN), font)
-    at = _break(layout, width)
+    laid, offset = _unbreakable(text.replace("-", NO_BREAK_HYPHEN))
+    layout = QTextLayout(laid, font)
+    at = [(offset[s], offset[e], w) for s, e, w in _break(layout, width)]
     if len(at) > lines or max(w for _s, _e, w in at) > width:  # it does not fit
         out, start = [], 0
         for s, e, w in at[:lines - 1]:
@@ -103,13 +108,37 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
     lo, hi = sum(w for _s, _e, w in at) / n, width  # narrowest known to fit: hi
     while hi - lo > 0.5:
         mid = (lo + hi) / 2
-        tried = _break(layout, mid)
+        tried = [(offset[s], offset[e], w) for s, e, w in _break(layout, mid)]
         widest = max(w for _s, _e, w in tried)
         if len(tried) > n or widest > mid:
             lo = mid
         else:
             hi, at = widest, tried  # (the same breaks at its widest line's width)
     return LINE_BREAK.join(text[s:e].strip() for s, e, _w in at)
+
+
+def _unbreakable(text: str) -> tuple[str, list[int]]:
+    """``text`` with a word joiner between the characters of each short bracketed part,
+    and per offset in it (and its end) the offset in ``text``."""
+    joins = []  # offsets in ``text`` a joiner goes before
+    i = 0
+    while i < len(text):
+        close = BRACKETS.get(text[i])
+        end = text.find(close, i + 1, i + BRACKET_KEPT + 2) if close else -1
+        if end > i + 2:
+            joins += range(i + 2, end)
+            i = end
+        i += 1
+    if not joins:
+        return text, list(range(len(text) + 1))
+    parts, offset, last = [], [], 0
+    for j in joins:
+        parts += [text[last:j], WORD_JOINER]
+        offset += [*range(last, j), j]
+        last = j
+    parts.append(text[last:])
+    offset += range(last, len(text) + 1)
+    return "".join(parts), offset
 
 
 def _break(layout: QTextLayout, width: float) -> list[tuple[int, int, float]]:

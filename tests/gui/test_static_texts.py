@@ -71,3 +71,18 @@ def test_a_hyphenated_word_is_kept_whole(font):
     for width in (fm.horizontalAdvance("Yangquan High-t"), fm.horizontalAdvance("Yangquan High-tech") + 1, 150):
         lines = fill_lines(name, width, fm, font, 3).split(LINE_BREAK)
         assert len(lines) > 1 and any("High-tech" in line.split() for line in lines), lines
+
+
+def test_a_short_bracketed_part_is_kept_whole(font):
+    # 日昌晶新材料(山 / 西)有限责任公司 read badly: the line breaks before the bracket.
+    fm = QFontMetricsF(font)
+    name = "日昌晶新材料(山西)有限责任公司"
+    split = fm.horizontalAdvance("日昌晶新材料(山") + 1  # the old balanced break, or the greedy one
+    for width in (split, split + 8, fm.horizontalAdvance("日昌晶新材料(山西)") + 1):
+        for most in (2, 3):
+            lines = fill_lines(name, width, fm, font, most).split(LINE_BREAK)
+            assert len(lines) > 1 and any("(山西)" in line for line in lines), (width, most, lines)
+    # A long bracketed part still breaks inside, as any text.
+    long = "山西仁汇(医康养服务有限公司)"
+    lines = fill_lines(long, fm.horizontalAdvance("山西仁汇(医康养") + 1, fm, font, 3).split(LINE_BREAK)
+    assert lines[0].endswith("医康养"), lines
