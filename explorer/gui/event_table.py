@@ -351,7 +351,8 @@ class EventTableView(QTableView):
 
     def _swatch(self, category: int, selected: bool) -> QPixmap:
         """A category's colour as the item delegate draws a colour: a filled square icon,
-        tinted as a selected icon on a selected row."""
+        tinted as a selected icon on a selected row; for ``category`` -1, the conflict
+        badge (the title's decoration) as the delegate draws an icon."""
         key = (category, selected, self.iconSize().width(), self.iconSize().height())
         got = self._swatches.get(key)
         if got is None:
