@@ -103,8 +103,15 @@ class EventTableModel(QAbstractTableModel):
         self.swatches = [QColor(category_colour(i)) for i in range(len(session.store.categories))]
         self._italic = QFont()
         self._italic.setItalic(True)
-        # A title whose sources disagree: the timeline's red "!" before it.
-        self.badge = badge_icon(QFont())
+        self._badge: QIcon | None = None  # see badge
+
+    @property
+    def badge(self) -> QIcon:
+        """The timeline's red "!" before a title whose sources disagree: drawn when first
+        shown (the first drawing of its bold text costs ~8 ms, too much for start-up)."""
+        if self._badge is None:
+            self._badge = badge_icon(QFont())
+        return self._badge
 
     def retranslate(self) -> None:
         self._headers = (self.tr("Date"), self.tr("Zone"), self.tr("Category"), self.tr("Title"))

@@ -5,7 +5,8 @@ drawing a short label costs."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+import re
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,8 @@ NO_BREAK_HYPHEN = "\u2011"  # laid out in place of "-" where lines are broken, s
 WORD_JOINER = "\u2060"  # no line break on either side of it; nothing drawn
 BRACKETS = {"(": ")", "（": "）", "【": "】", "《": "》", "〈": "〉", "「": "」"}
 BRACKET_KEPT = 4  # a bracketed part of at most this many characters is not broken: "(山西)"
+_SHORT_BRACKETED = re.compile("|".join(f"{re.escape(o)}[^{re.escape(c)}]{{2,{BRACKET_KEPT}}}{re.escape(c)}"
+                                        for o, c in BRACKETS.items()))
 
 
 class StaticTexts:
@@ -117,28 +120,21 @@ def fill_lines(text: str, width: float, metrics: QFontMetricsF, font: QFont, lin
     return LINE_BREAK.join(text[s:e].strip() for s, e, _w in at)
 
 
-def _unbreakable(text: str) -> tuple[str, list[int]]:
+def _unbreakable(text: str) -> tuple[str, Sequence[int]]:
     """``text`` with a word joiner between the characters of each short bracketed part,
     and per offset in it (and its end) the offset in ``text``."""
-    joins = []  # offsets in ``text`` a joiner goes before
-    i = 0
-    while i < len(text):
-        close = BRACKETS.get(text[i])
-        end = text.find(close, i + 1, i + BRACKET_KEPT + 2) if close else -1
-        if end > i + 2:
-            joins += range(i + 2, end)
-            i = end
-        i += 1
+    joins = {k for m in _SHORT_BRACKETED.finditer(text) for k in range(m.start() + 2, m.end() - 1)}
     if not joins:
-        return text, list(range(len(text) + 1))
-    parts, offset, last = [], [], 0
-    for j in joins:
-        parts += [text[last:j], WORD_JOINER]
-        offset += [*range(last, j), j]
-        last = j
-    parts.append(text[last:])
-    offset += range(last, len(text) + 1)
-    return "".join(parts), offset
+        return text, range(len(text) + 1)
+    laid, offset = [], []
+    for k, ch in enumerate(text):
+        if k in joins:
+            laid.append(WORD_JOINER)
+            offset.append(k)
+        laid.append(ch)
+        offset.append(k)
+    offset.append(len(text))
+    return "".join(laid), offset
 
 
 def _break(layout: QTextLayout, width: float) -> list[tuple[int, int, float]]:
