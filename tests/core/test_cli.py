@@ -1,5 +1,6 @@
 """The command line: version, help, usage errors, database errors, build."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,10 @@ def test_version():
 def test_help_lists_subcommands():
     r = _cli("--help")
     assert r.returncode == 0
-    for word in ("db", "export", "render", "--db", "--lang", "--self-test"):
-        assert word in r.stdout
+    commands = re.findall(r"^ {4}(\w+) +\S", r.stdout, re.MULTILINE)  # the listed commands, each with its help
+    assert commands == ["db", "export", "render"]
+    for option in ("--db PATH", "--lang {zh_CN,en}", "--self-test", "--version"):
+        assert option in r.stdout
 
 
 def test_unknown_argument_is_usage_error():

@@ -326,23 +326,46 @@ def test_timeline_and_map_export_images(window, tmp_path):
         export_plot(window.map.plot_widget, tmp_path / "m.jpg")
 
 
+def _exported_ids(path: Path) -> list[str]:
+    """The event_id column of an exported CSV, in file order."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [r["event_id"] for r in csv.DictReader(f)]
+
+
 def test_export_dialog_counts_and_scope(window, tmp_path):
     from explorer.gui.export_dialog import ExportDialog, run_export
 
     s = window.session
-    s.selection.set_lanes(["zone:yangquan-valve"])
+    # A real filter first: every scope of the dialog is limited by it.
+    s.state.update("test", zones={"yangquan-hitech"}, years=(2017, 2023))
+    n = len(s.rows)
+    assert 0 < n < s.store.n
+    s.selection.set_lanes(["zone:yangquan-valve"])  # a sub-zone of the filtered zone
     d = ExportDialog(s, str(tmp_path), window)
     assert d.scope() == "lanes"
-    assert d.row_count() == int((s.mask & (s.store.zone == s.store.zone_index["yangquan-valve"])).sum())
+    valve = s.store.zone == s.store.zone_index["yangquan-valve"]
+    assert 0 < d.row_count() == int((s.mask & valve).sum()) < int(valve.sum())
     d.scope_buttons["filter"].setChecked(True)
-    assert d.row_count() == len(s.rows)
+    assert d.row_count() == n
+    assert d.count_label.text().startswith(f"{n} ")
     out = tmp_path / "gui.csv"
     assert run_export(window, s, d.spec(), str(out), "utf-8-sig")
+    # Exactly the filtered events, each once.
+    ids = _exported_ids(out)
+    assert len(ids) == n and set(ids) == {r.id for r in s.store.records(s.rows)}
+    assert {"a000-sanhua-sanzhi-2019", "a004-thirty-years"} <= set(ids)  # hi-tech zone, 2019 / 1993-2023
+    assert not {"a004-1996-01-provincial-etdz",  # the zone, but 1996
+                "a002-jincheng-eight-policies",  # 2019-2021, but another zone
+                "a000-valve-founded"} & set(ids)  # a sub-zone, but 1924
     # the GUI writes exactly what the CLI writes for the same filter
     cli = tmp_path / "cli.csv"
-    r = _run("--db", str(s.store.db.path), "export", "--all", "-o", str(cli))
-    assert r.returncode == 0 and cli.read_bytes() == out.read_bytes()
-    assert np.array_equal(s.mask, np.ones(s.store.n, bool))
+    r = _run("--db", str(s.store.db.path), "export", "--zone", "yangquan-hitech", "--from", "2017", "--to", "2023",
+             "-o", str(cli))
+    assert r.returncode == 0, r.stderr
+    assert cli.read_bytes() == out.read_bytes()
+    assert int(np.count_nonzero(s.mask)) == n  # the export left the session's filters as they were
 
 
 def test_timeline_click_updates_detail_and_table(window, qtbot):

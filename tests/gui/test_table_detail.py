@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, 
 
 from explorer.core.session import Session
 from explorer.core.store import EventStore
+from explorer.gui.application import apply_language
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import (
     COL_CATEGORY,
@@ -277,6 +278,32 @@ def test_table_selection_drives_session_and_back(qtbot, session):
     assert sm.currentIndex().row() == 7
 
 
+def test_the_date_column_shows_each_date_as_written_in_the_data_language(qtbot, session):
+    # Known to the year, month or day and never padded; a range with both ends; an inferred
+    # date marked " *" (the mark the legend and the detail pane explain).
+    t = EventTable(session)
+    qtbot.addWidget(t)
+    expected = {  # event: (Chinese, English)
+        "a000-valve-founded": ("1924年", "1924"),
+        "a000-sanhua-sanzhi-2019": ("2019年2月", "Feb 2019"),
+        "a000-xi-visit-valve": ("2025年7月7日", "7 Jul 2025"),
+        "a004-thirty-years": ("1993年—2023年", "1993 – 2023"),
+        "a004-1993-starting-point": ("1993年 *", "1993 *"),  # inferred from the text
+        "a003-2017-platform-investment": ("2017年1月—2017年10月 *", "Jan 2017 – Oct 2017 *"),  # inferred range
+        "a003-2016-12-zone-conference": ("2016年12月16日—2016年12月17日 *", "16 Dec 2016 – 17 Dec 2016 *"),
+    }
+
+    def shown() -> dict[str, str]:
+        at = {int(r): i for i, r in enumerate(t.model.rows)}
+        return {e: t.model.index(at[session.store.row_of(e)], COL_DATE).data() for e in expected}
+
+    assert shown() == {e: zh for e, (zh, _en) in expected.items()}
+    session.set_language("en")
+    assert shown() == {e: en for e, (_zh, en) in expected.items()}
+    session.set_language("zh")
+    assert shown() == {e: zh for e, (zh, _en) in expected.items()}
+
+
 def test_table_sorts_by_zone(qtbot, session):
     t = EventTable(session)
     qtbot.addWidget(t)
@@ -285,6 +312,14 @@ def test_table_sorts_by_zone(qtbot, session):
     assert np.all(np.diff(zones) >= 0)
     t.view.sortByColumn(COL_ZONE, Qt.SortOrder.DescendingOrder)
     assert np.all(np.diff(session.store.zone[t.model.rows]) <= 0)
+
+
+def shown_date(d: DetailView, session: Session, event_id: str) -> str:
+    """What the detail pane shows under its Date (日期) heading once event ``event_id`` is
+    selected."""
+    session.selection.select_one(session.store.row_of(event_id), "test")
+    lines = d.plain_text().splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line in ("Date", "日期")) + 1]
 
 
 def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
@@ -301,6 +336,23 @@ def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
     session.selection.select_one(conflict_row, "test")
     text = d.plain_text()
     assert "2020" in text and "2021" in text  # both versions side by side
+    # The date as written, to its precision, with the precision named; a range with both ends.
+    # Data in Chinese (the session's), words of the English interface:
+    assert shown_date(d, session, "a000-valve-founded") == "1924年 (precision: year)"
+    assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "2019年2月 (precision: month)"
+    assert shown_date(d, session, "a000-xi-visit-valve") == "2025年7月7日 (precision: day)"
+    assert shown_date(d, session, "a004-thirty-years") == "1993年—2023年 (precision: year)"
+    assert shown_date(d, session, "a003-2017-07-hitech-restructure") == "2017年7月 (precision: month)"
+    session.set_language("en")
+    assert shown_date(d, session, "a000-valve-founded") == "1924 (precision: year)"
+    assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "Feb 2019 (precision: month)"
+    assert shown_date(d, session, "a000-xi-visit-valve") == "7 Jul 2025 (precision: day)"
+    assert shown_date(d, session, "a004-thirty-years") == "1993 – 2023 (precision: year)"
+    session.set_language("zh")
+    apply_language(QApplication.instance(), "zh_CN")  # the Chinese interface (English again after the test)
+    assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "2019年2月 （精度：月）"
+    assert shown_date(d, session, "a000-xi-visit-valve") == "2025年7月7日 （精度：日）"
+    assert shown_date(d, session, "a004-thirty-years") == "1993年—2023年 （精度：年）"
 
 
 def test_the_detail_pane_marks_disagreeing_sources_with_the_timelines_badge(qtbot, session):

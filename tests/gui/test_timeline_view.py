@@ -688,6 +688,20 @@ def test_hover_tooltip_gives_date_and_title(qtbot, view, session, store):
     assert rec.title("zh") in text.replace("&quot;", '"')
     assert rec.date.format("zh") in text
     assert view.tooltip_at(1950, p.y()) == ""
+    # A range gives both its ends, in the data language (its start alone is not its date).
+    row = store.row_of("a004-growth-since-2012")  # 2012-2023, "十八大以来经济总量成倍增长"
+    session.state.update(None, zones={"yangquan-hitech"})
+    settle(qtbot, view)
+    reveal(qtbot, view, row)
+    (item,) = np.flatnonzero(view._layout.row == row)
+    assert view._layout.group[item] < 0  # its own mark, not a pile's
+    p = view.item_position(row)
+    text = view.tooltip_at(p.x(), p.y())
+    assert "十八大以来经济总量成倍增长" in text and "2012年—2023年" in text
+    session.set_language("en")
+    text = view.tooltip_at(p.x(), p.y())
+    assert "Economy multiplied since 2012" in text and "2012 – 2023" in text
+    session.set_language("zh")
 
 
 def test_a_shown_tooltip_follows_a_filter_change_under_a_resting_mouse(qtbot, view, session, store):
@@ -1042,6 +1056,45 @@ def test_legend_dims_absent_categories_and_keeps_its_height(view, session, store
     view.legend.setFont(font)  # a new font does re-lay it out
     qtbot.wait(20)
     assert view.legend.height() > height
+
+
+def _legend_pixels(legend, text):
+    """The grabbed legend's pixels (RGB, ints) inside the swatch and inside the text box of
+    the entry named ``text``, and the legend's background colour."""
+    img = legend.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    dpr = img.devicePixelRatio()
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), -1)[:, : img.width() * 4]
+    rgb = a.reshape(img.height(), img.width(), 4)[:, :, 2::-1].astype(int)  # BGRA in memory
+    rect = next(r for r, e in legend._layout(legend.width()) if e.text == text)
+    cx, cy = rect.left() + 8, rect.center().y()  # the swatch is 16 x 10 px at the entry's left, centred
+    swatch = rgb[round((cy - 2) * dpr):round((cy + 2) * dpr), round((cx - 4) * dpr):round((cx + 4) * dpr)]
+    label = rgb[round(rect.top() * dpr):round(rect.bottom() * dpr), round((rect.left() + 22) * dpr):round(rect.right() * dpr)]
+    return swatch.reshape(-1, 3), label.reshape(-1, 3), rgb[0, 0]
+
+
+def test_a_dimmed_legend_entry_is_drawn_faded_towards_the_background(view, session, store, qtbot):
+    # Only the first category is left: its swatch shows its colour as is; the second
+    # category's swatch is its colour faded most of the way into the background, and its
+    # name is set in light grey instead of near-black.
+    live, dim = store.categories[0], store.categories[1]
+    session.state.update(None, categories={live.id})
+    qtbot.wait(20)
+    assert {e.text: e.dimmed for e in view.legend.entries() if e.kind == "fill"}[dim.name("zh")]
+    colours = {0: (0x00, 0x72, 0xB2), 1: (0xE6, 0x9F, 0x00)}  # Okabe-Ito blue and orange
+    live_swatch, live_label, bg = _legend_pixels(view.legend, live.name("zh"))
+    dim_swatch, dim_label, bg2 = _legend_pixels(view.legend, dim.name("zh"))
+    assert (bg == bg2).all() and bg.min() > 200  # a light background
+    assert np.abs(live_swatch - colours[0]).max() <= 3  # the live swatch: the colour itself
+    # The dimmed swatch: uniform, between the background and its colour, much nearer the background.
+    assert np.ptp(dim_swatch, axis=0).max() <= 3
+    orange, pixel = np.array(colours[1]), np.median(dim_swatch, axis=0)
+    far = np.abs(orange - bg) > 60  # channels where the colour stands out from the background
+    share = (pixel - bg)[far] / (orange - bg)[far]  # 0: the background, 1: the full colour
+    assert far.any() and ((share > 0.2) & (share < 0.5)).all(), (pixel, bg)
+    assert np.abs(pixel - bg).max() < 0.5 * np.abs(live_swatch.mean(axis=0) - bg).max()
+    # The names: near-black for the live one, light grey (never darker than ~#9AA0A6) when dimmed.
+    assert live_label.sum(axis=1).min() < 3 * 80
+    assert dim_label.sum(axis=1).min() > 3 * 120
 
 
 def test_a_dimmed_legend_entry_repaints_only_itself_and_shows_as_a_fresh_legend(qtbot):
