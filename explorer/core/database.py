@@ -33,7 +33,18 @@ class DatabaseError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
-        self.kind = kind  # "missing" | "not-sqlite" | "wrong-shape" | "wrong-version" | "invalid"
+        self.kind = kind  # "missing" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
+
+
+def damaged(path: str | Path, exc: BaseException) -> DatabaseError:
+    """The :class:`DatabaseError` of a database found unusable while reading it, after it
+    opened: SQLite reports damaged pages only when it reads them, and values that do not
+    decode (a date that is not one, a row number beyond the events) show only when used."""
+    if isinstance(exc, sqlite3.Error):
+        why = str(exc)
+    else:
+        why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return DatabaseError(path, f"the file is damaged or inconsistent ({why}); rebuild it", "damaged")
 
 
 class Backend:
@@ -180,14 +191,17 @@ class Database:
             if self._conn is None:  # first use, or used again after close()
                 self._conn, self._conn_thread = self.connect(), me
             own = self._conn if self._conn_thread == me else None
-        if own is not None:
-            yield own
-            return
-        conn = self.connect()
         try:
-            yield conn
-        finally:
-            conn.close()
+            if own is not None:
+                yield own
+                return
+            conn = self.connect()
+            try:
+                yield conn
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:  # a damaged page, found when read: the file, not the code
+            raise damaged(self.path, exc) from exc
 
     @property
     def engine(self):  # noqa: ANN201 (sqlalchemy.Engine: not imported here)
@@ -254,6 +268,15 @@ def _check(p: Path, conn: sqlite3.Connection) -> int:
             p, f"schema version {-1 if version is None else version} but this app reads version "
             f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
         )
+    # Every column read, there (a file of this version altered by hand would fail at its
+    # first query, deep in a pane): one small query per table.
+    lacking: list[str] = []
+    for table, cols in TABLES.items():
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        lacking += [f"{table}.{col}" for col in cols if col not in have]
+    if lacking:
+        raise DatabaseError(p, f"not an event database of this app (missing columns: {', '.join(lacking)})",
+                            "wrong-shape")
     conn.execute("SELECT max(seq) FROM events").fetchone()  # an index lookup: instant at any size
     return version
 

@@ -7,17 +7,18 @@ matched through the n-gram posting lists of :mod:`explorer.core.search`.
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 from collections import OrderedDict, namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from explorer.core import search
 from explorer.core.arrays import distinct
-from explorer.core.database import Database, in_lists
+from explorer.core.database import Database, DatabaseError, damaged, in_lists
 from explorer.core.dates import PartialDate
 from explorer.core.filter_state import FIELDS, Filters
 from explorer.core.tables import TABLES
@@ -37,6 +38,25 @@ FLAG_REPORTED = 4
 FLAG_CONFLICT = 8
 PRECISIONS = ("year", "month", "day")
 LANE_MODES = ("zone", "category", "storyline")
+# What reading values that do not decode raises: a date that is not one, a zone or
+# category id the vocabularies lack, a row number beyond the events, a blob cut short.
+_UNDECODABLE = (LookupError, ValueError, TypeError, struct.error)
+
+
+def _reads(method: Callable) -> Callable:
+    """Report a database whose values do not decode as a damaged database
+    (:func:`explorer.core.database.damaged`), not as the lookup that failed deep inside."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return method(self, *args, **kwargs)
+        except DatabaseError:
+            raise
+        except _UNDECODABLE as exc:
+            raise damaged(self.db.path, exc) from exc
+
+    return reading
 
 
 def pick(lang: str, zh: str, en: str) -> str:
@@ -197,6 +217,7 @@ class EventStore:
         numpy columns of length ``n``.
     """
 
+    @_reads
     def __init__(self, db: Database, cache_size: int = 20000, use_column_cache: bool = True):
         self.db = db
         self._cache: OrderedDict[int, EventRecord] = OrderedDict()
@@ -357,6 +378,7 @@ class EventStore:
         self._text_cache = new  # assigned once, complete
         return combine(self.n, new.values())
 
+    @_reads
     def _word_mask(self, word: str) -> np.ndarray:
         with self.db.reading() as conn:
             return search.word_mask(conn, word, self.n, self.db.backend)
@@ -525,6 +547,7 @@ class EventStore:
         return key
 
     # ------------------------------------------------------------------ records
+    @_reads
     def records(self, rows: Sequence[int]) -> list[EventRecord]:
         """Text fields of the given rows (cached; fetched in batches with plain SQL rows)."""
         want = sorted({int(r) for r in rows if int(r) not in self._cache})
@@ -554,6 +577,7 @@ class EventStore:
                 out.append(rec)
         return out
 
+    @_reads
     def record(self, row: int) -> EventRecord:
         return self.records([row])[0]
 
@@ -578,10 +602,12 @@ class EventStore:
             importance, title_zh, title_en, summary_zh, summary_en, conflict_id,
         )
 
+    @_reads
     def row_of(self, event_id: str) -> int | None:
         with self.db.reading() as conn:
             return _scalar(conn, "SELECT seq FROM events WHERE id = ?", (event_id,))
 
+    @_reads
     def detail(self, row: int) -> EventDetail:
         """Everything about one event: figures, sources with passages, conflicts, storyline."""
         rec = self.record(row)
@@ -620,6 +646,7 @@ class EventStore:
             d.storyline_rows[s] = [int(x) for x in others[:50]]
         return d
 
+    @_reads
     def sources_for(self, rows: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
         """``row -> [(article_id, para), …]`` for many rows at once (export)."""
         out: dict[int, list[tuple[str, int]]] = {}
@@ -631,6 +658,7 @@ class EventStore:
                     out.setdefault(seq, []).append((aid, para))
         return out
 
+    @_reads
     def figures_for(self, rows: Sequence[int]) -> dict[int, list[FigureInfo]]:
         """``row -> [FigureInfo, …]`` for many rows at once (export)."""
         out: dict[int, list[FigureInfo]] = {}

@@ -422,14 +422,16 @@ class EventTableView(QTableView):
         last = n - 1 if last < 0 else last
         look = self._look()
         p = QPainter(self.viewport())
-        for r in range(first, last + 1):
-            self._paint_row(p, r, last, look)
-        if look.gap:
-            self._paint_grid(p, first, last, dirty, look)
-        current = self.currentIndex()
-        if current.isValid() and self.hasFocus() and first <= current.row() <= last:
-            self._paint_focus(p, current.row(), current.column(), look)
-        p.end()
+        try:  # the rows are read as they paint: a damaged database raises (see explorer.gui.failures)
+            for r in range(first, last + 1):
+                self._paint_row(p, r, last, look)
+            if look.gap:
+                self._paint_grid(p, first, last, dirty, look)
+            current = self.currentIndex()
+            if current.isValid() and self.hasFocus() and first <= current.row() <= last:
+                self._paint_focus(p, current.row(), current.column(), look)
+        finally:
+            p.end()
 
     def _paint_empty(self) -> None:
         """An empty table says why, rather than leaving a blank pane."""

@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+import shiboken6
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +27,7 @@ from explorer.core.database import DatabaseError, open_database
 from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
+from explorer.gui import failures
 from explorer.gui.application import apply_language, data_lang
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
@@ -66,6 +68,11 @@ class MainWindow(QMainWindow):
         self.forced_lang = forced_lang
         self.session: Session | None = None
         self.db_path: Path | None = None
+        # Why the last database could not be used (opening it, or found damaged while
+        # reading it); None while one is open and working.
+        self.database_problem: DatabaseError | None = None
+        self._interactive = True  # whether a problem with the open database may ask what to do
+        failures.watch(self)
         self.setObjectName("MainWindow")
         self.setWindowTitle(self._title())
         self.resize(*DEFAULT_SIZE)
@@ -149,29 +156,64 @@ class MainWindow(QMainWindow):
         self.open_database(target, interactive=True, preload=preload)
 
     def open_database(self, path: Path, interactive: bool = True, preload: Preload | None = None) -> bool:
+        """Open ``path`` in the window; whether it could be used.
+
+        A database that cannot be used leaves the one shown as it was; why is in
+        ``database_problem``, and ``interactive`` asks what to do about it (rebuild, open
+        another), else the window says it where there is no database shown."""
         try:
             store = preload.take(path) if preload else None
             if store is None:
                 store = EventStore(open_database(path))
+            session = Session(store, data_lang(self.lang))
+            self._restore_state(session)  # before the panes exist: each is built once, for it
+            panes = self._build_panes(session)
         except DatabaseError as exc:
-            if interactive:
-                self._database_problem(exc)
-            else:
-                self._show_placeholder(f"{exc.path}\n{self.database_reason(exc)}\n\n{exc.reason}")
+            self._cannot_use(exc, interactive)
             return False
         except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
-            err = DatabaseError(path, self.tr("cannot be read (%1)").replace("%1", str(exc)))
-            if interactive:
-                self._database_problem(err)
+            self._cannot_use(DatabaseError(path, self.tr("cannot be read (%1)").replace("%1", str(exc))), interactive)
             return False
         self._save_layout()  # the open database's, before its settings are read back below
         self.db_path = Path(path)
+        self.database_problem = None
+        self._interactive = interactive
         if self.settings.value("database/last") != str(path):  # else the file would be written again at start-up
             self.settings.setValue("database/last", str(path))
-        session = Session(store, data_lang(self.lang))
-        self._restore_state(session)  # before the panes exist: each is built once, for it
-        self._set_session(session)
+        self._set_session(session, panes)
         return True
+
+    def _cannot_use(self, exc: DatabaseError, interactive: bool) -> None:
+        exc = self.database_problem = DatabaseError(exc.path, exc.reason, exc.kind)  # as in database_failed
+        if interactive:
+            self._database_problem(exc)
+        elif self.session is None:
+            self._show_placeholder(self._problem_text(exc))
+
+    def database_failed(self, exc: DatabaseError) -> bool:
+        """A database error that left a slot or a paint unhandled (see
+        :mod:`explorer.gui.failures`): if it is about the database shown, close it and say
+        why, once the event being handled is over (it may be a paint).  Whether it was."""
+        s = self.session
+        if s is None or str(s.store.db.path) != exc.path:
+            return False
+        if self.database_problem is None:
+            # A copy without the traceback: that holds the failed frames (a painter, say) alive.
+            self.database_problem = DatabaseError(exc.path, exc.reason, exc.kind)
+            QTimer.singleShot(0, self._close_failed)
+        return True
+
+    def _close_failed(self) -> None:
+        exc = self.database_problem
+        if exc is None or self.session is None:
+            return
+        self._save_layout()
+        collector.release()  # the session may have been frozen at start-up
+        self.session.store.db.close()  # the file is free to be rebuilt in place
+        self.session = None
+        self._show_placeholder(self._problem_text(exc))
+        if self._interactive:
+            self._database_problem(exc)
 
     def _database_problem(self, exc: DatabaseError) -> None:
         box = QMessageBox(self)
@@ -189,8 +231,12 @@ class MainWindow(QMainWindow):
             self.rebuild_database()
         elif clicked is other:
             self.choose_database()
-        else:
-            self._show_placeholder(f"{exc.path}\n{self.database_reason(exc)}")
+        elif self.session is None:  # else the database shown stays
+            self._show_placeholder(self._problem_text(exc))
+
+    def _problem_text(self, exc: DatabaseError) -> str:
+        """Where there is no database shown: which file, why in the interface's words, and the detail."""
+        return f"{exc.path}\n{self.database_reason(exc)}\n\n{exc.reason}"
 
     def database_reason(self, exc: DatabaseError) -> str:
         """Why a database cannot be used, in the interface language."""
@@ -199,6 +245,7 @@ class MainWindow(QMainWindow):
             "not-sqlite": self.tr("The file is not an SQLite database, or it is damaged."),
             "wrong-shape": self.tr("The file is an SQLite database, but not an event database of this app."),
             "wrong-version": self.tr("The database was made by another version of the app. Rebuild it."),
+            "damaged": self.tr("The file is damaged: some of it cannot be read."),
         }
         return words.get(exc.kind, self.tr("The file cannot be read."))
 
@@ -238,22 +285,38 @@ class MainWindow(QMainWindow):
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        self.setCentralWidget(label)
+        self.setCentralWidget(label)  # (Qt deletes the panes it held)
+        panel = self.dock.widget()
         self.dock.setWidget(QWidget())
+        if panel is not None:
+            panel.deleteLater()  # the filter panel: its search waits on a timer
         for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
             self.actions[key].setEnabled(False)
         self.status.setText("")
 
-    def _set_session(self, session: Session) -> None:
-        """Build every pane around ``session``. Panes only talk through it."""
+    @staticmethod
+    def _build_panes(session: Session) -> tuple:
+        """Every pane, built around ``session``. Panes only talk through it.
+
+        They read the database: a damaged one may raise here, before the window changes.
+        The panes are made in a holder until then, so that the holder takes those built,
+        and the one whose making failed, with it: their timers would read the database again."""
+        holder = QWidget()
+        try:
+            panes = tuple(pane(session, holder) for pane in (TimelineView, MapView, EventTable, DetailView, FilterPanel))
+        except BaseException:
+            shiboken6.delete(holder)
+            raise
+        for pane in panes:
+            pane.setParent(None)  # out of the holder, which goes (with its children) when this returns
+        return panes
+
+    def _set_session(self, session: Session, panes: tuple) -> None:
+        """Show ``session`` in its ``panes`` (from :meth:`_build_panes`)."""
         if self.session is not None:
             collector.release()  # the session being replaced may have been frozen at start-up
         self.session = session
-        self.timeline = TimelineView(session)
-        self.map = MapView(session)
-        self.table = EventTable(session)
-        self.detail = DetailView(session)
-        self.filters = FilterPanel(session)
+        self.timeline, self.map, self.table, self.detail, self.filters = panes
         self.top_split = QSplitter(Qt.Orientation.Horizontal)
         self.top_split.setObjectName("topSplitter")
         self.top_split.addWidget(self.timeline)
@@ -383,7 +446,7 @@ class MainWindow(QMainWindow):
         new.state.set(old.filters)
         new.selection.set(old.selection.rows, old.selection.active)
         new.selection.set_lanes(old.selection.lanes)
-        self._set_session(new)
+        self._set_session(new, self._build_panes(new))
 
     def reset_layout(self) -> None:
         self.dock.show()

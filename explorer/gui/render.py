@@ -10,9 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from explorer.core import paths
-from explorer.core.database import open_database
 from explorer.core.options import UsageError, filters_from_args
-from explorer.core.store import EventStore
 from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
 
@@ -38,9 +36,16 @@ def prepare_window(db_path: Path, lang: str, size: tuple[int, int], settings: QS
     win.resize(*size)
     if not win.open_database(db_path, interactive=False):
         win.close()
-        EventStore(open_database(db_path))  # raises DatabaseError with the reason
+        raise win.database_problem
     win.show()
     return win
+
+
+def check_drawn(win: MainWindow) -> None:
+    """Raise the DatabaseError the window met while drawing, if any (a damaged part of the
+    file is found when a pane reads it: see :mod:`explorer.gui.failures`)."""
+    if win.database_problem is not None:
+        raise win.database_problem
 
 
 def render_window(args) -> int:
@@ -72,6 +77,7 @@ def render_window(args) -> int:
         if args.select and _in_yangquan(session, row):
             win.map.zoom_to_yangquan()
         settle(app, 10)
+        check_drawn(win)
         image = win.grab()
         if image.isNull() or not image.save(str(out), "PNG"):
             print(f"zone-timeline: {out}: could not be written", file=sys.stderr)

@@ -4,7 +4,8 @@ Opens the database, renders every pane, applies a zone and a year filter, select
 event, exports CSV to a temporary folder and reads it back, and checks that SQLite's memory
 statistics are off on Linux (see :mod:`explorer.core.sqlite_setup`) and that Qt painted
 without its raster thread pool (:func:`explorer.gui.application.serial_raster_fills`).
-Prints one line; exit 0 on success, 1 with the reason on failure.
+Prints one line; exit 0 on success, 1 with the reason on failure; a database that cannot
+be used is an error of the command line, exit 3, as for the other commands.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from PySide6.QtCore import QSettings
 
 from explorer import __version__
 from explorer.core import paths, sqlite_setup
+from explorer.core.database import DatabaseError
 from explorer.core.export import COLUMNS, ExportSpec, write_csv
 from explorer.gui.application import apply_language, create_app, load_bundled_font, raster_pool_threads
-from explorer.gui.render import prepare_window, settle
+from explorer.gui.render import check_drawn, prepare_window, settle
 
 
 class SelfTestFailure(Exception):
@@ -43,6 +45,8 @@ def self_test(args) -> int:
         except SelfTestFailure as exc:
             print(f"self-test FAILED: {exc}", file=sys.stderr)
             return 1
+        except DatabaseError:
+            raise  # the command line's exit 3, with the file and the reason
         except Exception as exc:  # noqa: BLE001 - report any failure as one line
             print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
@@ -63,6 +67,7 @@ def _run(args, tmp: Path) -> str:
     store = session.store
     _check(store.n > 0, f"{db_path} holds no events")
     settle(app)
+    check_drawn(win)
     for name in ("timeline", "map", "table", "detail", "filters"):
         img = getattr(win, name).grab()
         _check(not img.isNull() and img.width() > 50 and img.height() > 50, f"the {name} pane did not render")

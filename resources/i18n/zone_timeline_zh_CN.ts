@@ -525,6 +525,10 @@
         <translation>该数据库由其他版本的应用生成，请重新构建。</translation>
     </message>
     <message>
+        <source>The file is damaged: some of it cannot be read.</source>
+        <translation>文件已损坏：其中部分内容无法读取。</translation>
+    </message>
+    <message>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
