@@ -83,3 +83,16 @@ def _isolated_settings(tmp_path, monkeypatch):
     """Per-test user folder, so tests never share or leak settings."""
     monkeypatch.setenv("ZONE_TIMELINE_HOME", str(tmp_path / "user"))
     yield
+
+
+@pytest.fixture
+def corpus_not_utf8(seeds_dir, tmp_path) -> tuple[Path, Path]:
+    """A copy of the articles whose 002 file ends in two bytes that are not UTF-8: the
+    folder and that file."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in seeds_dir.glob("0*.txt"):
+        (corpus / p.name).write_bytes(p.read_bytes())
+    bad = next(corpus.glob("002_*.txt"))
+    bad.write_bytes(bad.read_bytes() + b"\xff\xfe")
+    return corpus, bad

@@ -7,6 +7,7 @@ so a failed build never harms an existing database.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -82,8 +83,11 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
     ------
     BuildError
         With every problem found; ``out`` is left untouched.
+    OSError
+        ``out`` cannot be written (see :func:`check_target`); ``out`` is left untouched.
     """
     source, out = Path(source), Path(out)
+    check_target(out)
     cur = load_curated(source, corpus)
     problems = list(cur.problems)
     if corpus is not None:
@@ -112,6 +116,20 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
         tmp_path.unlink(missing_ok=True)
         raise
     return cur
+
+
+def check_target(out: Path) -> None:
+    """Raise an ``OSError`` whose ``strerror`` says why, if ``out`` cannot become a database
+    file: it is a folder, or a file stands where one of its folders should be.  Missing
+    folders are fine (they are made); other failures show when the file is written."""
+    out = Path(out)
+    if out.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
+    for folder in out.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder", str(folder))
+            return
 
 
 def write_indexes(conn) -> None:  # noqa: ANN001 (an SQLAlchemy connection)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer.core.curated import Curated, Event, Problem, read_article
+from explorer.core.curated import ArticleError, Curated, Event, Problem, read_article
 from explorer.core.store import number_text
 from explorer.core.text import normalise_for_search, strip_glosses_mapped
 
@@ -58,8 +58,21 @@ def scan_mentions(article_id: str, text: str) -> list[Mention]:
     return out
 
 
+def _article_or_none(corpus: Path, article_id: str) -> str | None:
+    """The article's text, or None when its file is missing or unreadable: :func:`load_curated`
+    given the corpus reports those (as ``corpus`` problems of ``articles.toml``)."""
+    try:
+        return read_article(corpus, article_id)
+    except ArticleError:
+        return None
+
+
 def uncovered_mentions(cur: Curated, corpus: Path) -> list[Mention]:
-    """Mentions neither inside a citation span nor excluded."""
+    """Mentions neither inside a citation span nor excluded.
+
+    Articles whose file is missing or not UTF-8 text are skipped; :func:`load_curated`
+    with the same corpus reports them.
+    """
     spans: dict[str, list[tuple[int, int]]] = {}
     for ev in cur.events:
         for c in ev.citations:
@@ -69,10 +82,10 @@ def uncovered_mentions(cur: Curated, corpus: Path) -> list[Mention]:
         excl.setdefault(x.article, []).append((x.start, x.start + max(1, len(x.text))))
     missing = []
     for aid in sorted(cur.articles):
-        path = Path(corpus) / f"{aid}.txt"
-        if not path.exists():
+        text = _article_or_none(corpus, aid)
+        if text is None:
             continue
-        for m in scan_mentions(aid, read_article(corpus, aid)):
+        for m in scan_mentions(aid, text):
             if any(s <= m.start < e for s, e in spans.get(aid, ())):
                 continue
             if any(s <= m.start < e or m.start <= s < m.end for s, e in excl.get(aid, ())):
@@ -117,8 +130,7 @@ def citation_problems(cur: Curated, corpus: Path) -> list[Problem]:
         pending = []
         for j, c in enumerate(ev.citations):
             if c.article not in cache:
-                p = Path(corpus) / f"{c.article}.txt"
-                cache[c.article] = read_article(corpus, c.article) if p.exists() else ""
+                cache[c.article] = _article_or_none(corpus, c.article) or ""
             text = cache[c.article]
             if not text:
                 continue

@@ -472,10 +472,37 @@ def _read_event(cur: Curated, file: str, i: int, d: dict) -> Event | None:
     return ev
 
 
+class ArticleError(Exception):
+    """An article file that cannot be read as text; the message names the file and why."""
+
+
 def read_article(corpus: Path, article_id: str) -> str:
-    """An article's text exactly as the locators count it."""
-    with (Path(corpus) / f"{article_id}.txt").open(encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """An article's text exactly as the locators count it.
+
+    Raises
+    ------
+    ArticleError
+        The file cannot be read, or is not UTF-8 text.
+    """
+    p = Path(corpus) / f"{article_id}.txt"
+    return _decode_article(_read_article_bytes(p), p)
+
+
+def _read_article_bytes(p: Path) -> bytes:
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"article file {p} cannot be read ({exc.strerror or exc})") from exc
+
+
+def _decode_article(raw: bytes, p: Path) -> str:
+    # Decoded whole, not through a text stream: "\r\n" must stay two characters, as the
+    # locators count them.
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.end].hex(" ")
+        raise ArticleError(f"article file {p} is not UTF-8 text (byte {bad} at offset {exc.start})") from exc
 
 
 def check_against_corpus(cur: Curated, corpus: Path) -> None:
@@ -486,10 +513,13 @@ def check_against_corpus(cur: Curated, corpus: Path) -> None:
         if not p.exists():
             cur.problems.append(Problem("articles.toml", aid, "corpus", f"article file not found: {p}"))
             continue
-        raw = p.read_bytes()
-        if art.sha256 and hashlib.sha256(raw).hexdigest() != art.sha256:
-            cur.problems.append(Problem("articles.toml", aid, "sha256", f"{p} differs from the version the locators were made for"))
-        texts[aid] = raw.decode("utf-8")
+        try:
+            raw = _read_article_bytes(p)
+            if art.sha256 and hashlib.sha256(raw).hexdigest() != art.sha256:
+                cur.problems.append(Problem("articles.toml", aid, "sha256", f"{p} differs from the version the locators were made for"))
+            texts[aid] = _decode_article(raw, p)
+        except ArticleError as exc:
+            cur.problems.append(Problem("articles.toml", aid, "corpus", str(exc)))
     for ev in cur.events:
         for j, c in enumerate(ev.citations):
             t = texts.get(c.article)

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import create_engine, insert
 
 from explorer.core import paths
-from explorer.core.build import finish_database, write_curated, write_indexes, zone_order
+from explorer.core.build import check_target, finish_database, write_curated, write_indexes, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
 from explorer.core.database import sqlite_url
 from explorer.core.dates import PartialDate
@@ -49,13 +49,25 @@ def _synthetic_zones(cur: Curated, target: int, rng: np.random.Generator) -> Non
 
 
 def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zones: int = 200) -> int:
-    """Write a database of ``n`` synthetic events to ``out`` (atomically); return ``n``."""
+    """Write a database of ``n`` synthetic events to ``out`` (atomically); return ``n``.
+
+    Raises
+    ------
+    ValueError
+        ``n`` is negative.
+    OSError
+        ``out`` cannot be written (see :func:`~explorer.core.build.check_target`);
+        nothing is left behind.
+    """
+    if n < 0:
+        raise ValueError(f"the number of events must not be negative (got {n})")
+    out = Path(out)
+    check_target(out)
     rng = np.random.default_rng(seed)
     cur = load_curated(Path(source) if source else paths.curated_dir())
     cur.events = []
     cur.conflicts = {}
     _synthetic_zones(cur, zones, rng)
-    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)

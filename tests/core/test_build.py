@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from explorer.core.build import BuildError, build_database
+from explorer.core.build import BuildError, build_database, check_target
 from explorer.core.curated import load_curated
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.schema import SCHEMA_VERSION
@@ -128,3 +128,25 @@ def test_missing_database(tmp_path):
     with pytest.raises(DatabaseError) as info:
         open_database(tmp_path / "none.sqlite")
     assert info.value.kind == "missing"
+
+
+def test_an_article_file_that_is_not_utf8_fails_the_build_naming_it(tmp_path, curated_dir, corpus_not_utf8):
+    corpus, bad = corpus_not_utf8
+    out = tmp_path / "events.sqlite"
+    out.write_bytes(b"old")
+    with pytest.raises(BuildError) as info:
+        build_database(curated_dir, out, corpus)
+    assert any(str(bad) in str(p) and "not UTF-8" in str(p) for p in info.value.problems)
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "events.sqlite"]
+
+
+def test_a_target_that_cannot_be_a_file_is_refused_before_the_build(tmp_path, curated_dir):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(NotADirectoryError) as info:
+        build_database(curated_dir, tmp_path / "file" / "sub" / "e.sqlite", None)
+    assert info.value.strerror == f"{tmp_path / 'file'} is not a folder"
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        build_database(curated_dir, tmp_path, None)
+    check_target(tmp_path / "new" / "folders" / "e.sqlite")  # made when written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

@@ -61,3 +61,11 @@ def test_publication_dates_recorded_with_basis(curated_dir):
         assert a.published is not None and a.published_basis and a.published_confidence
     assert cur.articles["004_a44e1bfae4a2e818"].published.iso() == "2023-07"
     assert cur.articles["000_9fac87c4b1f409f3"].script == "traditional"
+
+
+def test_an_article_that_is_not_utf8_is_skipped_not_a_crash(curated_dir, corpus_not_utf8):
+    corpus, bad = corpus_not_utf8
+    cur = load_curated(curated_dir, corpus)  # reports the file (tests/core/test_curated.py)
+    assert any(p.field == "corpus" and str(bad) in str(p) for p in cur.problems)
+    assert citation_problems(cur, corpus) == []
+    assert uncovered_mentions(cur, corpus) == []

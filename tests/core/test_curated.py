@@ -160,3 +160,11 @@ def test_db_check_clean_exit_zero(curated_dir):
                          capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.strip().splitlines()[-1].startswith("0 problem(s)")
+
+
+def test_an_article_file_that_is_not_utf8_is_a_problem_naming_it(curated_dir, corpus_not_utf8):
+    corpus, bad = corpus_not_utf8
+    cur = load_curated(curated_dir, corpus)
+    named = [str(p) for p in cur.problems if p.field == "corpus"]
+    assert len(named) == 1 and str(bad) in named[0] and "not UTF-8" in named[0] and "ff" in named[0]
+    assert cur.events, "the rest of the sources is still read"

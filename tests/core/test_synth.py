@@ -4,6 +4,7 @@ where the app shows it."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from explorer.core.database import open_database
 from explorer.core.store import FLAG_INFERRED, EventStore
@@ -23,3 +24,16 @@ def test_an_inferred_synthetic_date_says_why_in_both_languages(tmp_path):
     assert all(not r.inference and not r.inference_zh for r in records if not r.inferred)
     # The timeline draws these dates hollow: the flags it reads say the same.
     assert np.array_equal(np.array([r.inferred for r in records]), (store.flags & FLAG_INFERRED) > 0)
+
+
+def test_a_negative_count_or_a_target_that_cannot_be_written_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="negative"):
+        synthesise(-5, tmp_path / "s.sqlite")
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
+        synthesise(10, tmp_path / "file" / "s.sqlite")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        synthesise(10, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+    synthesise(0, tmp_path / "empty.sqlite")  # no events is a database too
+    assert EventStore(open_database(tmp_path / "empty.sqlite")).n == 0
