@@ -1,13 +1,15 @@
 """The ``zone-timeline`` command line.
 
 Exit codes: 0 success; 1 the work failed (problems found, file not written, self-test
-failed); 2 usage error (unknown option, unknown zone name); 3 the database is missing,
-corrupt or of another schema version.
+failed); 2 usage error (unknown option, unknown zone name, bad value); 3 the database is
+missing, corrupt or of another schema version.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -17,6 +19,27 @@ from explorer.core.filter_state import Filters
 from explorer.core.options import UsageError, filters_from_args
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DB = 0, 1, 2, 3
+
+
+def _text_path(text: str) -> str:
+    """A path option's value: an empty one is a usage error, not the current folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path; give a file or folder name")
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_text_path(text))
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n}: must be 0 or more")
+    return n
 
 
 def _add_filter_flags(p: argparse.ArgumentParser) -> None:
@@ -37,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         # Accepted before or after the command; a subcommand's copy must not reset
         # a value given before it, hence SUPPRESS there.
         g = argparse.ArgumentParser(add_help=False)
-        g.add_argument("--db", metavar="PATH", default=default,
+        g.add_argument("--db", metavar="PATH", default=default, type=_text_path,
                        help=f"event database to use (default: {paths.default_db()})")
         g.add_argument("--lang", choices=("zh_CN", "en"), default=default,
                        help="interface language (overrides the system locale and the saved choice)")
@@ -57,20 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="build, check or synthesise event databases", parents=[common])
     dbs = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     b = dbs.add_parser("build", help="build the SQLite database from the curated files", parents=[common])
-    b.add_argument("--source", type=Path, default=None, help="curated folder (default: the bundled db/)")
-    b.add_argument("--out", type=Path, default=None, help=f"database to write (default: {paths.default_build_target()})")
-    b.add_argument("--corpus", type=Path, default=None,
-                   help="folder of article files; stores cited passages (default: ../shared/seeds if present)")
-    b.add_argument("--no-corpus", action="store_true", help="do not store passages even if the corpus is present")
+    b.add_argument("--source", type=_path, default=None, help="curated folder (default: the bundled db/)")
+    b.add_argument("--out", type=_path, default=None, help=f"database to write (default: {paths.default_build_target()})")
+    bc = b.add_mutually_exclusive_group()
+    bc.add_argument("--corpus", type=_path, default=None,
+                    help="folder of article files; stores cited passages (default: ../shared/seeds if present)")
+    bc.add_argument("--no-corpus", action="store_true", help="do not store passages even if the corpus is present")
     c = dbs.add_parser("check", help="validate the curated files; report every problem", parents=[common])
-    c.add_argument("--source", type=Path, default=None)
-    c.add_argument("--corpus", type=Path, default=None, help="also check spans and coverage against the articles")
+    c.add_argument("--source", type=_path, default=None)
+    c.add_argument("--corpus", type=_path, default=None, help="also check spans and coverage against the articles")
     cv = dbs.add_parser("coverage", help="list date mentions in the articles not cited by any event", parents=[common])
-    cv.add_argument("--source", type=Path, default=None)
-    cv.add_argument("--corpus", type=Path, default=None)
+    cv.add_argument("--source", type=_path, default=None)
+    cv.add_argument("--corpus", type=_path, default=None)
     s = dbs.add_parser("synth", help="write a synthetic database for benchmarks", parents=[common])
-    s.add_argument("--events", type=int, required=True, metavar="N")
-    s.add_argument("-o", "--out", type=Path, required=True, metavar="PATH")
+    s.add_argument("--events", type=_count, required=True, metavar="N")
+    s.add_argument("-o", "--out", type=_path, required=True, metavar="PATH")
     s.add_argument("--seed", type=int, default=1)
 
     e = sub.add_parser("export", help="export timelines to CSV", parents=[common])
@@ -78,13 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--encoding", choices=("utf-8-sig", "utf-8", "gb18030"), default="utf-8-sig",
                    help="utf-8-sig (default, with BOM for Excel), utf-8 or gb18030")
     e.add_argument("--all", action="store_true", help="ignore every filter and export all events")
-    e.add_argument("-o", "--output", required=True, metavar="FILE", help="CSV file, or - for standard output")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", type=_text_path,
+                   help="CSV file, or - for standard output")
 
     r = sub.add_parser("render", help="render the main window to a PNG", parents=[common])
     _add_filter_flags(r)
     r.add_argument("--select", metavar="EVENT_ID", help="event to select and show in the detail pane")
     r.add_argument("--size", default="1600x1000", metavar="WxH")
-    r.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    r.add_argument("-o", "--output", required=True, metavar="FILE.png", type=_text_path)
     return p
 
 
@@ -99,6 +124,21 @@ def _err(msg: str) -> None:
     print(f"zone-timeline: {msg}", file=sys.stderr)
 
 
+def _corpus_arg(args) -> Path | None:
+    """The ``--corpus`` given, checked; else the default article folder, if present."""
+    if args.corpus is None:
+        return paths.default_corpus()
+    try:
+        is_folder = stat.S_ISDIR(os.stat(args.corpus).st_mode)
+    except FileNotFoundError:
+        raise UsageError(f"--corpus {args.corpus}: no such folder") from None
+    except OSError as exc:
+        raise UsageError(f"--corpus {args.corpus}: {exc.strerror or exc}") from None
+    if not is_folder:
+        raise UsageError(f"--corpus {args.corpus}: not a folder")
+    return args.corpus
+
+
 def cmd_db(args) -> int:
     from explorer.core.build import BuildError, build_database  # noqa: PLC0415
     from explorer.core.coverage import citation_problems, uncovered_mentions  # noqa: PLC0415
@@ -106,7 +146,7 @@ def cmd_db(args) -> int:
 
     source = getattr(args, "source", None) or paths.curated_dir()
     if args.db_command == "build":
-        corpus = None if args.no_corpus else (args.corpus or paths.default_corpus())
+        corpus = None if args.no_corpus else _corpus_arg(args)
         out = args.out or (Path(args.db) if args.db else paths.default_build_target())
         try:
             cur = build_database(source, out, corpus)
@@ -118,11 +158,16 @@ def cmd_db(args) -> int:
         except OSError as exc:
             _err(f"{out}: could not be written ({exc.strerror or exc}); any existing database is unchanged")
             return EXIT_FAIL
-        note = f"passages from {corpus}" if corpus else "no passages (no article folder; pass --corpus DIR)"
+        if corpus:
+            note = f"passages from {corpus}"
+        elif args.no_corpus:
+            note = "no passages (left out on request: --no-corpus)"
+        else:
+            note = "no passages (no article folder; pass --corpus DIR)"
         print(f"built {out}: {len(cur.events)} events, {len(cur.zones)} zones, {len(cur.articles)} articles; {note}")
         return EXIT_OK
     if args.db_command in ("check", "coverage"):
-        corpus = args.corpus or paths.default_corpus()
+        corpus = _corpus_arg(args)
         cur = load_curated(source, corpus)
         problems = list(cur.problems)
         if corpus:
@@ -136,15 +181,23 @@ def cmd_db(args) -> int:
         if not corpus:
             _err("no article folder found; pass --corpus DIR")
             return EXIT_USAGE
+        unread = [p for p in cur.problems if p.field == "corpus"]  # articles missing or not text: not scanned
+        for p in unread:
+            _err(str(p))
         missing = uncovered_mentions(cur, corpus)
         for m in missing:
             print(f"uncovered: {m}")
-        print(f"{len(missing)} uncovered date mention(s)")
-        return EXIT_FAIL if missing else EXIT_OK
+        print(f"{len(missing)} uncovered date mention(s)"
+              + (f"; {len(unread)} article(s) could not be read" if unread else ""))
+        return EXIT_FAIL if missing or unread else EXIT_OK
     if args.db_command == "synth":
         from explorer.core.synth import synthesise  # noqa: PLC0415
 
-        n = synthesise(args.events, args.out, seed=args.seed, source=source)
+        try:
+            n = synthesise(args.events, args.out, seed=args.seed, source=source)
+        except OSError as exc:
+            _err(f"{args.out}: could not be written ({exc.strerror or exc}); nothing was written")
+            return EXIT_FAIL
         print(f"wrote {args.out}: {n} synthetic events")
         return EXIT_OK
     return EXIT_USAGE
@@ -160,11 +213,27 @@ def cmd_export(args) -> int:
     try:
         n = write_csv(store, spec, args.output, encoding=args.encoding)
     except ExportError as exc:
+        if exc.path == "-":
+            _drop_stdout()
+            if isinstance(exc.__cause__, BrokenPipeError):
+                return EXIT_FAIL  # the reader stopped reading (| head): nothing to say
         _err(str(exc))
         return EXIT_FAIL
     if args.output != "-":
         print(f"wrote {n} rows to {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device after writing to it failed: what is still
+    buffered would fail again, with a traceback, when Python flushes it at exit (the
+    recipe of the ``signal`` module's documentation, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no standard output at all: nothing to flush
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import os
+import secrets
+import sqlite3
+import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.core import export_sql
+from explorer.core.database import DatabaseError
 from explorer.core.export_sql import csv_text, neutralise, source_head
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
@@ -147,33 +151,34 @@ def write_csv(
 ) -> int:
     """Write the export to ``target`` (``"-"`` for standard output); return the row count.
 
+    A new file gets the mode of any new file of the process (``0o666`` less the umask);
+    a file replaced keeps its mode.
+
     Raises
     ------
     ExportError
-        Unwritable folder, full disk, file held by another program, unknown encoding.
+        Unwritable folder, full disk, file held by another program, unknown encoding,
+        standard output closed or full (``path`` ``"-"``; the cause is the ``OSError``).
         An existing file at ``target`` is untouched and no partial file remains.
     ExportCancelled
         ``cancel`` was set; nothing was written.
+    DatabaseError
+        The database turned out damaged while its rows were read (kind ``"damaged"``).
     """
     if encoding not in ENCODINGS:
         raise ExportError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}", "encoding", str(target))
     groups = plan(store, spec)
     total = row_count(groups)
     if str(target) == "-":
-        out = sys.stdout.buffer
-        try:
-            _write(out, store, groups, spec.lang, encoding, total, progress, cancel)
-        finally:
-            out.flush()
+        _write_stdout(store, groups, spec.lang, encoding, total, progress, cancel)
         return total
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; choose a file name", "is-folder", str(target))
-    if not folder.is_dir():
-        raise ExportError(f"{target}: folder {folder} does not exist", "no-folder", str(target))
+    folder = target.parent
+    problem = target_problem(target)
+    if problem:
+        raise ExportError(f"{target}: {problem[1]}", problem[0], str(target))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        fd, tmp = create_beside(target, folder)
     except OSError as exc:
         raise ExportError(f"{target}: cannot write in {folder} ({exc.strerror or exc})", "unwritable",
                           str(target)) from exc
@@ -195,10 +200,94 @@ def write_csv(
         reason = exc.strerror or str(exc)
         raise ExportError(f"{target}: could not be written ({reason}); any existing file is unchanged",
                           "write-failed", str(target)) from exc
+    except sqlite3.DatabaseError as exc:
+        _discard(tmp)
+        raise _damaged(store, exc) from exc
     except BaseException:
         _discard(tmp)
         raise
     return total
+
+
+def _write_stdout(store, groups, lang, encoding, total, progress, cancel) -> None:
+    """The export on standard output; a closed pipe or a full disk is an :class:`ExportError`."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        raise ExportError("could not write to standard output (it is closed)", "write-failed", "-")
+    try:
+        _write(out, store, groups, lang, encoding, total, progress, cancel)
+        out.flush()
+    except UnicodeEncodeError as exc:
+        raise ExportError(f"standard output: text cannot be encoded as {encoding} ({exc.reason})",
+                          "not-encodable", "-") from exc
+    except OSError as exc:
+        raise ExportError(f"could not write to standard output ({exc.strerror or exc})", "write-failed",
+                          "-") from exc
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(store, exc) from exc
+
+
+def _damaged(store: EventStore, exc: sqlite3.DatabaseError) -> DatabaseError:
+    # SQLite finds a damaged page only when a query reads it: here, mid-export.
+    return DatabaseError(store.db.path, f"the file is damaged or unreadable ({exc})", "damaged")
+
+
+def target_problem(target: Path) -> tuple[str, str] | None:
+    """Why ``target`` cannot be written as a file, as far as can be told before writing:
+    ``(kind, reason)`` (kinds as :class:`ExportError`'s), or None."""
+    target = Path(target)
+    if _is_folder(target):
+        return "is-folder", "is a folder; choose a file name"
+    folder = target.parent
+    if not _is_folder(folder):
+        for p in (folder, *folder.parents):  # a file where a folder should be, or nothing
+            try:
+                os.stat(p)
+            except (OSError, ValueError):
+                continue
+            if not _is_folder(p):
+                return "no-folder", f"{p} is not a folder"
+            break
+        return "no-folder", f"folder {folder} does not exist"
+    return None
+
+
+def _is_folder(p: Path) -> bool:
+    # Not Path.is_dir(): before Python 3.12 it raises for a name too long, say.
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def create_beside(target: Path, folder: Path) -> tuple[int, str]:
+    """A new, empty temporary file in ``folder`` for ``target``: its descriptor and path.
+
+    Its mode is the one ``target`` will keep: an existing file's own, else the mode the
+    system gives any new file.  Created with ``0o666``, the system takes the umask (and a
+    folder's default ACL) off itself: reading the umask means setting it, which would race
+    with other threads (``tempfile.mkstemp`` would give ``0o600``).
+    """
+    try:
+        keep = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        keep = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = str(folder / f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None:
+            try:
+                os.chmod(tmp, keep)
+            except OSError:
+                os.close(fd)
+                _discard(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
 
 
 def _load_fallocate():

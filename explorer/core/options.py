@@ -13,6 +13,9 @@ class UsageError(Exception):
     """A usage problem found after parsing (e.g. an unknown zone name)."""
 
 
+YEARS = (1, 9999)  # the years a date can have (explorer.core.dates)
+
+
 def filters_from_options(
     store: EventStore,
     zones: Sequence[str] = (),
@@ -24,11 +27,27 @@ def filters_from_options(
 ) -> Filters:
     """Resolve names to ids and build :class:`Filters`.
 
+    The years are taken as given, never swapped nor moved into the data: ``year_from``
+    alone keeps the events from that year on, none when it is after the data's last
+    year; ``year_to`` alone those up to that year.  Each must lie in 1–9999 and
+    ``year_from`` must not be after ``year_to``.
+
     Raises
     ------
     UsageError
-        For an unknown zone (listing the closest names), category or storyline.
+        For an unknown zone (listing the closest names), category or storyline; a year
+        out of range or a start after the end; text that is not valid (bytes of the
+        command line that are not UTF-8).
     """
+    for option, values in (("--zone", zones), ("--category", categories), ("--storyline", storylines),
+                           ("--search", [search or ""])):
+        for v in values:
+            check_text(option, v)
+    for option, year in (("--from", year_from), ("--to", year_to)):
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            raise UsageError(f"{option} {year}: a year must be between {YEARS[0]} and {YEARS[1]}")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise UsageError(f"--from {year_from} is after --to {year_to}")
     zone_ids = []
     for name in zones:
         zid = store.resolve_zone(name)
@@ -45,10 +64,27 @@ def filters_from_options(
             raise UsageError(f"unknown storyline {s!r}; one of {', '.join(store.storyline_index)}")
     years = None
     if year_from is not None or year_to is not None:
-        lo = year_from if year_from is not None else store.year_min
-        hi = year_to if year_to is not None else store.year_max
-        years = (min(lo, hi), max(lo, hi))
+        # An open end reaches past the data, but never back over the given one.
+        lo = year_from if year_from is not None else min(store.year_min, year_to)
+        hi = year_to if year_to is not None else max(store.year_max, year_from)
+        years = (lo, hi)
     return Filters(frozenset(zone_ids), years, frozenset(categories), frozenset(storylines), search or "")
+
+
+def check_text(option: str, value: str) -> None:
+    """Raise :class:`UsageError` if ``value`` (given to ``option``) is not valid text.
+
+    Python hands over command-line bytes that are not UTF-8 as lone surrogates
+    (``\\udcff``), which nothing downstream can encode.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # the bytes as given: \xff
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise UsageError(f"{option} '{shown}': the argument is not valid text (not UTF-8)") from None
 
 
 def filters_from_args(args, store: EventStore) -> Filters:

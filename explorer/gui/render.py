@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from explorer.core import paths
-from explorer.core.options import UsageError, filters_from_args
+from explorer.core.export import create_beside, target_problem
+from explorer.core.options import UsageError, check_text, filters_from_args
 from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
 
@@ -54,8 +57,11 @@ def render_window(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".png":
         raise UsageError(f"{out}: the output must be a .png file")
-    if not out.parent.is_dir():
-        print(f"zone-timeline: {out}: folder {out.parent} does not exist", file=sys.stderr)
+    if args.select is not None:
+        check_text("--select", args.select)
+    problem = target_problem(out)
+    if problem:  # found before the window is made and drawn
+        print(f"zone-timeline: {out}: {problem[1]}", file=sys.stderr)
         return 1
     app = create_app()
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,13 +84,45 @@ def render_window(args) -> int:
             win.map.zoom_to_yangquan()
         settle(app, 10)
         check_drawn(win)
-        image = win.grab()
-        if image.isNull() or not image.save(str(out), "PNG"):
-            print(f"zone-timeline: {out}: could not be written", file=sys.stderr)
-            return 1
+        data = png_bytes(win.grab())
         win.close()
+        if data is None:
+            print(f"zone-timeline: {out}: the window could not be drawn into an image", file=sys.stderr)
+            return 1
+        try:
+            write_replacing(out, data)
+        except OSError as exc:
+            print(f"zone-timeline: {out}: could not be written ({exc.strerror or exc}); any existing file is unchanged",
+                  file=sys.stderr)
+            return 1
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0
+
+
+def png_bytes(image: QImage | QPixmap) -> bytes | None:
+    """``image`` encoded as PNG, or None if it cannot be."""
+    if image.isNull():
+        return None
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buf, "PNG")
+    buf.close()
+    return bytes(data.data()) if ok else None
+
+
+def write_replacing(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file moved into place, so a failure
+    (``OSError``, with the system's reason) leaves no partial file and an existing one as it was.
+    Qt's own saving says only that it failed, not why."""
+    fd, tmp = create_beside(target, target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _in_yangquan(session, row: int) -> bool:

@@ -17,7 +17,7 @@ import pytest
 
 from explorer.core import export as export_mod
 from explorer.core import export_sql
-from explorer.core.database import open_database
+from explorer.core.database import DatabaseError, open_database
 from explorer.core.export import COLUMNS, ENCODINGS, ExportCancelled, ExportError, ExportSpec, neutralise, write_csv
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
@@ -430,3 +430,79 @@ def test_an_sqlite_without_materialized_ctes_exports_through_the_generic_path(st
     write_csv(store, ExportSpec(), out)
     monkeypatch.undo()
     assert out.read_bytes() == _generic_bytes(store, ExportSpec(), tmp_path / "generic.csv", monkeypatch)
+
+
+def test_a_file_where_the_folder_should_be_is_named(store, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(ExportError) as info:
+        write_csv(store, ExportSpec(), tmp_path / "file" / "out.csv")
+    assert str(info.value) == f"{tmp_path / 'file' / 'out.csv'}: {tmp_path / 'file'} is not a folder"
+    with pytest.raises(ExportError, match="is not a folder"):
+        write_csv(store, ExportSpec(), tmp_path / "file" / "deeper" / "out.csv")
+
+
+@contextlib.contextmanager
+def _umask(mask):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_new_file_has_the_umask_mode_and_a_replaced_file_keeps_its_mode(store, tmp_path):
+    new = tmp_path / "new.csv"
+    with _umask(0o027):
+        write_csv(store, ExportSpec(), new)
+    assert new.stat().st_mode & 0o777 == 0o640  # 0o666 less the umask, not mkstemp's 0o600
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o644)
+    with _umask(0o077):
+        write_csv(store, ExportSpec(), kept)
+    assert kept.stat().st_mode & 0o777 == 0o644 and kept.read_bytes() != b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv", "new.csv"]
+
+
+def _damage_events(path):
+    """Overwrite every leaf page of the events table (found with SQLite's dbstat) with a
+    fixed pattern that is no page type: what a bad disk does to a file that still opens."""
+    con = sqlite3.connect(path)
+    try:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        pages = [r[0] for r in con.execute("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf'")]
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table")
+    finally:
+        con.close()
+    assert pages
+    with open(path, "r+b") as fh:
+        for n in pages:
+            fh.seek((n - 1) * page_size)
+            fh.write(b"\xa5" * page_size)
+
+
+@pytest.mark.parametrize("path", ["sql", "generic"])
+def test_a_database_found_damaged_while_exporting_is_a_database_error(db_path, tmp_path, monkeypatch, path):
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copyfile(db_path, damaged)
+    _damage_events(damaged)
+    store = EventStore(open_database(damaged))  # opens: the damage shows only when the events are read
+    if path == "generic":
+        monkeypatch.setattr(export_sql, "supported", lambda store: False)
+    out = tmp_path / "out.csv"
+    out.write_text("precious", encoding="utf-8")
+    with pytest.raises(DatabaseError) as info:
+        write_csv(store, ExportSpec(), out)
+    assert info.value.kind == "damaged" and info.value.path == str(damaged)
+    assert "damaged" in info.value.reason and "malformed" in info.value.reason
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.sqlite", "out.csv"]  # no temporary file
+    assert not [t for t in threading.enumerate() if t.name.startswith("csv-export")]
+
+
+def test_a_name_too_long_is_an_export_error_with_the_reason(store, tmp_path):
+    with pytest.raises(ExportError, match=r"cannot write in .*\(File name too long\)") as info:
+        write_csv(store, ExportSpec(), tmp_path / ("x" * 300 + ".csv"))
+    assert info.value.kind == "unwritable" and list(tmp_path.iterdir()) == []
