@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.core import export_sql
-from explorer.core.database import DatabaseError
+from explorer.core.database import DatabaseError, damaged
 from explorer.core.export_sql import csv_text, neutralise, source_head
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
@@ -228,8 +228,9 @@ def _write_stdout(store, groups, lang, encoding, total, progress, cancel) -> Non
 
 
 def _damaged(store: EventStore, exc: sqlite3.DatabaseError) -> DatabaseError:
-    # SQLite finds a damaged page only when a query reads it: here, mid-export.
-    return DatabaseError(store.db.path, f"the file is damaged or unreadable ({exc})", "damaged")
+    # SQLite finds a damaged page only when a query reads it: here, mid-export (the
+    # export's own connections, not the store's, whose reads say the same).
+    return damaged(store.db.path, exc)
 
 
 def target_problem(target: Path) -> tuple[str, str] | None:
