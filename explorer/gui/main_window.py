@@ -290,9 +290,23 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(QWidget())
         if panel is not None:
             panel.deleteLater()  # the filter panel: its search waits on a timer
+        self._keep_dock_width(None)
         for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
             self.actions[key].setEnabled(False)
         self.status.setText("")
+
+    def _keep_dock_width(self, width: int | None) -> None:
+        """Give the dock back ``width`` (None: its share of a new window) once a shown
+        window has laid it out again for a new widget in it or in the centre: Qt then makes
+        it as wide as the panel asks, or all but the centre's least (a database opened from
+        the menu left the panes ~170 px of a 1000-pixel window; a placeholder was squeezed
+        to the right edge).  A window not shown yet lays itself out when shown."""
+        if self.isVisible():
+            w = width or self._dock_share()
+            QTimer.singleShot(0, self, lambda: self.resizeDocks([self.dock], [w], Qt.Orientation.Horizontal))
+
+    def _dock_share(self) -> int:
+        return min(max(round(self.width() * DOCK_SHARE), DOCK_MIN_PX), DOCK_MAX_PX)
 
     @staticmethod
     def _build_panes(session: Session) -> tuple:
@@ -315,6 +329,7 @@ class MainWindow(QMainWindow):
         """Show ``session`` in its ``panes`` (from :meth:`_build_panes`)."""
         if self.session is not None:
             collector.release()  # the session being replaced may have been frozen at start-up
+        kept = self.dock.width() if self.session is not None else None  # a width the user may have set
         self.session = session
         self.timeline, self.map, self.table, self.detail, self.filters = panes
         self.top_split = QSplitter(Qt.Orientation.Horizontal)
@@ -340,12 +355,12 @@ class MainWindow(QMainWindow):
         session.selection.changed.connect(lambda *_: self._update_status())
         session.lane_mode_changed.connect(lambda s, _i: self.actions[f"lanes_{s.lane_mode}"].setChecked(True))
         self._restore_layout()
+        self._keep_dock_width(kept)
         self._update_status()
 
     def _default_splits(self) -> None:
         w, h = max(self.width(), 1200), max(self.height(), 800)
-        dock = min(max(round(self.width() * DOCK_SHARE), DOCK_MIN_PX), DOCK_MAX_PX)
-        self.resizeDocks([self.dock], [dock], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock], [self._dock_share()], Qt.Orientation.Horizontal)
         self.top_split.setSizes([int(w * 0.52), int(w * 0.30)])
         self.bottom_split.setSizes([int(w * 0.45), int(w * 0.37)])
         self.main_split.setSizes([int(h * 0.55), int(h * 0.45)])

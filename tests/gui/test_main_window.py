@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QToolButton
 
 from explorer.core import paths
+from explorer.core.database import DatabaseError
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import MainWindow, column_widths_setting
@@ -443,6 +444,35 @@ def test_the_filter_dock_takes_a_share_of_a_new_window_and_keeps_a_width_set_by_
     w2.reset_layout()  # the default size, and the dock's share of it again
     qtbot.waitUntil(lambda: w2.dock.width() == round(0.22 * 1600))
     w2.close()
+
+
+def test_a_database_opened_in_a_shown_window_leaves_the_dock_its_width(qtbot, db_path, settings, tmp_path):
+    # Opened from the menu (or after the placeholder), Qt laid the dock out anew for the
+    # panel: ~820 px of a 1000-pixel window, the panes squeezed into the rest.
+    create_app()
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    w.resize(1000, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.open_database(db_path, interactive=False)
+    qtbot.waitUntil(lambda: w.dock.width() == 250)  # its share of a new window (22%, at least 250 px)
+    assert w.centralWidget().width() > 700
+    w.resizeDocks([w.dock], [300], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: w.dock.width() == 300)
+    assert w.open_database(db_path, interactive=False)  # another database: the width set by hand stays
+    qtbot.wait(50)
+    assert w.dock.width() == 300
+    w2 = MainWindow(settings=QSettings(str(tmp_path / "s2.ini"), QSettings.Format.IniFormat), lang="en")
+    qtbot.addWidget(w2)
+    w2.resize(1000, 600)
+    w2.show()
+    qtbot.waitExposed(w2)
+    assert w2.open_database(db_path, interactive=False)
+    w2.database_failed(DatabaseError(db_path, "damaged", "damaged"))  # as if a pane met damage
+    qtbot.waitUntil(lambda: w2.session is None)
+    qtbot.wait(50)
+    assert w2.dock.width() == 250 and w2.centralWidget().width() > 700  # the reason readable, not squeezed
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
