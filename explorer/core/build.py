@@ -12,16 +12,18 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
 from explorer.core.database import SQLiteBackend, open_database, sqlite_url
+from explorer.core.files import file_in_the_way, is_folder
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -94,28 +96,37 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
         problems += citation_problems(cur, corpus)
     if problems:
         raise BuildError(problems)
+    with new_database(out) as (engine, tmp):
+        with engine.begin() as conn:
+            write_curated(conn, cur, source_digest(source), corpus)
+            write_indexes(conn)
+        finish_database(tmp)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
+    return cur
+
+
+@contextmanager
+def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
+    """An engine on an empty database of this schema (and its path), made beside ``out``
+    and moved into place when the block ends; on any failure nothing is left behind and
+    an existing ``out`` is untouched (build and synth write through it)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
-    tmp_path = Path(tmp)
+    tmp = Path(name)
     try:
-        tmp_path.unlink()
-        engine = create_engine(sqlite_url(tmp_path, read_only=False))
+        tmp.unlink()  # a free name: SQLite makes the file
+        engine = create_engine(sqlite_url(tmp, read_only=False))
         try:
             Base.metadata.create_all(engine)
-            with engine.begin() as conn:
-                write_curated(conn, cur, source_digest(source), corpus)
-                write_indexes(conn)
-            finish_database(tmp_path)
-            with engine.connect() as conn:
-                conn.exec_driver_sql("VACUUM")
+            yield engine, tmp
         finally:
             engine.dispose()
-        os.replace(tmp_path, out)
+        os.replace(tmp, out)
     except BaseException:
-        tmp_path.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return cur
 
 
 def check_target(out: Path) -> None:
@@ -123,13 +134,11 @@ def check_target(out: Path) -> None:
     file: it is a folder, or a file stands where one of its folders should be.  Missing
     folders are fine (they are made); other failures show when the file is written."""
     out = Path(out)
-    if out.is_dir():
+    if is_folder(out):
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
-    for folder in out.parents:
-        if folder.exists():
-            if not folder.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder", str(folder))
-            return
+    blocker = file_in_the_way(out.parent)
+    if blocker:
+        raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is not a folder", str(blocker))
 
 
 def write_indexes(conn) -> None:  # noqa: ANN001 (an SQLAlchemy connection)

@@ -33,6 +33,9 @@ class Precision(IntEnum):
         return {"year": cls.YEAR, "month": cls.MONTH, "day": cls.DAY}[label]
 
 
+YEARS = (1, 9999)  # the years a date can have
+
+
 class DateError(ValueError):
     """A partial date that is malformed or impossible (e.g. ``2023-02-30``)."""
 
@@ -52,7 +55,7 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
+        if not YEARS[0] <= self.year <= YEARS[1]:
             raise DateError(f"year {self.year} out of range")
         if self.month is None:
             if self.day is not None:

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import errno
 import os
-import secrets
 import sqlite3
-import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -28,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from explorer.core import export_sql
-from explorer.core.database import DatabaseError, damaged
+from explorer.core.database import damaged
 from explorer.core.export_sql import csv_text, neutralise, source_head
+from explorer.core.files import create_beside, discard, file_in_the_way, is_folder
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 
@@ -178,7 +176,7 @@ def write_csv(
     if problem:
         raise ExportError(f"{target}: {problem[1]}", problem[0], str(target))
     try:
-        fd, tmp = create_beside(target, folder)
+        fd, tmp = create_beside(target)
     except OSError as exc:
         raise ExportError(f"{target}: cannot write in {folder} ({exc.strerror or exc})", "unwritable",
                           str(target)) from exc
@@ -189,22 +187,19 @@ def write_csv(
             out.close()
         os.replace(tmp, target)
     except ExportCancelled:
-        _discard(tmp)
+        discard(tmp)
         raise
     except UnicodeEncodeError as exc:
-        _discard(tmp)
+        discard(tmp)
         raise ExportError(f"{target}: text cannot be encoded as {encoding} ({exc.reason})", "not-encodable",
                           str(target)) from exc
     except OSError as exc:
-        _discard(tmp)
+        discard(tmp)
         reason = exc.strerror or str(exc)
         raise ExportError(f"{target}: could not be written ({reason}); any existing file is unchanged",
                           "write-failed", str(target)) from exc
-    except sqlite3.DatabaseError as exc:
-        _discard(tmp)
-        raise _damaged(store, exc) from exc
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
     return total
 
@@ -223,72 +218,19 @@ def _write_stdout(store, groups, lang, encoding, total, progress, cancel) -> Non
     except OSError as exc:
         raise ExportError(f"could not write to standard output ({exc.strerror or exc})", "write-failed",
                           "-") from exc
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(store, exc) from exc
-
-
-def _damaged(store: EventStore, exc: sqlite3.DatabaseError) -> DatabaseError:
-    # SQLite finds a damaged page only when a query reads it: here, mid-export (the
-    # export's own connections, not the store's, whose reads say the same).
-    return damaged(store.db.path, exc)
 
 
 def target_problem(target: Path) -> tuple[str, str] | None:
     """Why ``target`` cannot be written as a file, as far as can be told before writing:
     ``(kind, reason)`` (kinds as :class:`ExportError`'s), or None."""
     target = Path(target)
-    if _is_folder(target):
+    if is_folder(target):
         return "is-folder", "is a folder; choose a file name"
     folder = target.parent
-    if not _is_folder(folder):
-        for p in (folder, *folder.parents):  # a file where a folder should be, or nothing
-            try:
-                os.stat(p)
-            except (OSError, ValueError):
-                continue
-            if not _is_folder(p):
-                return "no-folder", f"{p} is not a folder"
-            break
-        return "no-folder", f"folder {folder} does not exist"
+    if not is_folder(folder):
+        blocker = file_in_the_way(folder)
+        return "no-folder", f"{blocker} is not a folder" if blocker else f"folder {folder} does not exist"
     return None
-
-
-def _is_folder(p: Path) -> bool:
-    # Not Path.is_dir(): before Python 3.12 it raises for a name too long, say.
-    try:
-        return stat.S_ISDIR(os.stat(p).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
-def create_beside(target: Path, folder: Path) -> tuple[int, str]:
-    """A new, empty temporary file in ``folder`` for ``target``: its descriptor and path.
-
-    Its mode is the one ``target`` will keep: an existing file's own, else the mode the
-    system gives any new file.  Created with ``0o666``, the system takes the umask (and a
-    folder's default ACL) off itself: reading the umask means setting it, which would race
-    with other threads (``tempfile.mkstemp`` would give ``0o600``).
-    """
-    try:
-        keep = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        keep = None
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    for _ in range(100):
-        tmp = str(folder / f".{target.name}.{secrets.token_hex(4)}.part")
-        try:
-            fd = os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-        if keep is not None:
-            try:
-                os.chmod(tmp, keep)
-            except OSError:
-                os.close(fd)
-                _discard(tmp)
-                raise
-        return fd, tmp
-    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
 
 
 def _load_fallocate():
@@ -340,13 +282,6 @@ class _Reserving:
             os.ftruncate(self.fh.fileno(), self.end)
 
 
-def _discard(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
-
-
 def _write(fh, store, groups, lang, encoding, total, progress, cancel) -> None:
     """The header, then the body chunk by chunk (bytes), with progress and cancel after each."""
     fh.write(csv_text([COLUMNS]).encode(encoding))  # "utf-8-sig" writes the BOM here
@@ -357,13 +292,16 @@ def _write(fh, store, groups, lang, encoding, total, progress, cancel) -> None:
         body = _generic_chunks(store, groups, lang, codec)
     done = 0
     with contextlib.closing(body):
-        for n, data in body:
-            fh.write(data)
-            done += n
-            if cancel is not None and cancel.is_set():
-                raise ExportCancelled()
-            if progress:
-                progress(done, total)
+        try:
+            for n, data in body:
+                fh.write(data)
+                done += n
+                if cancel is not None and cancel.is_set():
+                    raise ExportCancelled()
+                if progress:
+                    progress(done, total)
+        except sqlite3.DatabaseError as exc:  # a damaged page, found by the export's own connections
+            raise damaged(store.db.path, exc) from exc
     if cancel is not None and cancel.is_set():
         raise ExportCancelled()
     if progress:

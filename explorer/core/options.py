@@ -5,15 +5,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from explorer.core.dates import YEARS
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 
 
 class UsageError(Exception):
     """A usage problem found after parsing (e.g. an unknown zone name)."""
-
-
-YEARS = (1, 9999)  # the years a date can have (explorer.core.dates)
 
 
 def filters_from_options(

@@ -602,7 +602,6 @@ class EventStore:
             importance, title_zh, title_en, summary_zh, summary_en, conflict_id,
         )
 
-    @_reads
     def row_of(self, event_id: str) -> int | None:
         with self.db.reading() as conn:
             return _scalar(conn, "SELECT seq FROM events WHERE id = ?", (event_id,))

@@ -8,19 +8,16 @@ titles and summaries of realistic length, figures and citations.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, insert
+from sqlalchemy import insert
 
 from explorer.core import paths
-from explorer.core.build import check_target, finish_database, write_curated, write_indexes, zone_order
+from explorer.core.build import check_target, finish_database, new_database, write_curated, write_indexes, zone_order
 from explorer.core.curated import Curated, Zone, load_curated
-from explorer.core.database import sqlite_url
 from explorer.core.dates import PartialDate
-from explorer.core.schema import Base, CitationRow, EventRow, EventStorylineRow, FigureRow
+from explorer.core.schema import CitationRow, EventRow, EventStorylineRow, FigureRow
 from explorer.core.text import normalise_for_search
 
 _SUBJECTS = ("高新区", "开发区", "管委会", "平台公司", "园区", "招商公司", "阀门公司", "数科集团", "产业基金", "孵化器")
@@ -68,27 +65,14 @@ def synthesise(n: int, out: Path, seed: int = 1, source: Path | None = None, zon
     cur.events = []
     cur.conflicts = {}
     _synthetic_zones(cur, zones, rng)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        engine = create_engine(sqlite_url(tmp, read_only=False))
-        try:
-            Base.metadata.create_all(engine)
-            with engine.begin() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=OFF")
-                conn.exec_driver_sql("PRAGMA synchronous=OFF")
-                write_curated(conn, cur, "synthetic", None)
-                _write_events(conn, cur, n, rng)
-                write_indexes(conn)
-        finally:
-            engine.dispose()
-        finish_database(Path(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with new_database(out) as (engine, tmp):
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=OFF")
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+            write_curated(conn, cur, "synthetic", None)
+            _write_events(conn, cur, n, rng)
+            write_indexes(conn)
+        finish_database(tmp)
     return n
 
 

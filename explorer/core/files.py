@@ -1,0 +1,72 @@
+"""Files written whole or not at all: where one can go, and the temporary file beside it.
+
+Shared by the CSV export, the database build and the rendered PNG, which each write a
+temporary file in the target's folder and move it into place.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import stat
+from pathlib import Path
+
+
+def is_folder(p: Path) -> bool:
+    """Whether ``p`` is a folder (not ``Path.is_dir()``: before Python 3.12 it raises for a
+    name too long, say)."""
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The nearest path that exists at or above ``folder``, when it is not a folder (a file
+    stands where a folder should be); else None."""
+    for p in (folder, *folder.parents):
+        try:
+            os.stat(p)
+        except (OSError, ValueError):
+            continue
+        return None if is_folder(p) else p
+    return None
+
+
+def create_beside(target: Path) -> tuple[int, str]:
+    """A new, empty temporary file in ``target``'s folder: its descriptor and path.
+
+    Its mode is the one ``target`` will keep: an existing file's own, else the mode the
+    system gives any new file.  Created with ``0o666``, the system takes the umask (and a
+    folder's default ACL) off itself: reading the umask means setting it, which would race
+    with other threads (``tempfile.mkstemp`` would give ``0o600``).
+    """
+    try:
+        keep = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        keep = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None:
+            try:
+                os.chmod(tmp, keep)
+            except OSError:
+                os.close(fd)
+                discard(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(target.parent))
+
+
+def discard(tmp: str) -> None:
+    """Remove a temporary file, if it is there."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
