@@ -40,6 +40,12 @@ def database_error(exc: BaseException | None) -> DatabaseError | None:
     return None
 
 
+def detached(exc: DatabaseError) -> DatabaseError:
+    """``exc`` again, without the traceback and the chain: they hold the failed frames (a
+    painter, a half-built pane) alive while the error is kept."""
+    return DatabaseError(exc.path, exc.reason, exc.kind)
+
+
 def watch(window: Watcher) -> None:
     """Have ``window`` told of database errors that reach the hook (installed if need be:
     a test runner may have put its own in since)."""

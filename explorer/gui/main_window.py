@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _cannot_use(self, exc: DatabaseError, interactive: bool) -> None:
-        exc = self.database_problem = DatabaseError(exc.path, exc.reason, exc.kind)  # as in database_failed
+        exc = self.database_problem = failures.detached(exc)
         if interactive:
             self._database_problem(exc)
         elif self.session is None:
@@ -198,8 +198,7 @@ class MainWindow(QMainWindow):
         if s is None or str(s.store.db.path) != exc.path:
             return False
         if self.database_problem is None:
-            # A copy without the traceback: that holds the failed frames (a painter, say) alive.
-            self.database_problem = DatabaseError(exc.path, exc.reason, exc.kind)
+            self.database_problem = failures.detached(exc)
             QTimer.singleShot(0, self._close_failed)
         return True
 

@@ -930,9 +930,10 @@ class MapView(QWidget):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ view
-    def _frame(self, x0: float, y0: float, x1: float, y1: float) -> None:
+    def _frame(self, x0: float, y0: float, x1: float, y1: float, relayout: bool = True) -> None:
         self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        self.relayout_labels()
+        if relayout:
+            self.relayout_labels()
 
     def fit_province(self) -> None:
         """Show all of Shanxi."""
@@ -950,14 +951,15 @@ class MapView(QWidget):
             x, y, w, h = (ax + bx) / 2, (ay + by) / 2, max(w, bx - ax), max(h, by - ay)
         self._frame_clear(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
-    def _frame_clear(self, x0: float, y0: float, x1: float, y1: float) -> None:
+    def _frame_clear(self, x0: float, y0: float, x1: float, y1: float, relayout: bool = True) -> None:
         """Show the box ``x0``-``x1`` by ``y0``-``y1`` (lon, lat) whole, as large as it fits
         inside the pane less ``FRAME_CLEAR_PX`` at every edge and the strip of the key and
         the scale bar at the bottom: markers at the box's edge stay clear of the edge (their
         labels need room) and are never drawn under the key or the scale bar.  The strip is
         the key's lines and the scale bar's room above them (``SCALE_ROOM``), whether it sits
         there or beside the key: where it goes depends on the range shown, which this sets.
-        Before the pane has a size, the box itself is shown."""
+        Before the pane has a size, the box itself is shown.  ``relayout``: place the labels
+        for it now (not in a resize, which places them once the scale bar has moved)."""
         w, h = self._vb.width(), self._vb.height()
         key = self._vb.sceneBoundingRect().bottom() - self._key.sceneBoundingRect().top()
         bottom = FRAME_CLEAR_PX + max(0.0, key) + SCALE_ROOM
@@ -965,7 +967,7 @@ class MapView(QWidget):
         if inner_w < w / 2 or inner_h < h / 2:  # a small pane: the margins would leave too little
             inner_w, inner_h, bottom = w, h, 0.0
         if inner_w <= 0 or inner_h <= 0:
-            self._frame(x0, y0, x1, y1)
+            self._frame(x0, y0, x1, y1, relayout)
             self._framed = None
             return
         # Degrees per pixel; the locked aspect makes a latitude pixel ``ratio`` times a longitude one.
@@ -974,7 +976,7 @@ class MapView(QWidget):
         margin_x, margin_top = (w - inner_w) / 2, h - inner_h - bottom
         left = (x0 + x1) / 2 - (margin_x + inner_w / 2) * lon_px
         top = (y0 + y1) / 2 + (margin_top + inner_h / 2) * lat_px
-        self._frame(left, top - h * lat_px, left + w * lon_px, top)
+        self._frame(left, top - h * lat_px, left + w * lon_px, top, relayout)
         self._framed = ((x0, y0, x1, y1), self._vb.targetRange())
 
     def _keep_frame(self) -> None:
@@ -983,7 +985,7 @@ class MapView(QWidget):
         if self._framed is not None:
             box, target = self._framed
             if self._vb.targetRange() == target:
-                self._frame_clear(*box)
+                self._frame_clear(*box, relayout=False)  # the resize's geometryChanged places the labels
             else:
                 self._framed = None
 
