@@ -45,8 +45,8 @@ RESERVE = 32 << 20  # bytes of disk reserved at a time ahead of the file being w
 class ExportError(Exception):
     """The export could not be written; the message names the file and the reason.
 
-    ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``unwritable``, ``not-encodable``,
-    ``write-failed``) and ``path`` let an interface word the message in its own language.
+    ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``not-folder`` (a file where a
+    folder of the path should be), ``unwritable``, ``not-encodable``, ``write-failed``) and ``path`` let an interface word the message in its own language.
     """
 
     def __init__(self, message: str, kind: str = "write-failed", path: str = ""):
@@ -229,7 +229,9 @@ def target_problem(target: Path) -> tuple[str, str] | None:
     folder = target.parent
     if not is_folder(folder):
         blocker = file_in_the_way(folder)
-        return "no-folder", f"{blocker} is not a folder" if blocker else f"folder {folder} does not exist"
+        if blocker is not None:
+            return "not-folder", f"{blocker} is not a folder"
+        return "no-folder", f"folder {folder} does not exist"
     return None
 
 

@@ -50,6 +50,8 @@ def export_error_text(exc: ExportError) -> str:
         "encoding": QCoreApplication.translate("ExportDialog", "This text encoding is not supported."),
         "is-folder": QCoreApplication.translate("ExportDialog", "The chosen path is a folder. Choose a file name."),
         "no-folder": QCoreApplication.translate("ExportDialog", "The folder of this file does not exist."),
+        "not-folder": QCoreApplication.translate(
+            "ExportDialog", "A name in this path is a file, where a folder should be."),
         "unwritable": QCoreApplication.translate("ExportDialog", "Cannot write in this folder (no permission or read-only)."),
         "not-encodable": QCoreApplication.translate("ExportDialog", "Some text cannot be written in this encoding. Choose UTF-8."),
         "write-failed": QCoreApplication.translate(

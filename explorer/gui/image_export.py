@@ -12,6 +12,8 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
+from explorer.core.export import target_problem
+
 
 class ImageExportError(Exception):
     """The image could not be written; the message names the file and why."""
@@ -23,8 +25,9 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
     ext = path.suffix.lower()
     if ext not in (".png", ".svg"):
         raise ImageExportError(f"{path}: use a .png or .svg file name")
-    if not path.parent.is_dir():
-        raise ImageExportError(f"{path}: folder {path.parent} does not exist")
+    problem = target_problem(path)
+    if problem is not None:
+        raise ImageExportError(f"{path}: {problem[1]}")
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot.scene()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=ext, dir=path.parent)

@@ -174,6 +174,10 @@
         <translation>该文件所在的文件夹不存在。</translation>
     </message>
     <message>
+        <source>A name in this path is a file, where a folder should be.</source>
+        <translation>路径中有一项是文件，而那里应是文件夹。</translation>
+    </message>
+    <message>
         <source>Cannot write in this folder (no permission or read-only).</source>
         <translation>无法写入该文件夹（没有权限或为只读）。</translation>
     </message>

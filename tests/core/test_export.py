@@ -18,7 +18,16 @@ import pytest
 from explorer.core import export as export_mod
 from explorer.core import export_sql
 from explorer.core.database import DatabaseError, open_database
-from explorer.core.export import COLUMNS, ENCODINGS, ExportCancelled, ExportError, ExportSpec, neutralise, write_csv
+from explorer.core.export import (
+    COLUMNS,
+    ENCODINGS,
+    ExportCancelled,
+    ExportError,
+    ExportSpec,
+    neutralise,
+    target_problem,
+    write_csv,
+)
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
@@ -506,3 +515,11 @@ def test_a_name_too_long_is_an_export_error_with_the_reason(store, tmp_path):
     with pytest.raises(ExportError, match=r"cannot write in .*\(File name too long\)") as info:
         write_csv(store, ExportSpec(), tmp_path / ("x" * 300 + ".csv"))
     assert info.value.kind == "unwritable" and list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way_is_its_own_kind_of_problem(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert target_problem(tmp_path / "file" / "out.csv") == ("not-folder", f"{tmp_path / 'file'} is not a folder")
+    assert target_problem(tmp_path / "none" / "out.csv") == ("no-folder", f"folder {tmp_path / 'none'} does not exist")
+    assert target_problem(tmp_path) == ("is-folder", "is a folder; choose a file name")
+    assert target_problem(tmp_path / "out.csv") is None

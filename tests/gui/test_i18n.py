@@ -163,3 +163,5 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     assert "不是 SQLite 数据库" in w.centralWidget().text()
     text = export_error_text(ExportError("x: folder y does not exist", "no-folder", "x.csv"))
     assert text.startswith("该文件所在的文件夹不存在")
+    text = export_error_text(ExportError("x: y is not a folder", "not-folder", "x.csv"))
+    assert text.startswith("路径中有一项是文件，而那里应是文件夹。")

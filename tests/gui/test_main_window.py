@@ -323,6 +323,13 @@ def test_timeline_and_map_export_images(window, tmp_path):
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     with pytest.raises(ImageExportError, match="does not exist"):
         export_plot(window.map.plot_widget, tmp_path / "nope" / "m.png")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(ImageExportError, match=f"{tmp_path / 'file'} is not a folder"):
+        export_plot(window.map.plot_widget, tmp_path / "file" / "m.png")
+    (tmp_path / "dir.png").mkdir()
+    with pytest.raises(ImageExportError, match="is a folder"):
+        export_plot(window.map.plot_widget, tmp_path / "dir.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.png", "file", "m.svg", "s.ini", "t.png"]  # nothing half-written
     with pytest.raises(ImageExportError, match=".png or .svg"):
         export_plot(window.map.plot_widget, tmp_path / "m.jpg")
 
