@@ -42,7 +42,10 @@ def test_a_corpus_that_is_not_a_folder_is_a_usage_error(tmp_path, command, what)
         corpus.write_text("x", encoding="utf-8")
     r = _cli("db", command, "--corpus", str(corpus), *(["--out", str(tmp_path / "e.sqlite")] if command == "build" else []))
     assert r.returncode == 2
-    assert f"--corpus {corpus}: {'no such folder' if what == 'missing' else 'not a folder'}" in r.stderr.decode()
+    said = r.stderr.decode()
+    # Worded as argparse words its own errors: the command's usage, then the command's error.
+    assert said.startswith(f"usage: zone-timeline db {command} ")
+    assert f"zone-timeline db {command}: error: --corpus {corpus}: {'no such folder' if what == 'missing' else 'not a folder'}" in said
     assert not (tmp_path / "e.sqlite").exists()
 
 
@@ -113,7 +116,8 @@ def test_export_names_a_file_standing_where_the_folder_should_be(db_path, tmp_pa
 def test_years_reversed_or_absurd_are_usage_errors_and_a_late_start_exports_nothing(db_path, tmp_path):
     out = tmp_path / "y.csv"
     r = _cli("--db", str(db_path), "export", "--from", "2030", "--to", "2000", "-o", str(out))
-    assert r.returncode == 2 and "--from 2030 is after --to 2000" in r.stderr.decode()
+    assert r.returncode == 2 and r.stderr.decode().startswith("usage: zone-timeline export ")
+    assert "zone-timeline export: error: --from 2030 is after --to 2000" in r.stderr.decode()
     r = _cli("--db", str(db_path), "export", "--from", "99999999999999999999", "-o", str(out))
     assert r.returncode == 2 and "a year must be between 1 and 9999" in r.stderr.decode()
     assert not out.exists()
