@@ -43,14 +43,17 @@ class Filters:
 
     @classmethod
     def from_dict(cls, d: dict) -> Filters:
-        """Tolerant of missing or malformed entries (old settings)."""
+        """Tolerant of missing or malformed entries (old or damaged settings): what is not
+        a filter is left out, and what is not a mapping at all is no filter."""
+        if not isinstance(d, dict):
+            return cls()
 
         def strs(key):
             v = d.get(key) or []
             return frozenset(x for x in v if isinstance(x, str)) if isinstance(v, list | tuple) else frozenset()
 
         years = d.get("years") or None
-        if not (isinstance(years, list | tuple) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+        if not (isinstance(years, list | tuple) and len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
             years = None
         text = d.get("text") if isinstance(d.get("text"), str) else ""
         return cls(strs("zones"), tuple(sorted(years)) if years else None, strs("categories"), strs("storylines"), text)

@@ -112,6 +112,11 @@ def test_filters_round_trip_through_plain_settings():
     assert Filters.from_dict({"years": "bad", "zones": 3, "text": None}) == Filters()
 
 
+@pytest.mark.parametrize("saved", [[1, 2], None, "x", 5, {"years": [True, False]}, {"years": [2000, 2001.5]}])
+def test_filters_saved_as_something_else_are_no_filter(saved):
+    assert Filters.from_dict(saved) == Filters()
+
+
 def test_selection_toggle_and_active():
     s = Selection()
     events = []

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QToolButton
 
 from explorer.core import paths
 from explorer.core.database import DatabaseError
+from explorer.core.filter_state import Filters
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import MainWindow, column_widths_setting
@@ -156,6 +157,18 @@ def test_filters_and_layout_are_remembered(qtbot, db_path, settings):
     w2.open_database(db_path, interactive=False)
     assert w2.session.filters.zones == {"jincheng-edz"} and w2.session.filters.years == (2019, 2023)
     assert w2.session.lane_mode == "category"
+
+
+@pytest.mark.parametrize("saved", ["[1, 2]", "null", '"x"', "{not json", '{"years": [true, false]}'])
+def test_a_damaged_saved_filter_is_dropped_and_the_database_opens(qtbot, db_path, settings, saved):
+    """The settings file is the user's (a hand edit, another version): what is not a filter
+    is no filter; it used to refuse the database, blaming the file ("cannot be read")."""
+    create_app()
+    settings.setValue("filters/last", saved)
+    w = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert w.open_database(db_path, interactive=False)
+    assert w.session.filters == Filters() and w.database_problem is None
 
 
 def test_column_widths_set_by_hand_are_remembered_until_the_layout_is_reset(qtbot, db_path, settings):
