@@ -29,9 +29,19 @@ def settings() -> QSettings:
     return QSettings()
 
 
+def text_setting(s: QSettings, key: str) -> str:
+    """The text saved under ``key``; "" when there is none or the value is something else
+    (the settings file is the user's: a hand edit or another program's may hold anything)."""
+    value = s.value(key, "")
+    return value if isinstance(value, str) else ""
+
+
 def migrate_settings(s: QSettings) -> None:
     """Bring settings written by older versions up to :data:`SETTINGS_VERSION`."""
-    version = int(s.value("settings_version", 0) or 0)
+    try:
+        version = int(s.value("settings_version", 0) or 0)  # text in an INI file, a number elsewhere
+    except (TypeError, ValueError):
+        version = 0  # unreadable: as old as can be
     if version < 1:
         # Version 0 had no versioning; nothing it stored is kept.
         s.remove("window")
@@ -66,7 +76,7 @@ def resolve_language(cli_lang: str | None, s: QSettings) -> str:
     """``--lang`` beats the saved choice, which beats the system locale."""
     if cli_lang in LANGUAGES:
         return cli_lang
-    saved = s.value("language", "")
+    saved = text_setting(s, "language")
     if saved in LANGUAGES:
         return saved
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"

@@ -28,7 +28,7 @@ from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
 from explorer.gui import failures
-from explorer.gui.application import apply_language, data_lang
+from explorer.gui.application import apply_language, data_lang, text_setting
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
 from explorer.gui.filter_panel import FilterPanel
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
             return
         from explorer.gui.export_dialog import ExportDialog, run_export  # noqa: PLC0415 (not needed at start-up)
 
-        dlg = ExportDialog(self.session, self.settings.value("export/dir", ""), self)
+        dlg = ExportDialog(self.session, text_setting(self.settings, "export/dir"), self)
         if dlg.exec() != ExportDialog.DialogCode.Accepted:
             return
         path = dlg.path()
@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         from explorer.gui.export_dialog import ImageExportDialog  # noqa: PLC0415 (not needed at start-up)
         from explorer.gui.image_export import ImageExportError, export_plot  # noqa: PLC0415
 
-        dlg = ImageExportDialog(self.settings.value("export/dir", ""), self)
+        dlg = ImageExportDialog(text_setting(self.settings, "export/dir"), self)
         if dlg.exec() != ImageExportDialog.DialogCode.Accepted:
             return
         pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
@@ -509,10 +509,10 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self, session: Session) -> None:
         """The lane mode and filters saved last time, into a session no pane shows yet."""
-        mode = self.settings.value("view/lane_mode", "zone")
+        mode = text_setting(self.settings, "view/lane_mode")
         if mode in LANE_MODES:
             session.set_lane_mode(mode, self)
-        raw = self.settings.value("filters/last", "")
+        raw = text_setting(self.settings, "filters/last")
         try:
             f = Filters.from_dict(json.loads(raw)) if raw else Filters()
         except (ValueError, TypeError):

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import QToolButton
 from explorer.core import paths
 from explorer.core.database import DatabaseError
 from explorer.core.filter_state import Filters
-from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings
+from explorer.gui import export_dialog
+from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings, resolve_language
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import MainWindow, column_widths_setting
 from tests.gui import PaintSpy
@@ -510,3 +512,32 @@ def test_a_small_new_window_shows_every_toolbar_button(qtbot, db_path, settings,
             if not act.isSeparator():
                 assert bar.widgetForAction(act).isVisible(), (lang, act.text())
     w.close()
+
+
+@pytest.mark.parametrize("value", ["abc", ["a", "b"], 7])
+def test_settings_of_another_type_are_no_setting(qtbot, db_path, tmp_path, value):
+    """A hand-edited or damaged settings file: each value the app reads is taken only when it
+    is of its type (a version that was not a number stopped the app at start-up)."""
+    create_app()
+    s = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    for key in ("settings_version", "language", "view/lane_mode", "filters/last"):
+        s.setValue(key, value)
+    s.setValue("export/dir", ["a", "b"])  # a list, where a folder's name should be
+    s.setValue("window/geometry", "x")
+    migrate_settings(s)
+    assert int(s.value("settings_version")) == SETTINGS_VERSION
+    assert resolve_language(None, s) in ("zh_CN", "en")
+    w = MainWindow(settings=s, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert w.open_database(db_path, interactive=False)
+    assert w.session.lane_mode == "zone" and w.session.filters == Filters()
+    shown = []
+    for dialog in ("ExportDialog", "ImageExportDialog"):
+        cls = getattr(export_dialog, dialog)
+
+        def exec_(self, _shown=shown):
+            _shown.append(self.path_edit.text())
+            return 0
+        with mock.patch.object(cls, "exec", exec_):
+            w.actions["export" if dialog == "ExportDialog" else "export_image"].trigger()
+    assert shown == [str(Path.home() / "timeline.csv"), str(Path.home() / "timeline.png")]
