@@ -46,7 +46,8 @@ class ExportError(Exception):
     """The export could not be written; the message names the file and the reason.
 
     ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``not-folder`` (a file where a
-    folder of the path should be), ``unwritable``, ``not-encodable``, ``write-failed``) and ``path`` let an interface word the message in its own language.
+    folder of the path should be), ``unwritable``, ``not-encodable``, ``write-failed``) and
+    ``path`` let an interface word the message in its own language.
     """
 
     def __init__(self, message: str, kind: str = "write-failed", path: str = ""):

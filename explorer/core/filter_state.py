@@ -52,8 +52,11 @@ class Filters:
             v = d.get(key) or []
             return frozenset(x for x in v if isinstance(x, str)) if isinstance(v, list | tuple) else frozenset()
 
+        def year(y) -> bool:
+            return isinstance(y, int) and not isinstance(y, bool)  # (JSON's true is an int to Python)
+
         years = d.get("years") or None
-        if not (isinstance(years, list | tuple) and len(years) == 2 and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+        if not (isinstance(years, list | tuple) and len(years) == 2 and all(year(y) for y in years)):
             years = None
         text = d.get("text") if isinstance(d.get("text"), str) else ""
         return cls(strs("zones"), tuple(sorted(years)) if years else None, strs("categories"), strs("storylines"), text)
