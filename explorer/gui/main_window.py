@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,8 +172,12 @@ class MainWindow(QMainWindow):
         except DatabaseError as exc:
             self._cannot_use(exc, interactive)
             return False
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is a message, not a crash
-            self._cannot_use(DatabaseError(path, self.tr("cannot be read (%1)").replace("%1", str(exc))), interactive)
+        except Exception as exc:  # noqa: BLE001 - a message, not a crash
+            # Not a problem the file was found to have (those are DatabaseErrors): say what
+            # happened, and leave the details on the error stream for a report.
+            traceback.print_exc()
+            what = self.tr("could not be shown (%1)").replace("%1", f"{type(exc).__name__}: {exc}")
+            self._cannot_use(DatabaseError(path, what), interactive)
             return False
         self._save_layout()  # the open database's, before its settings are read back below
         self.db_path = Path(path)

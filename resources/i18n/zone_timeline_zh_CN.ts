@@ -489,8 +489,8 @@
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <source>cannot be read (%1)</source>
-        <translation>无法读取（%1）</translation>
+        <source>could not be shown (%1)</source>
+        <translation>无法显示（%1）</translation>
     </message>
     <message>
         <source>Database cannot be used</source>

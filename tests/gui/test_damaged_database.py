@@ -115,3 +115,20 @@ def test_render_and_self_test_name_a_damaged_database_and_exit_3(tmp_path, db_pa
     assert r.returncode == 3, r.stderr
     assert "dates.sqlite" in r.stderr and "'garbage'" in r.stderr and "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def test_a_failure_that_is_not_the_files_is_not_blamed_on_it(qtbot, db_path, settings, monkeypatch, capfd):
+    """An error no check of the file found (here a pane that fails to build) is said as it
+    is, with its traceback on the error stream; it used to read "cannot be read"."""
+    w = new_window(qtbot, settings)
+    assert w.open_database(db_path, interactive=False)
+    shown = w.session
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the map pane failed")
+
+    monkeypatch.setattr(MainWindow, "_build_panes", broken)
+    assert not w.open_database(db_path, interactive=False)
+    assert w.database_problem.reason == "could not be shown (RuntimeError: the map pane failed)"
+    assert w.session is shown and placeholder(w) == ""
+    assert "Traceback" in capfd.readouterr().err
