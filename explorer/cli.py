@@ -96,8 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--events", type=_count, required=True, metavar="N")
     s.add_argument("-o", "--out", type=_path, required=True, metavar="PATH")
     s.add_argument("--seed", type=int, default=1)
-    for command in (b, c, cv, s):
-        command.set_defaults(usage_parser=command)
 
     e = sub.add_parser("export", help="export timelines to CSV", parents=[common])
     _add_filter_flags(e)
@@ -112,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--select", metavar="EVENT_ID", help="event to select and show in the detail pane")
     r.add_argument("--size", default="1600x1000", metavar="WxH")
     r.add_argument("-o", "--output", required=True, metavar="FILE.png", type=_text_path)
-    for command in (e, r):
+    for command in (b, c, cv, s, e, r):
         # A usage error found after parsing is reported as argparse reports its own: the
         # command's usage, then "<prog> <command>: error: ...".
         command.set_defaults(usage_parser=command)

@@ -27,7 +27,7 @@ import numpy as np
 from explorer.core import export_sql
 from explorer.core.database import damaged
 from explorer.core.export_sql import csv_text, neutralise, source_head
-from explorer.core.files import create_beside, discard, file_in_the_way, is_folder
+from explorer.core.files import create_beside, discard, target_problem
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 
@@ -45,8 +45,8 @@ RESERVE = 32 << 20  # bytes of disk reserved at a time ahead of the file being w
 class ExportError(Exception):
     """The export could not be written; the message names the file and the reason.
 
-    ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``not-folder`` (a file where a
-    folder of the path should be), ``unwritable``, ``not-encodable``, ``write-failed``) and
+    ``kind`` (``encoding``, ``is-folder``, ``no-folder``, ``not-folder`` (those three from
+    :func:`~explorer.core.files.target_problem`), ``unwritable``, ``not-encodable``, ``write-failed``) and
     ``path`` let an interface word the message in its own language.
     """
 
@@ -219,21 +219,6 @@ def _write_stdout(store, groups, lang, encoding, total, progress, cancel) -> Non
     except OSError as exc:
         raise ExportError(f"could not write to standard output ({exc.strerror or exc})", "write-failed",
                           "-") from exc
-
-
-def target_problem(target: Path) -> tuple[str, str] | None:
-    """Why ``target`` cannot be written as a file, as far as can be told before writing:
-    ``(kind, reason)`` (kinds as :class:`ExportError`'s), or None."""
-    target = Path(target)
-    if is_folder(target):
-        return "is-folder", "is a folder; choose a file name"
-    folder = target.parent
-    if not is_folder(folder):
-        blocker = file_in_the_way(folder)
-        if blocker is not None:
-            return "not-folder", f"{blocker} is not a folder"
-        return "no-folder", f"folder {folder} does not exist"
-    return None
 
 
 def _load_fallocate():

@@ -1,7 +1,7 @@
 """Files written whole or not at all: where one can go, and the temporary file beside it.
 
-Shared by the CSV export, the database build and the rendered PNG, which each write a
-temporary file in the target's folder and move it into place.
+Shared by the CSV export, the image export, the database build and the rendered PNG, which
+each write a temporary file in the target's folder and move it into place.
 """
 
 from __future__ import annotations
@@ -31,6 +31,22 @@ def file_in_the_way(folder: Path) -> Path | None:
         except (OSError, ValueError):
             continue
         return None if is_folder(p) else p
+    return None
+
+
+def target_problem(target: Path) -> tuple[str, str] | None:
+    """Why ``target`` cannot be written as a file, as far as can be told before writing:
+    ``(kind, reason)``, or None.  Kinds: ``is-folder``, ``no-folder`` (its folder does not
+    exist), ``not-folder`` (a file stands where a folder of the path should be)."""
+    target = Path(target)
+    if is_folder(target):
+        return "is-folder", "is a folder; choose a file name"
+    folder = target.parent
+    if not is_folder(folder):
+        blocker = file_in_the_way(folder)
+        if blocker is not None:
+            return "not-folder", f"{blocker} is not a folder"
+        return "no-folder", f"folder {folder} does not exist"
     return None
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from explorer.core.export import target_problem
+from explorer.core.files import target_problem
 
 
 class ImageExportError(Exception):

@@ -12,8 +12,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from explorer.core import paths
-from explorer.core.export import target_problem
-from explorer.core.files import create_beside
+from explorer.core.files import create_beside, discard, target_problem
 from explorer.core.options import UsageError, check_text, filters_from_args
 from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
@@ -122,7 +121,7 @@ def write_replacing(target: Path, data: bytes) -> None:
             fh.write(data)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        discard(tmp)
         raise
 
 

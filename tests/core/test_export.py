@@ -25,9 +25,9 @@ from explorer.core.export import (
     ExportError,
     ExportSpec,
     neutralise,
-    target_problem,
     write_csv,
 )
+from explorer.core.files import target_problem
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
