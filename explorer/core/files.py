@@ -50,8 +50,9 @@ def target_problem(target: Path) -> tuple[str, str] | None:
     return None
 
 
-def create_beside(target: Path) -> tuple[int, str]:
-    """A new, empty temporary file in ``target``'s folder: its descriptor and path.
+def create_beside(target: Path, suffix: str = ".part") -> tuple[int, str]:
+    """A new, empty temporary file in ``target``'s folder: its descriptor and path, which
+    ends in ``suffix`` (an image writer picks its format by it).
 
     Its mode is the one ``target`` will keep: an existing file's own, else the mode the
     system gives any new file.  Created with ``0o666``, the system takes the umask (and a
@@ -64,7 +65,7 @@ def create_beside(target: Path) -> tuple[int, str]:
         keep = None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.part")
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}")
         try:
             fd = os.open(tmp, flags, 0o666)
         except FileExistsError:

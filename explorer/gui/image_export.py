@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -12,7 +11,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from explorer.core.files import target_problem
+from explorer.core.files import create_beside, discard, target_problem
 
 
 class ImageExportError(Exception):
@@ -30,7 +29,7 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
         raise ImageExportError(f"{path}: {problem[1]}")
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot.scene()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=ext, dir=path.parent)
+        fd, tmp = create_beside(path, suffix=ext)  # the mode the image keeps (mkstemp's is 0o600)
         os.close(fd)
     except OSError as exc:
         raise ImageExportError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc})") from exc
@@ -50,10 +49,10 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
             raise ImageExportError(f"{path}: the exporter wrote nothing")
         os.replace(tmp, path)
     except ImageExportError:
-        Path(tmp).unlink(missing_ok=True)
+        discard(tmp)
         raise
     except Exception as exc:  # noqa: BLE001 - pyqtgraph/Qt errors become a clear message
-        Path(tmp).unlink(missing_ok=True)
+        discard(tmp)
         raise ImageExportError(f"{path}: could not be written ({exc})") from exc
     return path
 

@@ -349,6 +349,26 @@ def test_timeline_and_map_export_images(window, tmp_path):
         export_plot(window.map.plot_widget, tmp_path / "m.jpg")
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("ext", ["png", "svg"])
+def test_an_image_has_the_mode_of_a_new_file_and_a_replaced_one_keeps_its_own(window, tmp_path, ext):
+    from explorer.gui.image_export import export_plot
+
+    new, kept = tmp_path / f"new.{ext}", tmp_path / f"kept.{ext}"
+    old = os.umask(0o027)
+    try:
+        export_plot(window.map.plot_widget, new, 400)
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o644)
+        os.umask(0o077)
+        export_plot(window.map.plot_widget, kept, 400)
+    finally:
+        os.umask(old)
+    assert new.stat().st_mode & 0o777 == 0o640  # 0o666 less the umask, as the CSV export's (mkstemp's was 0o600)
+    assert kept.stat().st_mode & 0o777 == 0o644 and kept.read_bytes() != b"old"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == f".{ext}") == [f"kept.{ext}", f"new.{ext}"]
+
+
 def _exported_ids(path: Path) -> list[str]:
     """The event_id column of an exported CSV, in file order."""
     import csv
