@@ -3,6 +3,8 @@ its legend, the event table and the detail pane draw the same one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
@@ -24,12 +26,19 @@ def badge_font(base: QFont) -> QFont:
 
 def paint_badge(p: QPainter, box: QRectF, font: QFont, ring: bool = False) -> None:
     """Draw the mark in ``box`` (antialiasing is the caller's)."""
-    p.setPen(RING if ring else Qt.PenStyle.NoPen)
+    paint_badges(p, (box,), font, ring)
+
+
+def paint_badges(p: QPainter, boxes: Iterable[QRectF], font: QFont, ring: bool = False) -> None:
+    """Draw the mark in each of ``boxes``, in turn (the painter's brush and font set once)."""
+    edge = RING if ring else QPen(Qt.PenStyle.NoPen)
     p.setBrush(FILL)
-    p.drawEllipse(box)
     p.setFont(font)
-    p.setPen(MARK)
-    p.drawText(box, Qt.AlignmentFlag.AlignCenter, "!")
+    for box in boxes:
+        p.setPen(edge)
+        p.drawEllipse(box)
+        p.setPen(MARK)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, "!")
 
 
 def badge_pixmap(side: int, font: QFont, ratio: float = 1.0) -> QPixmap:

@@ -17,7 +17,7 @@ import shiboken6
 from PySide6 import QtCore, QtGui
 
 from explorer.core.store import FLAG_INFERRED, FLAG_PLANNED
-from explorer.gui.badge import badge_font, paint_badge
+from explorer.gui.badge import badge_font, paint_badges
 from explorer.gui.palette import category_colour
 from explorer.gui.static_texts import StaticTexts
 from explorer.gui.timeline_layout import stable_order
@@ -505,8 +505,8 @@ class BadgeLayer(DeviceLayer):
         dx, dy = self._in_pixels(p, self.x, self.y)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         r = self.RADIUS
-        for x, y in zip(dx.tolist(), dy.tolist(), strict=True):
-            paint_badge(p, QtCore.QRectF(x - r, y - r, 2 * r, 2 * r), self.font_, ring=True)
+        paint_badges(p, (QtCore.QRectF(x - r, y - r, 2 * r, 2 * r) for x, y in zip(dx.tolist(), dy.tolist(), strict=True)),
+                     self.font_, ring=True)
         p.restore()
 
 
