@@ -31,6 +31,7 @@ from explorer.core.files import target_problem
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 from explorer.core.synth import synthesise
+from tests.modes import umask
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -450,25 +451,16 @@ def test_a_file_where_the_folder_should_be_is_named(store, tmp_path):
         write_csv(store, ExportSpec(), tmp_path / "file" / "deeper" / "out.csv")
 
 
-@contextlib.contextmanager
-def _umask(mask):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_a_new_file_has_the_umask_mode_and_a_replaced_file_keeps_its_mode(store, tmp_path):
     new = tmp_path / "new.csv"
-    with _umask(0o027):
+    with umask(0o027):
         write_csv(store, ExportSpec(), new)
     assert new.stat().st_mode & 0o777 == 0o640  # 0o666 less the umask, not mkstemp's 0o600
     kept = tmp_path / "kept.csv"
     kept.write_text("old", encoding="utf-8")
     kept.chmod(0o644)
-    with _umask(0o077):
+    with umask(0o077):
         write_csv(store, ExportSpec(), kept)
     assert kept.stat().st_mode & 0o777 == 0o644 and kept.read_bytes() != b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv", "new.csv"]

@@ -24,6 +24,7 @@ from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_setti
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import MainWindow, column_widths_setting
 from tests.gui import PaintSpy
+from tests.modes import umask
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -355,15 +356,12 @@ def test_an_image_has_the_mode_of_a_new_file_and_a_replaced_one_keeps_its_own(wi
     from explorer.gui.image_export import export_plot
 
     new, kept = tmp_path / f"new.{ext}", tmp_path / f"kept.{ext}"
-    old = os.umask(0o027)
-    try:
+    with umask(0o027):
         export_plot(window.map.plot_widget, new, 400)
-        kept.write_text("old", encoding="utf-8")
-        kept.chmod(0o644)
-        os.umask(0o077)
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o644)
+    with umask(0o077):
         export_plot(window.map.plot_widget, kept, 400)
-    finally:
-        os.umask(old)
     assert new.stat().st_mode & 0o777 == 0o640  # 0o666 less the umask, as the CSV export's (mkstemp's was 0o600)
     assert kept.stat().st_mode & 0o777 == 0o644 and kept.read_bytes() != b"old"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == f".{ext}") == [f"kept.{ext}", f"new.{ext}"]
