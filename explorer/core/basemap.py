@@ -20,6 +20,11 @@ from explorer.core.paths import resource
 
 Extent = tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
 
+# Where the map looks when its file cannot be read (see ``bare_basemap``): the bundled
+# file's extent and Shanxi's bounding box, rounded outwards.
+BARE_EXTENT: Extent = (108.5, 33.8, 116.5, 41.6)
+SHANXI_BOX: Extent = (110.2, 34.5, 114.6, 40.8)
+
 
 class BasemapError(Exception):
     """The basemap file is missing or not in the expected layout."""
@@ -70,7 +75,9 @@ class Basemap:
     source: str = ""
 
     def shanxi_bounds(self) -> Extent:
-        """Bounding box of Shanxi's outline."""
+        """Bounding box of Shanxi's outline (a fixed box when the map has none)."""
+        if not self.shanxi_outline:
+            return SHANXI_BOX
         pts = np.concatenate(self.shanxi_outline)
         return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
 
@@ -147,6 +154,14 @@ def load_basemap(path: Path | str | None = None) -> Basemap:
 
     return Basemap(path, extent, province_lines, outline, country_lines, lakes, labels, float(ratio),
                    str(doc.get("source", "")))
+
+
+def bare_basemap(path: Path) -> Basemap:
+    """A basemap with no layers, over the bundled file's extent: what the map pane draws
+    its places on when ``path`` cannot be read, so the rest of the window still works."""
+    x0, y0, x1, y1 = BARE_EXTENT
+    ratio = round(math.cos(math.radians((y0 + y1) / 2)), 4)
+    return Basemap(Path(path), BARE_EXTENT, [], [], [], [], [], ratio)
 
 
 def _is_number(v: object) -> bool:

@@ -9,16 +9,24 @@ state; it reacts to ``session.filtered``, ``selection.changed`` and
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QToolBar, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QLabel, QToolBar, QToolTip, QVBoxLayout, QWidget
 
-from explorer.core.basemap import arrow_for, join_with_nan, load_basemap, pin_to_box
-from explorer.core.paths import resource
+from explorer.core.basemap import (
+    BasemapError,
+    arrow_for,
+    bare_basemap,
+    default_path,
+    join_with_nan,
+    load_basemap,
+    pin_to_box,
+)
 from explorer.gui import palette
 from explorer.gui.first_paint import after_first_paint
 from explorer.gui.map_labels import MapLabel, MapLabelLayer, two_lines
@@ -319,6 +327,9 @@ class MapView(QWidget):
     ----------
     plot_widget
         The :class:`pyqtgraph.GraphicsView` holding the map (used by the image exporter).
+    basemap_problem
+        Why the basemap file could not be read (``None`` when it was): the map then draws
+        its places without it, under a note saying so, and the rest of the window works.
     """
 
     def __init__(self, session, parent=None):
@@ -343,7 +354,13 @@ class MapView(QWidget):
         self._marker_brushes = (st["brush"], st["brush"], st["faded_brush"], st["sel_brush"])
         self.session = session
         self.store = session.store
-        self.basemap = load_basemap(resource("basemap", "shanxi_region.json"))
+        self.basemap_problem: str | None = None
+        try:
+            self.basemap = load_basemap(default_path())
+        except BasemapError as exc:  # a damaged install: the places alone, said so
+            self.basemap = bare_basemap(default_path())
+            self.basemap_problem = str(exc)
+            print(f"zone-timeline: warning: {exc}; the map shows its places without the basemap", file=sys.stderr)
         self._ratio = self.basemap.lon_lat_display_ratio
         zones = self.store.zones
         self._pos = np.array([[z.lon, z.lat] for z in zones], float).reshape(-1, 2)
@@ -445,6 +462,13 @@ class MapView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(bar)
+        if self.basemap_problem is not None:
+            self.basemap_note = QLabel(self.tr("The basemap could not be read, so the map shows the places "
+                                               "without it: %1").replace("%1", self.basemap_problem))
+            self.basemap_note.setWordWrap(True)
+            self.basemap_note.setTextFormat(Qt.TextFormat.PlainText)
+            self.basemap_note.setStyleSheet("QLabel { background: #FFF3E0; color: #BF360C; padding: 4px 6px; }")
+            lay.addWidget(self.basemap_note)
         lay.addWidget(self.plot_widget, 1)
 
     def _fit_limits(self) -> None:
@@ -481,6 +505,9 @@ class MapView(QWidget):
 
     def _draw_basemap(self) -> None:
         bm = self.basemap
+        self._neighbours = []
+        if self.basemap_problem is not None:
+            return  # nothing to draw
         self._add_path(bm.shanxi_outline, pg.mkPen(None), pg.mkBrush("#FFFFFF"), -30)
         for poly in bm.lakes:
             self._add_path(poly, pg.mkPen(LAKE[1], width=0.8, cosmetic=True), pg.mkBrush(LAKE[0]), -25)
@@ -497,7 +524,6 @@ class MapView(QWidget):
             # when the view zooms: keep them as pixmaps, so a filter change only blits them
             # (a pan reuses the pixmap too; a zoom redraws it).
             curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._neighbours = []
         font = QFont()
         font.setPixelSize(17)
         font.setItalic(True)

@@ -68,6 +68,7 @@ def _run(args, tmp: Path) -> str:
     _check(store.n > 0, f"{db_path} holds no events")
     settle(app)
     check_drawn(win)
+    _check(win.map.basemap_problem is None, f"the basemap could not be read: {win.map.basemap_problem}")
     for name in ("timeline", "map", "table", "detail", "filters"):
         img = getattr(win, name).grab()
         _check(not img.isNull() and img.width() > 50 and img.height() > 50, f"the {name} pane did not render")

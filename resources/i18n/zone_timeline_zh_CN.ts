@@ -658,6 +658,10 @@
         <translation>● 区域  ■ 园区  ◆ 企业 · 大小：事件数量</translation>
     </message>
     <message>
+        <source>The basemap could not be read, so the map shows the places without it: %1</source>
+        <translation>底图无法读取，地图上只显示各地点：%1</translation>
+    </message>
+    <message>
         <source>%1 km</source>
         <translation>%1 公里</translation>
     </message>

@@ -2,11 +2,12 @@
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from explorer.core.basemap import BasemapError, arrow_for, join_with_nan, load_basemap, pin_to_box
+from explorer.core.basemap import BasemapError, arrow_for, bare_basemap, join_with_nan, load_basemap, pin_to_box
 from explorer.core.paths import resource
 
 TAIYUAN = (112.55, 37.87)
@@ -55,6 +56,18 @@ def write(tmp_path, doc) -> str:
 
 def valid_doc() -> dict:
     return json.loads(resource("basemap", "shanxi_region.json").read_text(encoding="utf-8"))
+
+
+def test_bare_basemap_covers_the_bundled_one():
+    # What the map shows its places on when the file cannot be read: the same extent and
+    # aspect, Shanxi's box for the "Shanxi" preset, and nothing to draw.
+    bm, bare = load_basemap(), bare_basemap(Path("x.json"))
+    assert bare.extent == bm.extent
+    assert bare.lon_lat_display_ratio == pytest.approx(bm.lon_lat_display_ratio, abs=1e-3)
+    box, outline = bare.shanxi_bounds(), bm.shanxi_bounds()
+    assert box[0] <= outline[0] and box[1] <= outline[1] and box[2] >= outline[2] and box[3] >= outline[3]
+    assert box[2] - box[0] < (outline[2] - outline[0]) + 0.2 and box[3] - box[1] < (outline[3] - outline[1]) + 0.2
+    assert not (bare.province_lines or bare.shanxi_outline or bare.lakes or bare.neighbour_labels)
 
 
 def test_missing_file_names_it(tmp_path):

@@ -330,6 +330,28 @@ def test_self_test_reports_failure(tmp_path):
     assert r.returncode != 0 and "x.sqlite" in (r.stderr + r.stdout)
 
 
+def test_a_damaged_basemap_does_not_stop_a_database_opening(qtbot, db_path, settings, tmp_path, monkeypatch):
+    bad = tmp_path / "shanxi_region.json"
+    bad.write_text("[]", encoding="utf-8")
+    monkeypatch.setattr("explorer.gui.map_view.default_path", lambda: bad)
+    win = open_window(qtbot, db_path, settings)
+    assert win.database_problem is None and win.session.store.n > 0
+    assert str(bad) in win.map.basemap_problem
+
+
+def test_self_test_fails_on_a_damaged_basemap(db_path, tmp_path):
+    # The packaged app's check of its install: the window still works, but the bundle is broken.
+    bad = tmp_path / "shanxi_region.json"
+    bad.write_text("{", encoding="utf-8")
+    code = ("import sys; import explorer.gui.map_view as m; from pathlib import Path; "
+            f"m.default_path = lambda: Path({str(bad)!r}); from explorer.cli import main; "
+            f"sys.exit(main(['--db', {str(db_path)!r}, '--self-test']))")
+    e = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=e, timeout=180)
+    assert r.returncode == 1
+    assert "self-test FAILED: the basemap could not be read" in r.stderr and str(bad) in r.stderr
+
+
 def test_timeline_and_map_export_images(window, tmp_path):
     from explorer.gui.image_export import ImageExportError, export_plot
 

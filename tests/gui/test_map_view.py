@@ -158,6 +158,25 @@ def test_clicking_a_marker_toggles_its_zone(view, session, qtbot):
     assert session.filters.zones == frozenset()
 
 
+def test_a_damaged_basemap_leaves_the_places_and_says_why(qtbot, session, tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "shanxi_region.json"
+    bad.write_text('{"extent": [108', encoding="utf-8")
+    monkeypatch.setattr("explorer.gui.map_view.default_path", lambda: bad)
+    view = open_map(qtbot, session)
+    assert str(bad) in view.basemap_problem and "not valid JSON" in view.basemap_problem
+    assert view.basemap_note.isVisible() and str(bad) in view.basemap_note.text()
+    assert str(bad) in capsys.readouterr().err  # the reason on the error stream too
+    # The places are still drawn and named, and a click still filters by zone.
+    view.fit_province()
+    assert len(view.marker_zone_ids()) > 5 and view.label_texts()
+    target = loneliest_marker(view)
+    click_zone(qtbot, view, target)
+    assert session.filters.zones == {target}
+    # A sound file gives a map with no note.
+    monkeypatch.undo()
+    assert open_map(qtbot, session).basemap_problem is None
+
+
 def test_selected_zone_is_highlighted(view, session):
     target = loneliest_marker(view)
     session.state.toggle_zone(target, None)
