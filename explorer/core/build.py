@@ -11,6 +11,8 @@ import errno
 import hashlib
 import json
 import os
+import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,12 +20,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
 from explorer.core.database import SQLiteBackend, open_database, sqlite_url
-from explorer.core.files import file_in_the_way, is_folder
+from explorer.core.files import file_in_the_way, is_folder, is_special, through_links
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -110,8 +113,17 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
 def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
     """An engine on an empty database of this schema (and its path), made beside ``out``
     and moved into place when the block ends; on any failure nothing is left behind and
-    an existing ``out`` is untouched (build and synth write through it)."""
+    an existing ``out`` is untouched (build and synth write through it).
+
+    A link at ``out`` keeps leading to the database, and an existing file keeps its mode.
+    SQLite's failures to write (a full disk, a read-only folder) are an ``OSError`` whose
+    ``strerror`` is SQLite's reason."""
+    out = through_links(Path(out))
     out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        keep = stat.S_IMODE(os.stat(out).st_mode)
+    except OSError:
+        keep = None
     fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     tmp = Path(name)
@@ -123,7 +135,12 @@ def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
             yield engine, tmp
         finally:
             engine.dispose()
+        if keep is not None:
+            os.chmod(tmp, keep)
         os.replace(tmp, out)
+    except (OperationalError, sqlite3.OperationalError) as exc:  # SQLite could not write: said as the system's errors are
+        tmp.unlink(missing_ok=True)
+        raise OSError(errno.EIO, str(getattr(exc, "orig", None) or exc), str(out)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -131,11 +148,14 @@ def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
 
 def check_target(out: Path) -> None:
     """Raise an ``OSError`` whose ``strerror`` says why, if ``out`` cannot become a database
-    file: it is a folder, or a file stands where one of its folders should be.  Missing
-    folders are fine (they are made); other failures show when the file is written."""
-    out = Path(out)
+    file: it is a folder, a device or pipe, or a file stands where one of its folders should
+    be.  Missing folders are fine (they are made); other failures show when the file is
+    written."""
+    out = through_links(Path(out))
     if is_folder(out):
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
+    if is_special(out):
+        raise OSError(errno.EINVAL, "it is a device or pipe, not a file", str(out))
     blocker = file_in_the_way(out.parent)
     if blocker:
         raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is not a folder", str(blocker))

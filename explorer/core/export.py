@@ -27,7 +27,7 @@ import numpy as np
 from explorer.core import export_sql
 from explorer.core.database import damaged
 from explorer.core.export_sql import csv_text, neutralise, source_head
-from explorer.core.files import create_beside, discard, target_problem
+from explorer.core.files import create_beside, discard, same_file, target_problem, through_links
 from explorer.core.filter_state import Filters
 from explorer.core.store import EventStore
 
@@ -171,11 +171,14 @@ def write_csv(
     if str(target) == "-":
         _write_stdout(store, groups, spec.lang, encoding, total, progress, cancel)
         return total
-    target = Path(target)
+    target = through_links(Path(target))
     folder = target.parent
     problem = target_problem(target)
     if problem:
         raise ExportError(f"{target}: {problem[1]}", problem[0], str(target))
+    if same_file(target, store.db.path):
+        raise ExportError(f"{target}: is the database being exported; choose another file name", "is-database",
+                          str(target))
     try:
         fd, tmp = create_beside(target)
     except OSError as exc:

@@ -34,13 +34,41 @@ def file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
+def is_special(p: Path) -> bool:
+    """Whether ``p`` is there but neither a file nor a folder: a device (``/dev/null``), a
+    pipe or a socket.  A file written beside it and moved into place would replace it."""
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def through_links(target: Path) -> Path:
+    """The file a symbolic link at ``target`` leads to (``target`` itself when it is no
+    link): what is written is that file, as a shell's ``>`` would, and the link stays."""
+    target = Path(target)
+    return Path(os.path.realpath(target)) if os.path.islink(target) else target
+
+
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether ``a`` and ``b`` are the same existing file (through links, other names)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 def target_problem(target: Path) -> tuple[str, str] | None:
     """Why ``target`` cannot be written as a file, as far as can be told before writing:
     ``(kind, reason)``, or None.  Kinds: ``is-folder``, ``no-folder`` (its folder does not
-    exist), ``not-folder`` (a file stands where a folder of the path should be)."""
+    exist), ``not-folder`` (a file stands where a folder of the path should be),
+    ``not-file`` (a device or pipe is there)."""
     target = Path(target)
     if is_folder(target):
         return "is-folder", "is a folder; choose a file name"
+    if is_special(target):
+        return "not-file", "is a device or pipe, not a file; choose a file name"
     folder = target.parent
     if not is_folder(folder):
         blocker = file_in_the_way(folder)

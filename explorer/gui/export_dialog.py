@@ -52,6 +52,10 @@ def export_error_text(exc: ExportError) -> str:
         "no-folder": QCoreApplication.translate("ExportDialog", "The folder of this file does not exist."),
         "not-folder": QCoreApplication.translate(
             "ExportDialog", "A name in this path is a file, where a folder should be."),
+        "not-file": QCoreApplication.translate(
+            "ExportDialog", "The chosen path is a device or pipe, not a file. Choose a file name."),
+        "is-database": QCoreApplication.translate(
+            "ExportDialog", "The chosen file is the database being exported. Choose another file name."),
         "unwritable": QCoreApplication.translate("ExportDialog", "Cannot write in this folder (no permission or read-only)."),
         "not-encodable": QCoreApplication.translate("ExportDialog", "Some text cannot be written in this encoding. Choose UTF-8."),
         "write-failed": QCoreApplication.translate(

@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from explorer.core.files import create_beside, discard, target_problem
+from explorer.core.files import create_beside, discard, target_problem, through_links
 
 
 class ImageExportError(Exception):
@@ -20,7 +20,7 @@ class ImageExportError(Exception):
 
 def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> Path:
     """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
-    path = Path(path)
+    path = through_links(Path(path))  # a link keeps leading to the image
     ext = path.suffix.lower()
     if ext not in (".png", ".svg"):
         raise ImageExportError(f"{path}: use a .png or .svg file name")

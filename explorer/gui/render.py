@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from explorer.core import paths
-from explorer.core.files import create_beside, discard, target_problem
+from explorer.core.files import create_beside, discard, target_problem, through_links
 from explorer.core.options import UsageError, check_text, filters_from_args
 from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
@@ -115,6 +115,7 @@ def write_replacing(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file moved into place, so a failure
     (``OSError``, with the system's reason) leaves no partial file and an existing one as it was.
     Qt's own saving says only that it failed, not why."""
+    target = through_links(target)  # a link keeps leading to the image
     fd, tmp = create_beside(target)
     try:
         with os.fdopen(fd, "wb") as fh:

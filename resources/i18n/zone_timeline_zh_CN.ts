@@ -178,6 +178,14 @@
         <translation>路径中有一项是文件，而那里应是文件夹。</translation>
     </message>
     <message>
+        <source>The chosen path is a device or pipe, not a file. Choose a file name.</source>
+        <translation>所选路径是设备或管道，不是文件。请选择一个文件名。</translation>
+    </message>
+    <message>
+        <source>The chosen file is the database being exported. Choose another file name.</source>
+        <translation>所选文件正是要导出的数据库。请另选一个文件名。</translation>
+    </message>
+    <message>
         <source>Cannot write in this folder (no permission or read-only).</source>
         <translation>无法写入该文件夹（没有权限或为只读）。</translation>
     </message>

@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -515,3 +516,36 @@ def test_a_file_in_the_way_is_its_own_kind_of_problem(tmp_path):
     assert target_problem(tmp_path / "none" / "out.csv") == ("no-folder", f"folder {tmp_path / 'none'} does not exist")
     assert target_problem(tmp_path) == ("is-folder", "is a folder; choose a file name")
     assert target_problem(tmp_path / "out.csv") is None
+
+
+def test_a_device_or_pipe_is_not_replaced_by_the_export(store, tmp_path):
+    # Moved into place, the finished file would replace the pipe (or /dev/null itself).
+    assert target_problem(Path(os.devnull)) == ("not-file", "is a device or pipe, not a file; choose a file name")
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(ExportError, match="is a device or pipe") as info:
+        write_csv(store, ExportSpec(), pipe)
+    assert info.value.kind == "not-file"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode) and [p.name for p in tmp_path.iterdir()] == ["pipe.csv"]
+
+
+def test_the_database_being_exported_is_not_overwritten(db_path, tmp_path):
+    copy = tmp_path / "events.sqlite"
+    shutil.copyfile(db_path, copy)
+    before = copy.read_bytes()
+    store = EventStore(open_database(copy))
+    for target in (copy, tmp_path / "." / "events.sqlite"):
+        with pytest.raises(ExportError, match="is the database being exported") as info:
+            write_csv(store, ExportSpec(), target)
+        assert info.value.kind == "is-database"
+    assert copy.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["events.sqlite"]
+
+
+def test_an_export_through_a_link_writes_the_file_it_leads_to(store, tmp_path):
+    real = tmp_path / "real.csv"
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)  # not there yet: the export makes it
+    n = write_csv(store, ExportSpec(), link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert len(real.read_text(encoding="utf-8-sig").splitlines()) == n + 1
+

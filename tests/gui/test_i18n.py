@@ -165,3 +165,7 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     assert text.startswith("该文件所在的文件夹不存在")
     text = export_error_text(ExportError("x: y is not a folder", "not-folder", "x.csv"))
     assert text.startswith("路径中有一项是文件，而那里应是文件夹。")
+    text = export_error_text(ExportError("x: is a device or pipe, not a file", "not-file", "x.csv"))
+    assert text.startswith("所选路径是设备或管道，不是文件。")
+    text = export_error_text(ExportError("x: is the database being exported", "is-database", "x.csv"))
+    assert text.startswith("所选文件正是要导出的数据库。")
