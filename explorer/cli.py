@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from explorer import APP_NAME, __version__, collector
@@ -95,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = dbs.add_parser("synth", help="write a synthetic database for benchmarks", parents=[common])
     s.add_argument("--events", type=_count, required=True, metavar="N")
     s.add_argument("-o", "--out", type=_path, required=True, metavar="PATH")
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seed", type=_count, default=1)
 
     e = sub.add_parser("export", help="export timelines to CSV", parents=[common])
     _add_filter_flags(e)
@@ -210,6 +213,12 @@ def cmd_db(args) -> int:
 def cmd_export(args) -> int:
     from explorer.core.export import ExportError, ExportSpec, write_csv  # noqa: PLC0415
 
+    if args.all:
+        given = [flag for flag, value in (("--zone", args.zone), ("--from", args.year_from), ("--to", args.year_to),
+                                          ("--category", args.category), ("--storyline", args.storyline),
+                                          ("--search", args.search)) if value not in (None, [], "")]
+        if given:
+            raise UsageError(f"--all exports every event; it cannot be combined with {', '.join(given)}")
     store = open_store(args.db)
     filters = Filters() if args.all else filters_from_args(args, store)
     lang = "en" if args.lang == "en" else "zh"
@@ -240,12 +249,40 @@ def _drop_stdout() -> None:
         pass
 
 
+@contextmanager
+def ending_as_interrupted() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal)
+    end it as Ctrl+C does, through its clean-up, so that no half-written temporary file is
+    left behind (Python's default is to die on the spot); exit status 128 + the signal."""
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    before = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            before[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test and args.command is not None:
+        parser.error(f"--self-test runs on its own, not with the {args.command} command")
     window = args.command is None and not args.self_test
-    if not window:
-        collector.resume()  # the entry point paused it for the window's start-up only
+    if window:
+        return _main(parser, args, window)
+    collector.resume()  # the entry point paused it for the window's start-up only
+    with ending_as_interrupted():
+        return _main(parser, args, window)
+
+
+def _main(parser: argparse.ArgumentParser, args: argparse.Namespace, window: bool) -> int:
     from explorer.core.database import DatabaseError  # noqa: PLC0415
 
     try:

@@ -158,3 +158,35 @@ def test_render_that_cannot_write_gives_the_reason_and_leaves_nothing(db_path, t
     r = _cli("--db", str(db_path), "render", "--size", "400x300", "-o", str(out))
     assert r.returncode == 1 and "could not be written (File name too long)" in r.stderr.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("flags", [["--zone", "nosuch"], ["--from", "2000", "--search", "阀门"]])
+def test_all_with_a_filter_is_a_usage_error(db_path, tmp_path, flags):
+    r = _cli("--db", str(db_path), "export", "--all", *flags, "-o", str(tmp_path / "x.csv"))
+    assert r.returncode == 2 and f"--all exports every event; it cannot be combined with {flags[0]}" in r.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
+    r = _cli("--db", str(db_path), "export", "--all", "--lanes", "category", "-o", str(tmp_path / "x.csv"))
+    assert r.returncode == 0  # how rows are grouped is no filter
+
+
+def test_a_negative_seed_is_a_usage_error(tmp_path):
+    r = _cli("db", "synth", "--events", "5", "--seed", "-1", "-o", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 2 and "argument --seed: -1: must be 0 or more" in r.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_self_test_with_a_command_is_a_usage_error(db_path, tmp_path):
+    r = _cli("--db", str(db_path), "--self-test", "export", "--all", "-o", str(tmp_path / "x.csv"))
+    assert r.returncode == 2 and "--self-test runs on its own, not with the export command" in r.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_onto_its_own_database_or_a_pipe_is_refused(db_path, tmp_path):
+    copy = tmp_path / "e.sqlite"
+    copy.write_bytes(db_path.read_bytes())
+    r = _cli("--db", str(copy), "export", "--all", "-o", str(copy))
+    assert r.returncode == 1 and f"{copy}: is the database being exported" in r.stderr.decode()
+    assert copy.read_bytes() == db_path.read_bytes()
+    os.mkfifo(tmp_path / "p")
+    r = _cli("--db", str(copy), "export", "--all", "-o", str(tmp_path / "p"))  # (refused, not written into: with no reader that would hang)
+    assert r.returncode == 1 and "is a device or pipe, not a file" in r.stderr.decode()

@@ -5,6 +5,7 @@ import csv
 import io
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -549,3 +550,21 @@ def test_an_export_through_a_link_writes_the_file_it_leads_to(store, tmp_path):
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert len(real.read_text(encoding="utf-8-sig").splitlines()) == n + 1
 
+
+def test_a_signal_to_end_removes_the_half_written_export(store, tmp_path, monkeypatch):
+    # What ``kill`` or ``timeout`` sends: the command ends as Ctrl+C does, through the clean-up.
+    from explorer.cli import ending_as_interrupted
+
+    monkeypatch.setattr(export_mod, "BATCH", 5)
+    signals = iter([signal.SIGTERM])
+
+    def progress(done, total):
+        sig = next(signals, None)
+        if sig is not None:
+            os.kill(os.getpid(), sig)
+
+    with ending_as_interrupted(), pytest.raises(SystemExit) as info:
+        write_csv(store, ExportSpec(), tmp_path / "x.csv", progress=progress)
+    assert info.value.code == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # as it was
