@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -372,6 +373,9 @@ def _only_line_ends(text: bytes, lines: int) -> bool:
 
 def _run(conn, chunk: _Chunk, encoding: str) -> bytes:
     text, lines = _fetch(conn, chunk.sql, chunk.params)
+    if lines != chunk.rows:  # the zone of an event is not in the zones table: the join dropped it
+        raise sqlite3.DatabaseError(f"{chunk.rows - lines} of {chunk.rows} events refer to a zone "
+                                    "that the database lacks")
     if not _only_line_ends(text, lines):  # a cell holds a line break: quote it too
         text, _ = _fetch(conn, chunk.sql_breaks, chunk.params)
     if encoding != "utf-8":

@@ -240,6 +240,9 @@ class EventStore:
             for name in COLUMN_NAMES:
                 cols[name].setflags(write=False)  # shared by every pane (and views into the cache blob)
                 setattr(self, name, cols[name])
+            if n and not (0 <= self.zone.min() and self.zone.max() < len(self.zones)
+                          and 0 <= self.category.min() and self.category.max() < len(self.categories)):
+                raise ValueError("events refer to a zone or a category that the database lacks")
             self.n = n
             self.year_min = int(self.year.min()) if n else 2000
             self.year_max = int(self.year_end.max()) if n else 2025

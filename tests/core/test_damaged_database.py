@@ -57,3 +57,23 @@ def test_a_search_index_out_of_step_with_the_events_is_damage(tmp_path, db_path)
     with pytest.raises(DatabaseError) as info:
         store.text_mask("阳泉")
     assert info.value.kind == "damaged" and "no-events.sqlite" in str(info.value)
+
+
+def test_events_whose_zones_are_gone_refuse_the_store(tmp_path, db_path):
+    # The columns come from the build's cache, whose zone numbers then point at nothing.
+    bad = altered(db_path, tmp_path / "no-zones.sqlite", "DELETE FROM zone_names", "DELETE FROM zones")
+    with pytest.raises(DatabaseError) as info:
+        EventStore(open_database(bad))
+    assert info.value.kind == "damaged" and "a zone or a category that the database lacks" in info.value.reason
+
+
+def test_an_export_meeting_an_event_without_its_zone_fails_as_damage(tmp_path, db_path):
+    # Its rows joined to the zones, such an event would be left out while the count said all.
+    from explorer.core.export import ExportSpec, write_csv
+
+    bad = altered(db_path, tmp_path / "value.sqlite", "UPDATE events SET zone_id = 'nowhere' WHERE seq = 3")
+    store = EventStore(open_database(bad))
+    with pytest.raises(DatabaseError) as info:
+        write_csv(store, ExportSpec(), tmp_path / "out.csv")
+    assert info.value.kind == "damaged" and "1 of" in info.value.reason and "refer to a zone" in info.value.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["value.sqlite"]
