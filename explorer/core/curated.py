@@ -211,7 +211,9 @@ def _load_toml(path: Path, root: Path, problems: list[Problem]) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(rel, "", "", f"malformed TOML: {exc}"))
+        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")  # as Windows Notepad may save it
+        problems.append(Problem(rel, "", "", "starts with a byte order mark (BOM), which TOML does not allow; "
+                                "save it as UTF-8 without BOM" if bom else f"malformed TOML: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, "", "", f"not UTF-8 text: {exc}"))
     except OSError as exc:
@@ -242,7 +244,8 @@ def load_curated(source: Path, corpus: Path | None = None) -> Curated:
     cur = Curated()
     P = cur.problems
     if not source.is_dir():
-        P.append(Problem(str(source), "", "", "curated source folder not found"))
+        reason = "is not a folder" if source.exists() else "curated source folder not found"
+        P.append(Problem(str(source), "", "", reason))
         return cur
 
     def rel(p: Path) -> str:
@@ -345,7 +348,10 @@ def load_curated(source: Path, corpus: Path | None = None) -> Curated:
 
     # ---- events
     seen: dict[str, str] = {}
-    for ep in sorted((source / "events").glob("*.toml")):
+    event_files = sorted((source / "events").glob("*.toml"))
+    if not event_files:
+        P.append(Problem("events/", "", "", "no event files"))
+    for ep in event_files:
         doc = _load_toml(ep, source, P)
         for i, d in enumerate(_entries(doc, "event", rel(ep), P)):
             ev = _read_event(cur, rel(ep), i, d)

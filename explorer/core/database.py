@@ -264,10 +264,9 @@ def _check(p: Path, conn: sqlite3.Connection) -> int:
     if missing and version in (None, SCHEMA_VERSION):
         raise DatabaseError(p, f"not an event database of this app (missing tables: {', '.join(missing)})", "wrong-shape")
     if version != SCHEMA_VERSION:
-        raise DatabaseError(
-            p, f"schema version {-1 if version is None else version} but this app reads version "
-            f"{SCHEMA_VERSION}; rebuild it", "wrong-version"
-        )
+        found = "no schema version" if version is None else \
+            "a schema version that is not a number" if version == -1 else f"schema version {version}"
+        raise DatabaseError(p, f"{found} but this app reads version {SCHEMA_VERSION}; rebuild it", "wrong-version")
     # Every column read, there (a file of this version altered by hand would fail at its
     # first query, deep in a pane): one small query per table.
     lacking: list[str] = []

@@ -117,6 +117,23 @@ def test_wrong_shape_and_wrong_version(tmp_path, db_path):
     assert old.read_bytes() == before
 
 
+@pytest.mark.parametrize(("statement", "found"), [
+    ("UPDATE meta SET value = '0' WHERE key = 'schema_version'", "schema version 0"),
+    ("DELETE FROM meta WHERE key = 'schema_version'", "no schema version"),
+    ("UPDATE meta SET value = 'new' WHERE key = 'schema_version'", "a schema version that is not a number"),
+])
+def test_the_schema_version_found_is_said_as_it_is(tmp_path, db_path, statement, found):
+    bad = tmp_path / "v.sqlite"
+    shutil.copy(db_path, bad)
+    con = sqlite3.connect(bad)
+    con.execute(statement)
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError) as info:
+        open_database(bad)
+    assert info.value.reason.startswith(f"{found} but this app reads version {SCHEMA_VERSION}")
+
+
 def test_truncated_database_is_refused(tmp_path, db_path):
     bad = tmp_path / "cut.sqlite"
     bad.write_bytes(db_path.read_bytes()[:4096])

@@ -85,6 +85,21 @@ def test_malformed_file_named(src):
     assert any(f.name in p and "malformed TOML" in p for p in probs), probs
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_named_as_such(src):
+    vocab = src / "vocab.toml"
+    vocab.write_bytes(b"\xef\xbb\xbf" + vocab.read_bytes())  # as Windows Notepad may save it
+    assert _problems(src)[0] == ("vocab.toml starts with a byte order mark (BOM), which TOML does not allow; "
+                                 "save it as UTF-8 without BOM")
+
+
+def test_a_source_without_event_files_or_that_is_a_file_is_a_problem(src, tmp_path):
+    shutil.rmtree(src / "events")
+    assert _problems(src)[0] == "events/ no event files"
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    assert _problems(tmp_path / "afile") == [f"{tmp_path / 'afile'} is not a folder"]
+    assert _problems(tmp_path / "none") == [f"{tmp_path / 'none'} curated source folder not found"]
+
+
 def test_unknown_zone(src):
     f = _events_file(src)
     text = f.read_text(encoding="utf-8")
