@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from explorer.gui.preload import Preload
 
 DEFAULT_SIZE = (1600, 1000)
+DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq")  # enabled while a database is open
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
 # which leaves a 1200-pixel window's panes squeezed.
@@ -95,8 +96,15 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:
+        """The menus and their shortcuts, in the interface's language (again on a switch:
+        the previous actions go, or every shortcut would be there twice and none would work)."""
         mb = self.menuBar()
         mb.clear()
+        for a in getattr(self, "_menu_actions", ()):
+            self.removeAction(a)
+            a.deleteLater()
+        for g in getattr(self, "_menu_groups", ()):
+            g.deleteLater()
         self.actions: dict[str, QAction] = {}
 
         def act(key, text, slot, shortcut=None, checkable=False):
@@ -121,12 +129,12 @@ class MainWindow(QMainWindow):
         v = mb.addMenu(self.tr("&View"))
         lanes = v.addMenu(self.tr("&Lanes by"))
         group = QActionGroup(self)
+        self._menu_groups = [group]
         for mode, label in (("zone", self.tr("&Zone")), ("category", self.tr("&Category")),
                             ("storyline", self.tr("&Storyline"))):
             a = act(f"lanes_{mode}", label, lambda _=False, m=mode: self.set_lane_mode(m), checkable=True)
             group.addAction(a)
             lanes.addAction(a)
-        self.actions["lanes_zone"].setChecked(True)
         v.addAction(act("fit", self.tr("&Fit all"), self.fit_all, "Ctrl+0"))
         v.addAction(act("zoom_sel", self.tr("Zoom to &selection"), self.zoom_to_selection, "Ctrl+9"))
         v.addAction(act("zoom_yq", self.tr("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
@@ -139,6 +147,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         lang_menu = v.addMenu(self.tr("Lan&guage"))
         lgroup = QActionGroup(self)
+        self._menu_groups.append(lgroup)
         for code, label in (("zh_CN", "中文"), ("en", "English")):
             a = act(f"lang_{code}", label, lambda _=False, c=code: self.set_language(c), checkable=True)
             a.setChecked(code == self.lang)
@@ -148,6 +157,11 @@ class MainWindow(QMainWindow):
 
         h = mb.addMenu(self.tr("&Help"))
         h.addAction(act("about", self.tr("&About"), self.about))
+        self._menu_actions = list(self.actions.values())
+        session = self.session
+        for key in DATA_ACTIONS:
+            self.actions[key].setEnabled(session is not None)
+        self.actions[f"lanes_{session.lane_mode if session is not None else 'zone'}"].setChecked(True)
 
     # ----------------------------------------------------------------- database
     def open_initial(self, path: Path | None, preload: Preload | None = None) -> None:
@@ -295,7 +309,7 @@ class MainWindow(QMainWindow):
         if panel is not None:
             panel.deleteLater()  # the filter panel: its search waits on a timer
         self._keep_dock_width(None)
-        for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
+        for key in DATA_ACTIONS:
             self.actions[key].setEnabled(False)
         self.status.setText("")
 
@@ -352,7 +366,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_split)
         self.dock.setWindowTitle(self.tr("Filters"))
         self.dock.setWidget(self.filters)
-        for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq"):
+        for key in DATA_ACTIONS:
             self.actions[key].setEnabled(True)
         self.actions[f"lanes_{session.lane_mode}"].setChecked(True)
         session.filtered.connect(lambda *_: self._update_status())

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from explorer.core import paths
 from explorer.core.database import DatabaseError
@@ -235,6 +235,34 @@ def test_language_switch_keeps_state(window):
     assert s2 is not s and s2.lang == "en"
     assert s2.filters.categories == {"reform"} and s2.selection.active == row
     assert s2.store.record(row).title_en in window.detail.plain_text()
+
+
+def test_shortcuts_work_after_a_language_switch(window, qtbot):
+    # The menus are made again in the new language: their old actions must go, or each
+    # shortcut is there twice, Qt finds it ambiguous, and no key works.
+    shortcuts = len(window.actions)
+    window.session.set_lane_mode("category")
+    window.set_language("en")
+    window.set_language("zh_CN")
+    assert len(QMainWindow.actions(window)) == shortcuts
+    assert window.actions["lanes_category"].isChecked()
+    s = window.session
+    window.table.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert s.selection.active == int(s.rows[0])
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert s.selection.active is None
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filters.search_edit.hasFocus()
+
+
+def test_a_language_switch_without_a_database_keeps_its_actions_off(qtbot, tmp_path, settings):
+    create_app()
+    w = MainWindow(settings=settings, lang="zh_CN")
+    qtbot.addWidget(w)
+    assert not w.open_database(tmp_path / "none.sqlite", interactive=False)
+    w.set_language("en")
+    assert not w.actions["export"].isEnabled() and not w.actions["fit"].isEnabled()
 
 
 @pytest.mark.parametrize("content", [b"not a database at all", b"SQLite format 3\x00" + b"\x00" * 100])
