@@ -479,7 +479,14 @@ class MainWindow(QMainWindow):
         new.state.set(old.filters)
         new.selection.set(old.selection.rows, old.selection.active)
         new.selection.set_lanes(old.selection.lanes)
+        head = self.table.view.horizontalHeader()
+        sort = head.sortIndicatorSection(), head.sortIndicatorOrder()
+        views = self.timeline.view_state(), self.map.view_state()
         self._set_session(new, self._build_panes(new))
+        # The panes are new: they show what the old ones showed, not their defaults.
+        self.table.view.sortByColumn(*sort)
+        self.timeline.restore_view(views[0])
+        self.map.restore_view(views[1])
 
     def reset_layout(self) -> None:
         self.dock.show()

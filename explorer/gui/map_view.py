@@ -1015,6 +1015,21 @@ class MapView(QWidget):
             else:
                 self._framed = None
 
+    def view_state(self) -> tuple:
+        """What the map shows, for :meth:`restore_view` on a pane made anew (a language
+        switch): the box a preset framed, or the range the user zoomed to."""
+        if self._framed is not None and self._vb.targetRange() == self._framed[1]:
+            return "framed", self._framed[0]
+        return "range", tuple(tuple(r) for r in self._vb.viewRange())
+
+    def restore_view(self, state: tuple) -> None:
+        kind, where = state
+        if kind == "framed":
+            self._frame_clear(*where)
+        else:
+            (x0, x1), (y0, y1) = where
+            self._frame(x0, y0, x1, y1)
+
     def reset_view(self) -> None:
         """Show the whole basemap, neighbours included."""
         self._frame(*self.basemap.extent)

@@ -276,6 +276,28 @@ class TimelineView(QtWidgets.QWidget):
         """Show the years ``x0``–``x1`` (fractional)."""
         self._vb.setXRange(x0, x1, padding=0)
 
+    def view_state(self) -> tuple[float, float, str | None, float]:
+        """The years shown and the lane at the top (its key, and how far down it the view
+        starts), for :meth:`restore_view` on a pane made anew (a language switch: lanes
+        may be taller or shorter there, their labels wrapping differently)."""
+        (x0, x1), _ = self._vb.viewRange()
+        lay, top = self._layout, self._y_top
+        i = lay.lane_at(top) if lay is not None else None
+        if i is None:
+            return x0, x1, None, top
+        return x0, x1, lay.lanes[i].key, top - float(lay.lane_top[i])
+
+    def restore_view(self, state: tuple[float, float, str | None, float]) -> None:
+        x0, x1, key, offset = state
+        self.set_x_range(x0, x1)
+        lay = self._layout
+        keys = lay.lane_keys() if lay is not None else []
+        if key in keys:
+            i = keys.index(key)
+            self._set_y_top(float(lay.lane_top[i]) + min(offset, float(lay.lane_height[i]) - 1))
+        elif key is None:
+            self._set_y_top(offset)
+
     def zoom(self, factor: float) -> None:
         """Zoom time around the view's centre (``factor`` < 1 zooms in)."""
         (x0, x1), _ = self._vb.viewRange()

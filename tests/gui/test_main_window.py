@@ -237,6 +237,28 @@ def test_language_switch_keeps_state(window):
     assert s2.store.record(row).title_en in window.detail.plain_text()
 
 
+def test_a_language_switch_keeps_what_the_panes_show(window):
+    # The panes are made anew in the other language: the table's order, the years and lanes
+    # the timeline shows and the map's frame are the user's, not the new panes' defaults.
+    window.table.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    window.timeline.set_x_range(2015.0, 2025.0)
+    window.timeline.scrollbar.setValue(window.timeline.scrollbar.maximum() // 2)
+    window.map.zoom_to_yangquan()
+    (x0, x1, lane, offset), framed = window.timeline.view_state(), window.map.view_state()
+    assert lane not in (None, window.timeline.lane_keys()[0])  # scrolled down the lanes
+    window.set_language("en")
+    head = window.table.view.horizontalHeader()
+    assert (head.sortIndicatorSection(), head.sortIndicatorOrder()) == (3, Qt.SortOrder.DescendingOrder)
+    now = window.timeline.view_state()
+    assert now[:2] == pytest.approx((x0, x1)) and now[2] == lane and now[3] == pytest.approx(offset, abs=1)
+    assert framed[0] == "framed" and window.map.view_state() == framed  # the same box, framed for the new pane
+    window.map.zoom_by(0.5)  # a range of the user's own is kept as it is
+    (mx, my) = window.map._vb.viewRange()
+    window.set_language("zh_CN")
+    (nx, ny) = window.map._vb.viewRange()
+    assert nx == pytest.approx(mx, abs=0.01) and ny == pytest.approx(my, abs=0.01)
+
+
 def test_shortcuts_work_after_a_language_switch(window, qtbot):
     # The menus are made again in the new language: their old actions must go, or each
     # shortcut is there twice, Qt finds it ambiguous, and no key works.
