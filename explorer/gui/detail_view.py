@@ -141,8 +141,10 @@ class DetailView(QWidget):
             same = self.tr("Same storyline: %1").replace("%1", s.storylines[sid].name(lang))
             parts.append(f"<h3>{escape(same)}</h3><ul>")
             for rec in s.records(rows_):
-                parts.append(f"<li><a href='event:{rec.row}'>{escape(rec.date.format(lang))} · "
-                             f"{escape(rec.title(lang))}</a></li>")
+                when = escape(format_range(rec.date, rec.date_end, lang))  # as the table writes it
+                if rec.inferred:
+                    when = f"<i>{when} *</i>"
+                parts.append(f"<li><a href='event:{rec.row}'>{when} · {escape(rec.title(lang))}</a></li>")
             parts.append("</ul>")
         return "".join(parts)
 

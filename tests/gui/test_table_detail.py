@@ -385,6 +385,28 @@ def test_detail_storyline_link_selects_event(qtbot, session):
     assert session.selection.active == other
 
 
+def test_detail_storyline_list_writes_dates_as_the_table_does(qtbot, session):
+    # A range keeps its end (Jan–Oct 2017 is not "Jan 2017") and an inferred date its mark.
+    from explorer.core.dates import format_range
+
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    recs = [r for r in store.records(range(store.n)) if store.detail(r.row).storylines]
+    ranged = [r for r in recs if r.date_end is not None]
+    inferred = [r for r in recs if r.inferred]
+    assert ranged and inferred
+    for rec in (ranged[0], inferred[0]):
+        sid = store.detail(rec.row).storylines[0]
+        host = next(int(x) for x in np.flatnonzero(store.storyline_mask([store.storylines[sid].id])) if int(x) != rec.row)
+        detail = store.detail(host)
+        assert rec.row in detail.storyline_rows[sid]
+        html = d._render(detail)
+        when = format_range(rec.date, rec.date_end, session.lang)
+        shown = f"<i>{when} *</i>" if rec.inferred else when
+        assert f"<a href='event:{rec.row}'>{shown} · " in html
+
+
 def test_detail_passage_highlight_when_corpus_present(qtbot, session, seeds_dir):
     d = DetailView(session)
     qtbot.addWidget(d)
