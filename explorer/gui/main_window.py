@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,6 +41,18 @@ if TYPE_CHECKING:
     from explorer.gui.preload import Preload
 
 DEFAULT_SIZE = (1600, 1000)
+SCREEN_SHARE = 0.9  # of the screen's free area, at most, a new window takes
+
+
+def default_size(screen) -> QSize:  # noqa: ANN001 (a QScreen, or None)
+    """A new window's size: :data:`DEFAULT_SIZE`, made smaller to fit ``screen`` (a laptop's
+    1366x768 would not show a 1600x1000 window whole)."""
+    w, h = DEFAULT_SIZE
+    if screen is not None:
+        free = screen.availableGeometry()
+        w, h = min(w, int(free.width() * SCREEN_SHARE)), min(h, int(free.height() * SCREEN_SHARE))
+    return QSize(w, h)
+
 DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq")  # enabled while a database is open
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
@@ -77,7 +89,7 @@ class MainWindow(QMainWindow):
         failures.watch(self)
         self.setObjectName("MainWindow")
         self.setWindowTitle(self._title())
-        self.resize(*DEFAULT_SIZE)
+        self.resize(default_size(self.screen()))
         self.status = LineLabel(hint_chars=80)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.dock = QDockWidget(self)
@@ -489,10 +501,13 @@ class MainWindow(QMainWindow):
         self.map.restore_view(views[1])
 
     def reset_layout(self) -> None:
+        """The dock, splitters and columns as in a new window; its size too, unless the
+        window is maximized or full screen (which it stays)."""
         self.dock.show()
         self.dock.setFloating(False)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        self.resize(*DEFAULT_SIZE)
+        if not (self.isMaximized() or self.isFullScreen()):
+            self.resize(default_size(self.screen()))
         if self.session:
             self._default_splits()
             self.table.view.reset_columns()

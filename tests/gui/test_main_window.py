@@ -12,7 +12,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QRect, QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
@@ -22,7 +22,7 @@ from explorer.core.filter_state import Filters
 from explorer.gui import export_dialog
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings, resolve_language
 from explorer.gui.event_table import COL_ZONE
-from explorer.gui.main_window import MainWindow, column_widths_setting
+from explorer.gui.main_window import DEFAULT_SIZE, MainWindow, column_widths_setting, default_size
 from tests.gui import PaintSpy
 from tests.modes import umask
 
@@ -553,9 +553,35 @@ def test_the_filter_dock_takes_a_share_of_a_new_window_and_keeps_a_width_set_by_
     w.close()
     w2 = opened((1200, 800))
     assert w2.dock.width() == 330  # remembered
-    w2.reset_layout()  # the default size, and the dock's share of it again
-    qtbot.waitUntil(lambda: w2.dock.width() == round(0.22 * 1600))
+    w2.resize(1600, 1000)
+    w2.reset_layout()  # a new window's size (fitted to the 800x800 offscreen screen), and the dock's share of it
+    assert w2.size() == default_size(w2.screen()) == QSize(720, 720)
+    qtbot.waitUntil(lambda: w2.dock.width() == 250)  # 22% of 720 px, but at least 250
     w2.close()
+
+
+def test_a_new_window_fits_the_screen_and_reset_layout_keeps_it_maximized(qtbot, db_path, settings):
+    class Screen:  # the free area of a screen, as QScreen gives it
+        def __init__(self, w, h):
+            self.rect = QRect(0, 0, w, h)
+
+        def availableGeometry(self):  # noqa: N802
+            return self.rect
+
+    assert default_size(Screen(1920, 1160)) == QSize(*DEFAULT_SIZE)  # room for the whole default
+    assert default_size(Screen(1366, 728)) == QSize(1229, 655)  # a laptop: 90% of its free area
+    assert default_size(None) == QSize(*DEFAULT_SIZE)
+    create_app()
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    assert w.size() == default_size(w.screen())  # the offscreen screen is 800x800
+    assert w.open_database(db_path, interactive=False)
+    w.showMaximized()
+    qtbot.waitUntil(lambda: w.isMaximized() and w.width() > 720)  # the whole (offscreen) screen
+    size = w.size()
+    w.reset_layout()
+    qtbot.wait(20)
+    assert w.isMaximized() and w.size() == size
 
 
 def test_a_database_opened_in_a_shown_window_leaves_the_dock_its_width(qtbot, db_path, settings, tmp_path):
