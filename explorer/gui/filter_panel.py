@@ -43,6 +43,7 @@ SEARCH_DEBOUNCE_MS = 250
 YEAR_DEBOUNCE_MS = 300
 COUNT_PAD = 14  # px beside the widest count
 CHIP_MAX_WIDTH = 200  # px of label text before a chip elides (full text in its tooltip)
+MIN_CHIP_TEXT_PX = 24  # px of label text a chip keeps however narrow the panel
 ID_ROLE = Qt.ItemDataRole.UserRole
 REMOVE_MARK = "✕"
 DIMMED_ROWS_REPAINTED = 12  # up to this many rows changing colour are repainted one by one, else the whole list
@@ -86,11 +87,11 @@ class FlowLayout(QLayout):
         return self.minimumSize()
 
     def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
+        """As tall as the tallest item, but no wider than the margins: the row takes the
+        width it is given (its owner fits the items to it), never making its panel wider."""
+        height = max((item.minimumSize().height() for item in self._items), default=0)
         m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        return QSize(m.left() + m.right(), height + m.top() + m.bottom())
 
     def _arrange(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()
@@ -365,6 +366,8 @@ class FilterPanel(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.viewport().installEventFilter(self)  # its width: the chips' room (see _label_chip)
+        self._chip_room_px = 0  # the width the chips were last fitted to
         outer.addWidget(self._scroll)
         content = QWidget()
         lay = QVBoxLayout(content)
@@ -710,10 +713,35 @@ class FilterPanel(QWidget):
         if target is not None:
             self._remove_filter(*target)
 
+    def _chip_room(self) -> int:
+        """The width a chip may take: the panel's, less its margins (0 before it has one)."""
+        m = self._scroll.widget().layout().contentsMargins()
+        return max(0, self._scroll.viewport().width() - m.left() - m.right())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Resize and obj is self._scroll.viewport():
+            room = self._chip_room()
+            if room != self._chip_room_px and self._chip_for:  # the dock was resized: fit the chips again
+                for chip in self._chip_for.values():
+                    self._label_chip(chip, chip.property("chipLabel"))
+                self._chip_layout.invalidate()
+        return super().eventFilter(obj, event)
+
     def _label_chip(self, chip: QToolButton, label: str) -> None:
+        """Label ``chip`` with ``label``, elided to at most :data:`CHIP_MAX_WIDTH` pixels and
+        to the panel's width (a narrow dock in English: a wider chip would widen the whole
+        panel, its right edge cut off)."""
         chip.setProperty("chipLabel", label)
-        shown = self.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, CHIP_MAX_WIDTH)
-        chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
+        metrics = self.fontMetrics()
+        room = self._chip_room_px = self._chip_room()
+        width = CHIP_MAX_WIDTH
+        for _ in range(2):
+            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
+            chip.setText(f"{shown} {REMOVE_MARK}".replace("&", "&&"))  # "&" would be a mnemonic
+            over = chip.sizeHint().width() - room
+            if room <= 0 or over <= 0:
+                break
+            width = max(MIN_CHIP_TEXT_PX, width - over)
         chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
         chip.setAccessibleName(chip.toolTip())
 

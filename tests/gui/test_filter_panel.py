@@ -207,6 +207,27 @@ def test_a_chip_for_each_item_and_clicking_one_removes_only_it(qtbot, panel, ses
     assert panel.chip_texts() == [f"{cat['project']} ✕", f"{story[VALVE]} ✕"]
 
 
+def test_a_long_chip_fits_a_narrow_panel_and_grows_with_it(qtbot, session):
+    # A 250-pixel dock in English: a chip of 200 px of text and its frame made the whole
+    # panel wider than the dock, its right edge ("Clear all", the years) cut off.
+    panel = on_screen(qtbot, FilterPanel(session), (250, 700))  # the dock's narrowest
+    session.state.update(None, text="W" * 60)  # elided to 200 px of text: a chip wider than the panel's 220
+    scroll = panel._scroll
+    room = scroll.viewport().width()
+    (chip,) = panel.chip_buttons()
+    qtbot.waitUntil(lambda: scroll.widget().width() == room)
+    assert chip.geometry().right() < room and chip.text().endswith("… ✕")
+    assert panel.clear_all_button.geometry().right() < room
+    narrow = chip.width()
+    panel.resize(500, 700)  # the dock made wider: the chip shows more, up to its limit
+    qtbot.waitUntil(lambda: chip.width() > narrow)
+    assert chip.geometry().right() < scroll.viewport().width()
+    wide = chip.width()
+    panel.resize(250, 700)
+    qtbot.waitUntil(lambda: chip.width() < wide)
+    assert chip.geometry().right() < scroll.viewport().width() and scroll.widget().width() == scroll.viewport().width()
+
+
 def test_clear_all(qtbot, panel, session, store):
     session.state.update(None, zones={HITECH}, years=(2019, 2021), categories={"reform"},
                          storylines={VALVE}, text="阀门")
