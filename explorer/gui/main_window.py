@@ -53,6 +53,7 @@ def default_size(screen) -> QSize:  # noqa: ANN001 (a QScreen, or None)
         w, h = min(w, int(free.width() * SCREEN_SHARE)), min(h, int(free.height() * SCREEN_SHARE))
     return QSize(w, h)
 
+
 DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq")  # enabled while a database is open
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
