@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
@@ -31,6 +32,25 @@ from explorer.core.session import Session
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
 
 
+def confirm_target(dialog: QDialog, path: str, confirmed: str | None) -> bool:
+    """Whether the dialog may write ``path``: a full path (``-`` is the command line's
+    standard output, and a relative one would land wherever the app was started), and one
+    whose existing file the user agreed to replace (``confirmed``: the path the file picker
+    already asked about)."""
+    tr = partial(QCoreApplication.translate, "ExportDialog")
+    if not path or not Path(path).is_absolute():
+        QMessageBox.warning(dialog, tr("Choose a file"), tr("Choose a full path for the file, such as %1.")
+                            .replace("%1", str(Path.home() / "timeline.csv")))
+        return False
+    if Path(path).exists() and path != confirmed:
+        answer = QMessageBox.question(dialog, tr("Replace the file?"),
+                                      tr("%1 already exists. Replace it?").replace("%1", path),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+    return True
+
+
 def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
     """A file-name field with its Browse button, as one form row."""
     holder = QWidget()
@@ -44,9 +64,10 @@ def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
     return holder
 
 
-def export_error_text(exc: ExportError) -> str:
+def export_error_text(exc) -> str:  # noqa: ANN001 (an ExportError or an ImageExportError)
     """The error in the interface language; the technical detail follows on its own line."""
     words = {
+        "extension": QCoreApplication.translate("ExportDialog", "Name the image file .png or .svg."),
         "encoding": QCoreApplication.translate("ExportDialog", "This text encoding is not supported."),
         "is-folder": QCoreApplication.translate("ExportDialog", "The chosen path is a folder. Choose a file name."),
         "no-folder": QCoreApplication.translate("ExportDialog", "The folder of this file does not exist."),
@@ -135,10 +156,13 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         sel = session.selection
-        default = "lanes" if sel.lanes else ("selection" if sel.rows else "filter")
         self.scope_buttons["lanes"].setEnabled(bool(sel.lanes))
         self.scope_buttons["selection"].setEnabled(bool(sel.rows))
+        # The first scope that writes rows: a selection the filters now hide writes none.
+        default = next((k for k in ("lanes", "selection") if self.scope_buttons[k].isEnabled()
+                        and self._rows_for(k)), "filter")
         self.scope_buttons[default].setChecked(True)
+        self._confirmed: str | None = None  # a path the file picker asked to replace
         self.scope_group.buttonToggled.connect(lambda *_: self._update_count())
         self.lane_combo.currentIndexChanged.connect(lambda *_: self._update_count())
         self._update_count()
@@ -147,10 +171,13 @@ class ExportDialog(QDialog):
         return next(k for k, b in self.scope_buttons.items() if b.isChecked())
 
     def spec(self) -> ExportSpec:
+        return self._spec_for(self.scope())
+
+    def _spec_for(self, scope: str) -> ExportSpec:
         sel = self.session.selection
         lane_mode = self.lane_combo.currentData()
         lanes = tuple(k for k in sel.lanes if k.startswith(lane_mode + ":"))
-        return ExportSpec(filters=self.session.filters, scope=self.scope(), lane_mode=lane_mode,
+        return ExportSpec(filters=self.session.filters, scope=scope, lane_mode=lane_mode,
                           lanes=lanes, rows=tuple(sorted(sel.rows)), lang=self.session.lang)
 
     def encoding(self) -> str:
@@ -162,6 +189,13 @@ class ExportDialog(QDialog):
     def row_count(self) -> int:
         return row_count(plan(self.session.store, self.spec()))
 
+    def _rows_for(self, scope: str) -> int:
+        return row_count(plan(self.session.store, self._spec_for(scope)))
+
+    def accept(self) -> None:
+        if confirm_target(self, self.path(), self._confirmed):
+            super().accept()
+
     def _update_count(self) -> None:
         n = self.row_count()
         self.count_label.setText(self.tr("%n row(s) will be written.", "", n))
@@ -171,6 +205,7 @@ class ExportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path(), self.tr("CSV files (*.csv)"))
         if path:
             self.path_edit.setText(path if path.lower().endswith(".csv") else path + ".csv")
+            self._confirmed = path  # the picker asked before replacing it (not when a suffix was added)
 
 
 def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, encoding: str) -> bool:
@@ -261,13 +296,29 @@ class ImageExportDialog(QDialog):
         form.addRow(self.tr("Width:"), self.width_spin)
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.png"))
         form.addRow(self.tr("File (.png or .svg):"), _path_row(self.path_edit, self.tr("Browse…"), self._browse))
+        self.pane_combo.currentIndexChanged.connect(self._name_for_pane)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._confirmed: str | None = None  # a path the file picker asked to replace
+
+    def path(self) -> str:
+        return self.path_edit.text().strip()
+
+    def _name_for_pane(self) -> None:
+        """The suggested name follows the pane (timeline.png, map.png) until the user names the file."""
+        path = Path(self.path())
+        if path.stem in ("timeline", "map"):
+            self.path_edit.setText(str(path.with_stem(self.pane_combo.currentData())))
+
+    def accept(self) -> None:
+        if confirm_target(self, self.path(), self._confirmed):
+            super().accept()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export image"), self.path_edit.text(),
                                               self.tr("Images (*.png *.svg)"))
         if path:
             self.path_edit.setText(path)
+            self._confirmed = path

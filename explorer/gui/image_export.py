@@ -15,24 +15,32 @@ from explorer.core.files import create_beside, discard, target_problem, through_
 
 
 class ImageExportError(Exception):
-    """The image could not be written; the message names the file and why."""
+    """The image could not be written; the message names the file and why, ``kind`` what
+    went wrong (``extension``, a kind of :func:`~explorer.core.files.target_problem`,
+    ``unwritable`` or ``write-failed``) and ``path`` the file."""
+
+    def __init__(self, message: str, kind: str = "write-failed", path: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.path = path
 
 
 def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> Path:
     """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
     path = through_links(Path(path))  # a link keeps leading to the image
     ext = path.suffix.lower()
-    if ext not in (".png", ".svg"):
-        raise ImageExportError(f"{path}: use a .png or .svg file name")
     problem = target_problem(path)
     if problem is not None:
-        raise ImageExportError(f"{path}: {problem[1]}")
+        raise ImageExportError(f"{path}: {problem[1]}", problem[0], str(path))
+    if ext not in (".png", ".svg"):
+        raise ImageExportError(f"{path}: use a .png or .svg file name", "extension", str(path))
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot.scene()
     try:
         fd, tmp = create_beside(path, suffix=ext)  # the mode the image keeps (mkstemp's is 0o600)
         os.close(fd)
     except OSError as exc:
-        raise ImageExportError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc})") from exc
+        raise ImageExportError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc})", "unwritable",
+                               str(path)) from exc
     try:
         if ext == ".png":
             exporter = pg_exporters.ImageExporter(item)
@@ -46,14 +54,14 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
                 # rings); Qt's own SVG generator draws the same scene.
                 _qt_svg(plot, tmp)
         if os.path.getsize(tmp) == 0:
-            raise ImageExportError(f"{path}: the exporter wrote nothing")
+            raise ImageExportError(f"{path}: the exporter wrote nothing", "write-failed", str(path))
         os.replace(tmp, path)
     except ImageExportError:
         discard(tmp)
         raise
     except Exception as exc:  # noqa: BLE001 - pyqtgraph/Qt errors become a clear message
         discard(tmp)
-        raise ImageExportError(f"{path}: could not be written ({exc})") from exc
+        raise ImageExportError(f"{path}: could not be written ({exc})", "write-failed", str(path)) from exc
     return path
 
 

@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
     def export_image(self) -> None:
         if not self.session:
             return
-        from explorer.gui.export_dialog import ImageExportDialog  # noqa: PLC0415 (not needed at start-up)
+        from explorer.gui.export_dialog import ImageExportDialog, export_error_text  # noqa: PLC0415 (not at start-up)
         from explorer.gui.image_export import ImageExportError, export_plot  # noqa: PLC0415
 
         dlg = ImageExportDialog(text_setting(self.settings, "export/dir"), self)
@@ -466,10 +466,11 @@ class MainWindow(QMainWindow):
             return
         pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
         try:
-            out = export_plot(pane.plot_widget, dlg.path_edit.text().strip(), dlg.width_spin.value())
+            out = export_plot(pane.plot_widget, dlg.path(), dlg.width_spin.value())
         except ImageExportError as exc:
-            QMessageBox.critical(self, self.tr("Image export failed"), str(exc))
+            QMessageBox.critical(self, self.tr("Image export failed"), export_error_text(exc))
             return
+        self.settings.setValue("export/dir", str(out.parent))  # shared with the CSV export
         self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 6000)
 
     def set_language(self, lang: str) -> None:

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <source>Choose a file</source>
+        <translation>请选择文件</translation>
+    </message>
+    <message>
+        <source>Choose a full path for the file, such as %1.</source>
+        <translation>请为文件选择完整路径，例如 %1。</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 已存在。要替换它吗？</translation>
+    </message>
+</context>
+<context>
     <name>DetailView</name>
     <message>
         <source>Select an event on the timeline, the map or the table to see its details and sources.</source>
@@ -161,6 +180,10 @@
 </context>
 <context>
     <name>ExportDialog</name>
+    <message>
+        <source>Name the image file .png or .svg.</source>
+        <translation>图像文件名须以 .png 或 .svg 结尾。</translation>
+    </message>
     <message>
         <source>This text encoding is not supported.</source>
         <translation>不支持这种文本编码。</translation>

@@ -152,6 +152,7 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
 def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     from explorer.core.export import ExportError
     from explorer.gui.export_dialog import export_error_text
+    from explorer.gui.image_export import ImageExportError
 
     app = create_app()
     apply_language(app, "zh_CN")
@@ -169,3 +170,10 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     assert text.startswith("所选路径是设备或管道，不是文件。")
     text = export_error_text(ExportError("x: is the database being exported", "is-database", "x.csv"))
     assert text.startswith("所选文件正是要导出的数据库。")
+    from explorer.gui.image_export import export_plot  # its errors are worded as the CSV export's
+
+    for target, words in ((tmp_path / "nope" / "x.png", "该文件所在的文件夹不存在"),
+                          (tmp_path / "x.jpg", "图像文件名须以 .png 或 .svg 结尾。")):
+        with pytest.raises(ImageExportError) as info:
+            export_plot(None, target)
+        assert export_error_text(info.value).startswith(words)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMainWindow, QToolButton
+from PySide6.QtWidgets import QDialog, QMainWindow, QToolButton
 
 from explorer.core import paths
 from explorer.core.database import DatabaseError
@@ -479,6 +479,71 @@ def test_export_dialog_counts_and_scope(window, tmp_path):
     assert r.returncode == 0, r.stderr
     assert cli.read_bytes() == out.read_bytes()
     assert int(np.count_nonzero(s.mask)) == n  # the export left the session's filters as they were
+
+
+def test_export_dialogs_ask_before_replacing_a_file_and_want_a_full_path(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from explorer.gui.export_dialog import ExportDialog, ImageExportDialog
+
+    asked, warned, answer = [], [], [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or answer[0])
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))
+    earlier = tmp_path / "timeline.csv"
+    earlier.write_text("my earlier work", encoding="utf-8")
+    for dlg in (ExportDialog(window.session, str(tmp_path), window), ImageExportDialog(str(tmp_path), window)):
+        target = tmp_path / Path(dlg.path()).name
+        target.write_text("my earlier work", encoding="utf-8")
+        dlg.open()
+        asked.clear()
+        dlg.accept()  # the default name, taken: asked, and kept open on "No"
+        assert asked == [f"{target} already exists. Replace it?"] and dlg.isVisible()
+        answer[0] = QMessageBox.StandardButton.Yes
+        dlg.accept()
+        assert dlg.result() == QDialog.DialogCode.Accepted
+        answer[0] = QMessageBox.StandardButton.No
+        for bad in ("-", "timeline.csv", ""):  # standard output, a relative path, nothing
+            dlg.path_edit.setText(bad)
+            dlg.open()
+            warned.clear()
+            dlg.accept()
+            assert warned and warned[0].startswith("Choose a full path") and dlg.isVisible()
+            dlg.reject()
+        assert target.read_text(encoding="utf-8") == "my earlier work"
+
+
+def test_the_export_dialog_opens_on_a_scope_that_writes_rows(window, tmp_path):
+    from explorer.gui.export_dialog import ExportDialog
+
+    s = window.session
+    s.selection.set_lanes(["zone:yangquan-valve"])
+    s.selection.select_one(int(np.flatnonzero(s.store.zone == s.store.zone_index["yangquan-valve"])[0]))
+    assert ExportDialog(s, str(tmp_path), window).scope() == "lanes"
+    s.state.update("test", zones={"jincheng"})  # hides the selected timeline and event
+    d = ExportDialog(s, str(tmp_path), window)
+    assert d.scope() == "filter" and d.row_count() == len(s.rows) > 0 and d.export_button.isEnabled()
+
+
+def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
+    from explorer.gui import export_dialog
+
+    dlg = export_dialog.ImageExportDialog(str(tmp_path), window)
+    dlg.pane_combo.setCurrentIndex(dlg.pane_combo.findData("map"))
+    assert dlg.path() == str(tmp_path / "map.png")
+    dlg.path_edit.setText(str(tmp_path / "mine.svg"))
+    dlg.pane_combo.setCurrentIndex(dlg.pane_combo.findData("timeline"))
+    assert dlg.path() == str(tmp_path / "mine.svg")  # a name of the user's own stays
+    folder = tmp_path / "images"
+    folder.mkdir()
+
+    class Chosen(export_dialog.ImageExportDialog):
+        def exec(self):
+            self.path_edit.setText(str(folder / "t.png"))
+            return self.DialogCode.Accepted
+
+    monkeypatch.setattr(export_dialog, "ImageExportDialog", Chosen)
+    window.export_image()
+    assert (folder / "t.png").exists() and window.settings.value("export/dir") == str(folder)
 
 
 def test_timeline_click_updates_detail_and_table(window, qtbot):
