@@ -542,6 +542,10 @@ class LaneAxis(pg.AxisItem):
         fm = self._metrics
         w = self.width()
         (_, _), (vy0, vy1) = vb.viewRange()
+        # The lanes' strip beside the plot: a label of a lane cut by the plot's edge stays in
+        # it (the last lane's second line was drawn over the year axis below).
+        shown = QtCore.QRectF(0, 0, rect.right(), self.height())
+        p.setClipRect(shown)
         # View to item coordinates is affine: two points give it, not one mapping per lane.
         at0 = self._local_y(0.0)
         per_row = self._local_y(1.0) - at0
@@ -561,10 +565,15 @@ class LaneAxis(pg.AxisItem):
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
             top = r.top() + (row_h - fm.height()) / 2
-            # A label too long for the column takes more lines, as many as the lane has room for (3 at most).
-            lines = min(LABEL_LINES, 1 + int((r.bottom() - top - fm.height()) // fm.lineSpacing()))
+            # A label too long for the column takes more lines, as many as the lane has room for
+            # in view (3 at most): a lane cut by the plot's bottom edge elides its label sooner.
+            room = min(r.bottom(), shown.bottom())
+            if top + fm.height() > room + 1:
+                continue  # not even its first line is in view: no sliver of glyphs at the edge
+            lines = min(LABEL_LINES, 1 + int((room - top - fm.height()) // fm.lineSpacing()))
             label = self._texts.wrapped(g.label, w - x - self.PAD, fm, self.label_font, lines)
             p.drawStaticText(QtCore.QPointF(x, top), label)
+        p.setClipping(False)
         p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 

@@ -421,6 +421,28 @@ def test_a_long_lane_label_takes_the_lines_its_lane_has_room_for(qtbot, session,
     assert wrapped >= 2 and (cut >= 2 or lang == "zh")
 
 
+def test_no_lane_label_is_drawn_below_the_lanes(qtbot, session):
+    # The last lane in view, cut by the plot's bottom edge: its label's second line was
+    # drawn over the year axis (日昌晶新材料(山西) / 有限责任公司 beside "1940").
+    session.set_language("zh")
+    w = on_screen(qtbot, TimelineView(session), (640, 420))
+    axis = w.lane_axis
+    qtbot.waitUntil(lambda: axis.width() <= 0.24 * w.plot_widget.width())
+    strip = w.plot_widget.mapFromScene(axis.mapRectToScene(QtCore.QRectF(0, 0, axis.width(), axis.height())))
+    strip = strip.boundingRect()
+    below = QtCore.QRect(strip.left() + 2, strip.bottom() + 2, strip.width() - 6, w.plot_widget.height() - strip.bottom() - 4)
+    assert below.height() > 10  # the year axis's row, beside the labels' column
+    total = w._layout.height
+    inked = 0
+    for top in np.arange(0.0, max(0.0, total - w._view_rows()), 0.5):
+        w._set_y_top(float(top))
+        axis.update()
+        img = w.plot_widget.grab(below).toImage()
+        dark = sum(QtGui.QColor(img.pixel(x, y)).lightness() < 160 for x in range(img.width()) for y in range(img.height()))
+        inked = max(inked, dark)
+    assert inked == 0
+
+
 def test_lane_label_click_selects_lanes_and_double_click_filters(qtbot, view, session):
     keys = view.lane_keys()
     a, b = keys[0], keys[2]
