@@ -580,7 +580,13 @@ class FilterPanel(QWidget):
                 self.search_edit.setText(f.text)
         if not self._year_timer.isActive():
             a, b = f.years or (self.store.year_min, self.store.year_max)
+            # The data's years, and those of a filter beyond them (a range brushed on the
+            # timeline past the first or last event): the boxes say what is filtered.
+            lo, hi = min(self.store.year_min, a), max(self.store.year_max, b)
             for spin, v in ((self.year_from, a), (self.year_to, b)):
+                if (spin.minimum(), spin.maximum()) != (lo, hi):
+                    with QSignalBlocker(spin):
+                        spin.setRange(lo, hi)
                 if spin.value() != v:
                     with QSignalBlocker(spin):
                         spin.setValue(v)

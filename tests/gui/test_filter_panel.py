@@ -285,6 +285,19 @@ def test_outside_year_change_moves_the_spin_boxes(panel, session):
     assert not panel.all_years_button.isEnabled()
 
 
+def test_years_brushed_beyond_the_data_are_shown_as_filtered(qtbot, panel, session, store):
+    # A range brushed on the timeline before the first event: the boxes showed the data's
+    # first year twice (a range with one event) while the filter kept none.
+    for years in ((1900, 1909), (2020, 2039)):
+        session.state.update(None, years=years)
+        assert (panel.year_from.value(), panel.year_to.value()) == years
+    session.state.update(None, years=None)
+    assert (panel.year_from.value(), panel.year_to.value()) == (store.year_min, store.year_max)
+    assert (panel.year_from.minimum(), panel.year_to.maximum()) == (store.year_min, store.year_max)
+    qtbot.wait(YEAR_DEBOUNCE_MS * 2)
+    assert session.filters.years is None  # showing them changed no filter
+
+
 # ---------------------------------------------------------------------- categories and storylines
 def test_category_checks_and_counts(panel, session, store):
     item = panel.category_item("reform")
