@@ -3,6 +3,7 @@ and plot widget tuned for a timeline (zoom time only, arrow keys left to the win
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import math
 from collections import OrderedDict
@@ -18,6 +19,27 @@ from explorer.gui.timeline_layout import LANE_PAD
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200)
+LABEL_GAP_PX = 6  # px kept between two tick labels along the axis
+
+
+def spaced(text_specs: list) -> list:
+    """The tick labels of ``text_specs`` (pyqtgraph's ``(rect, flags, text)``, a higher
+    level's first) that keep :data:`LABEL_GAP_PX` from every label kept before them:
+    pyqtgraph only limits how much of the axis its labels fill, so a wide month label among
+    day labels ran into them ("31日1975年1月2日")."""
+    lefts: list[float] = []  # the kept labels' extents, sorted (they never overlap)
+    rights: list[float] = []
+    kept = []
+    for spec in text_specs:
+        r = spec[0]
+        lo, hi = r.left() - LABEL_GAP_PX, r.right() + LABEL_GAP_PX
+        i = bisect.bisect_left(lefts, lo)
+        if (i < len(lefts) and lefts[i] < hi) or (i > 0 and rights[i - 1] > lo):
+            continue
+        lefts.insert(i, r.left())
+        rights.insert(i, r.right())
+        kept.append(spec)
+    return kept
 
 
 def _day_ticks(lo: float, hi: float, every: int) -> list[tuple[float, int]]:
@@ -298,7 +320,8 @@ class YearAxis(pg.AxisItem):
             p.drawLines(group)
 
     def _draw_strip(self, p: QtGui.QPainter, axis_spec, text_specs, lines=()) -> None:
-        """The axis line, then ``lines`` (tick and grid lines by pen, over it), then the labels."""
+        """The axis line, then ``lines`` (tick and grid lines by pen, over it), then the labels
+        that keep their distance (see :func:`spaced`)."""
         p.setRenderHint(p.RenderHint.Antialiasing, False)
         pen, p1, p2 = axis_spec
         p.setPen(pen)
@@ -309,7 +332,7 @@ class YearAxis(pg.AxisItem):
             p.setFont(self.style["tickFont"])
         p.setPen(self.textPen())
         p.setClipRect(self.boundingRect().toAlignedRect())
-        for rect, flags, text in text_specs:
+        for rect, flags, text in spaced(text_specs):
             p.drawText(rect, int(flags), text)
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)

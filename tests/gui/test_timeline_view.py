@@ -6,15 +6,17 @@ shows or what it wrote back into the session.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED, PRECISIONS
-from explorer.gui import timeline_canvas
+from explorer.gui import timeline_axes, timeline_canvas
 from explorer.gui.static_texts import LINE_BREAK
-from explorer.gui.timeline_axes import AXIS_PIXMAPS_KEPT, LABEL_LINES, LaneAxis, YearAxis
+from explorer.gui.timeline_axes import AXIS_PIXMAPS_KEPT, LABEL_GAP_PX, LABEL_LINES, LaneAxis, YearAxis
 from explorer.gui.timeline_layout import (
     CLUSTER,
     PILE,
@@ -1294,6 +1296,28 @@ def test_year_axis_specs_are_pyqtgraphs(view, lang):
                 assert mine[2], (width, lo, hi)  # labelled
     finally:
         p.end()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_year_axis_labels_keep_apart(view, monkeypatch, lang):
+    # Zoomed in to days: the month's label, wide, ran into the days beside it ("31日1975年1月2日").
+    axis = view.year_axis
+    axis.set_lang(lang)
+    drawn = []  # the labels the axis draws
+    real = timeline_axes.spaced
+    monkeypatch.setattr(timeline_axes, "spaced", lambda specs: drawn.extend(real(specs)) or real(specs))
+    ranges = [(1975 - k * 0.004, 1975 + k * 0.004) for k in range(3, 12)] + [(2000, 2010), (1924, 2026)]
+    for (lo, hi), width in itertools.product(ranges, (640, 900)):
+        view.resize(width, 500)
+        view.plot_widget.getPlotItem().layout.activate()
+        view.set_x_range(lo, hi)
+        drawn.clear()
+        axis._pixmaps.clear()
+        view.plot_widget.grab()
+        assert drawn, (lo, hi, width)
+        spans = sorted((r.left(), r.right(), text) for r, _flags, text in drawn)
+        for a, b in itertools.pairwise(spans):
+            assert b[0] - a[1] >= LABEL_GAP_PX - 0.5, (lo, hi, width, a, b)
 
 
 def test_year_axis_from_its_pixmap_looks_as_drawn_directly(view):
