@@ -609,8 +609,10 @@ class TimelineView(QtWidgets.QWidget):
         sel = self.session.selection
         extend = bool(modifiers & (CTRL | SHIFT))
         if len(rows) == 1:
-            if extend:
+            if modifiers & CTRL:  # add or take away, as in a list
                 sel.toggle(rows[0], self)
+            elif extend:  # Shift: add (an event added again stays, and becomes the active one)
+                sel.set(sel.rows | {rows[0]}, rows[0], self)
             else:
                 sel.select_one(rows[0], self)
         elif rows:

@@ -331,6 +331,12 @@ def test_click_selects_and_ctrl_click_extends(qtbot, view, session):
     click_view(qtbot, view, p.x(), p.y(), CTRL)
     assert session.selection.rows == {int(lay.row[a]), int(lay.row[b])}
     assert session.selection.active == int(lay.row[b])
+    click_view(qtbot, view, p.x(), p.y(), CTRL)  # Ctrl-click again: taken away
+    assert session.selection.rows == {int(lay.row[a])}
+    for _ in range(2):  # Shift-click adds, and adding again keeps it (it took it away)
+        click_view(qtbot, view, p.x(), p.y(), QtCore.Qt.KeyboardModifier.ShiftModifier)
+        assert session.selection.rows == {int(lay.row[a]), int(lay.row[b])}
+        assert session.selection.active == int(lay.row[b])
 
 
 def test_click_on_a_day_marker_selects_it(qtbot, view, session):
