@@ -32,15 +32,15 @@ from explorer.core.session import Session
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
 
 
-def confirm_target(dialog: QDialog, path: str, confirmed: str | None) -> bool:
+def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: str = "timeline.csv") -> bool:
     """Whether the dialog may write ``path``: a full path (``-`` is the command line's
     standard output, and a relative one would land wherever the app was started), and one
     whose existing file the user agreed to replace (``confirmed``: the path the file picker
-    already asked about)."""
+    already asked about).  ``example``: the file name the warning suggests."""
     tr = partial(QCoreApplication.translate, "ExportDialog")
     if not path or not Path(path).is_absolute():
         QMessageBox.warning(dialog, tr("Choose a file"), tr("Choose a full path for the file, such as %1.")
-                            .replace("%1", str(Path.home() / "timeline.csv")))
+                            .replace("%1", str(Path.home() / example)))
         return False
     if Path(path).exists() and path != confirmed:
         answer = QMessageBox.question(dialog, tr("Replace the file?"),
@@ -313,7 +313,7 @@ class ImageExportDialog(QDialog):
             self.path_edit.setText(str(path.with_stem(self.pane_combo.currentData())))
 
     def accept(self) -> None:
-        if confirm_target(self, self.path(), self._confirmed):
+        if confirm_target(self, self.path(), self._confirmed, f"{self.pane_combo.currentData()}.png"):
             super().accept()
 
     def _browse(self) -> None:

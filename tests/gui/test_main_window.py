@@ -508,6 +508,7 @@ def test_export_dialogs_ask_before_replacing_a_file_and_want_a_full_path(window,
             warned.clear()
             dlg.accept()
             assert warned and warned[0].startswith("Choose a full path") and dlg.isVisible()
+            assert warned[0].endswith(f"{Path.home() / target.name}.")  # an example of its own kind
             dlg.reject()
         assert target.read_text(encoding="utf-8") == "my earlier work"
 
