@@ -568,7 +568,8 @@ class LaneAxis(pg.AxisItem):
         # The lanes' strip beside the plot: a label of a lane cut by the plot's edge stays in
         # it (the last lane's second line was drawn over the year axis below).
         shown = QtCore.QRectF(0, 0, rect.right(), self.height())
-        p.setClipRect(shown)
+        p.save()  # the clip is the labels' only: the painter goes on to other items
+        p.setClipRect(shown, QtCore.Qt.ClipOperation.IntersectClip)
         # View to item coordinates is affine: two points give it, not one mapping per lane.
         at0 = self._local_y(0.0)
         per_row = self._local_y(1.0) - at0
@@ -596,7 +597,7 @@ class LaneAxis(pg.AxisItem):
             lines = min(LABEL_LINES, 1 + int((room - top - fm.height()) // fm.lineSpacing()))
             label = self._texts.wrapped(g.label, w - x - self.PAD, fm, self.label_font, lines)
             p.drawStaticText(QtCore.QPointF(x, top), label)
-        p.setClipping(False)
+        p.restore()
         p.setPen(_EDGE)
         p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
 
