@@ -589,6 +589,10 @@ class LaneAxis(pg.AxisItem):
             # Centre the label on the lane's first sub-row, so it sits beside its first events.
             row_h = min(r.height(), max(fm.height() + 4, first_px))
             top = r.top() + (row_h - fm.height()) / 2
+            if top < shown.top():  # the lane's start is scrolled out above: its name stays in view
+                top = min(shown.top() + 2, r.bottom() - fm.height())
+                if top < shown.top():
+                    continue  # the part in view is too low for a line
             # A label too long for the column takes more lines, as many as the lane has room for
             # in view (3 at most): a lane cut by the plot's bottom edge elides its label sooner.
             room = min(r.bottom(), shown.bottom())

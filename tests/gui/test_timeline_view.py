@@ -451,6 +451,25 @@ def test_no_lane_label_is_drawn_below_the_lanes(qtbot, session):
     assert inked == 0
 
 
+def test_a_lane_scrolled_partly_out_above_keeps_its_label_in_view(qtbot, view, monkeypatch):
+    axis = view.lane_axis
+    name = view._layout.lanes[0].label(view.session.lang)
+    assert view._layout.lane_height[0] >= 2  # tall enough to scroll half of it out
+    tops = []  # where the first lane's label is drawn (the column's coordinates)
+    real = QtGui.QPainter.drawStaticText
+
+    def record(painter, point, text):
+        if text.text().replace(LINE_BREAK, " ") == name:
+            tops.append(point.y())
+        return real(painter, point, text)
+
+    monkeypatch.setattr(QtGui.QPainter, "drawStaticText", record)
+    view._set_y_top(1.0)  # its first row scrolled out above
+    axis.update()
+    view.grab()
+    assert tops and min(tops) >= 0  # at the top of the column, not above it (cut off)
+
+
 def test_lane_label_click_selects_lanes_and_double_click_filters(qtbot, view, session):
     keys = view.lane_keys()
     a, b = keys[0], keys[2]
