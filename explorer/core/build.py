@@ -12,8 +12,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +24,7 @@ from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
 from explorer.core.database import SQLiteBackend, open_database, sqlite_url
-from explorer.core.files import file_in_the_way, is_folder, is_special, through_links
+from explorer.core.files import create_beside, file_in_the_way, is_folder, is_special, through_links
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -115,28 +113,22 @@ def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
     and moved into place when the block ends; on any failure nothing is left behind and
     an existing ``out`` is untouched (build and synth write through it).
 
-    A link at ``out`` keeps leading to the database, and an existing file keeps its mode.
-    SQLite's failures to write (a full disk, a read-only folder) are an ``OSError`` whose
-    ``strerror`` is SQLite's reason."""
+    A link at ``out`` keeps leading to the database, and the file gets the mode the export's
+    files get (:func:`~explorer.core.files.create_beside`: an existing file's own, else that
+    of any new file).  SQLite's failures to write (a full disk, a read-only folder) are an
+    ``OSError`` whose ``strerror`` is SQLite's reason."""
     out = through_links(Path(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        keep = stat.S_IMODE(os.stat(out).st_mode)
-    except OSError:
-        keep = None
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    fd, name = create_beside(out, suffix=".tmp")  # empty: SQLite takes it as a new database
     os.close(fd)
     tmp = Path(name)
     try:
-        tmp.unlink()  # a free name: SQLite makes the file
         engine = create_engine(sqlite_url(tmp, read_only=False))
         try:
             Base.metadata.create_all(engine)
             yield engine, tmp
         finally:
             engine.dispose()
-        if keep is not None:
-            os.chmod(tmp, keep)
         os.replace(tmp, out)
     except (OperationalError, sqlite3.OperationalError) as exc:  # SQLite could not write: said as the system's errors are
         tmp.unlink(missing_ok=True)

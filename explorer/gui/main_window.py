@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
         h = mb.addMenu(self.tr("&Help"))
         h.addAction(act("about", self.tr("&About"), self.about))
         self._menu_actions = list(self.actions.values())
+        self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        """The actions that need a database on while one is shown, and its lane mode checked."""
         session = self.session
         for key in DATA_ACTIONS:
             self.actions[key].setEnabled(session is not None)
@@ -322,8 +326,7 @@ class MainWindow(QMainWindow):
         if panel is not None:
             panel.deleteLater()  # the filter panel: its search waits on a timer
         self._keep_dock_width(None)
-        for key in DATA_ACTIONS:
-            self.actions[key].setEnabled(False)
+        self._sync_actions()  # (called with no session)
         self.status.setText("")
 
     def _keep_dock_width(self, width: int | None) -> None:
@@ -379,9 +382,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_split)
         self.dock.setWindowTitle(self.tr("Filters"))
         self.dock.setWidget(self.filters)
-        for key in DATA_ACTIONS:
-            self.actions[key].setEnabled(True)
-        self.actions[f"lanes_{session.lane_mode}"].setChecked(True)
+        self._sync_actions()
         session.filtered.connect(lambda *_: self._update_status())
         session.selection.changed.connect(lambda *_: self._update_status())
         session.lane_mode_changed.connect(lambda s, _i: self.actions[f"lanes_{s.lane_mode}"].setChecked(True))

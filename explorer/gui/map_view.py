@@ -355,10 +355,11 @@ class MapView(QWidget):
         self.session = session
         self.store = session.store
         self.basemap_problem: str | None = None
+        path = default_path()
         try:
-            self.basemap = load_basemap(default_path())
+            self.basemap = load_basemap(path)
         except BasemapError as exc:  # a damaged install: the places alone, said so
-            self.basemap = bare_basemap(default_path())
+            self.basemap = bare_basemap(path)
             self.basemap_problem = str(exc)
             print(f"zone-timeline: warning: {exc}; the map shows its places without the basemap", file=sys.stderr)
         self._ratio = self.basemap.lon_lat_display_ratio
