@@ -2,7 +2,8 @@
 
 Article 000 carries pinyin glosses inside words (``經(jīng)濟(jì)``); article 001 has
 picture captions between the halves of a broken sentence.  Search folds Traditional to
-Simplified with OpenCC, so ``閥門`` finds ``阀门`` and the reverse.
+Simplified with OpenCC, so ``閥門`` finds ``阀门`` and the reverse.  A cited picture caption
+is a passage of its own.
 """
 
 from __future__ import annotations
@@ -64,13 +65,20 @@ def strip_glosses_mapped(text: str, base: int = 0) -> Mapped:
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _folds() -> tuple[opencc.OpenCC, ...]:
+    # Taiwan's forms, then Hong Kong's: each table holds the standard ``t2s`` one too.
+    return opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s")
 
 
 def to_simplified(text: str) -> str:
-    """Fold Traditional characters to Simplified (OpenCC ``t2s``)."""
-    return _t2s().convert(text) if text else text
+    """Fold Traditional characters to Simplified, Taiwan's and Hong Kong's forms
+    included (OpenCC ``tw2s`` then ``hk2s``): ``接著`` reads ``接着``, as ``著名`` stays
+    ``著名``, and ``枱面`` reads ``台面``; plain ``t2s`` keeps both ``著`` and ``枱``."""
+    if not text:
+        return text
+    for fold in _folds():
+        text = fold.convert(text)
+    return text
 
 
 def normalise_for_search(text: str) -> str:
@@ -125,6 +133,8 @@ def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int,
         return bool(lines[i].strip()) and not is_caption(lines[i])
 
     idx = line_no - 1
+    if is_caption(lines[idx]):  # a cited caption is a passage of its own
+        return line_no, line_no, [(starts[idx], starts[idx] + len(lines[idx]))]
     first = idx
     # Walk back over blanks and captions while the previous content line is broken.
     j = idx - 1
