@@ -24,7 +24,8 @@ class Filters:
     text: str = ""
 
     def is_empty(self) -> bool:
-        return self == Filters()
+        """No restriction: nothing chosen, and no text but spaces (which match everything)."""
+        return replace(self, text=self.text.strip()) == Filters()
 
     def without(self, *names: str) -> Filters:
         """The same filters with some cleared (e.g. the map counts ignore ``zones``)."""

@@ -76,6 +76,18 @@ def test_odd_text_is_harmless(qtbot, panel, session, text):
     assert chip.sizeHint().width() < 300  # long queries are elided, not a 5000 px chip
 
 
+@pytest.mark.parametrize("text", ["   ", "\u3000", " \t "])
+def test_blank_text_is_no_filter(qtbot, panel, session, store, text):
+    # Spaces alone (half- or full-width) match everything: the panel says no filter is set.
+    panel.search_edit.setText(text)
+    qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)
+    assert len(session.rows) == store.n
+    assert panel.chip_buttons() == []
+    assert panel._summary_label.text() == f"All {store.n} events"
+    assert not panel.clear_all_button.isEnabled()
+    assert session.filters.is_empty()
+
+
 def test_clear_button_applies_at_once(qtbot, panel, session):
     ime_commit(panel.search_edit, "阀门")
     qtbot.waitUntil(lambda: session.filters.text == "阀门", timeout=SEARCH_DEBOUNCE_MS * 8)
