@@ -62,7 +62,9 @@ class DetailView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser)
+        self._hidden = False  # the event shown is one the filters hide
         session.selection.changed.connect(lambda *_: self.refresh())
+        session.filtered.connect(self._on_filtered)
         session.language_changed.connect(lambda *_: self.refresh())
         self.refresh()
 
@@ -75,7 +77,16 @@ class DetailView(QWidget):
     def plain_text(self) -> str:
         return self.browser.toPlainText()
 
+    def _active_hidden(self) -> bool:
+        row = self.session.selection.active
+        return row is not None and not self.session.mask[row]
+
+    def _on_filtered(self, *_) -> None:
+        if self._active_hidden() != self._hidden:  # else the pane stays as it is
+            self.refresh()
+
     def refresh(self) -> None:
+        self._hidden = self._active_hidden()
         row = self.session.selection.active
         if row is None:
             n = len(self.session.selection.rows)
@@ -92,6 +103,9 @@ class DetailView(QWidget):
         other = "en" if lang == "zh" else "zh"
         r = d.record
         parts = [f"<h2>{escape(r.title(lang))}</h2><div class='other lang-{other}'>{escape(r.title(other))}</div>"]
+        if self._hidden:
+            parts.append("<p class='note'>" + escape(self.tr(
+                "Hidden by the current filters: the other panes show it again when they are cleared.")) + "</p>")
         date = format_range(r.date, r.date_end, lang)
         prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
         precision = self.tr("(precision: %1)").replace("%1", prec)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -405,6 +406,10 @@ class MainWindow(QMainWindow):
         text = self.tr("%1 of %2 events").replace("%1", f"{n:,}").replace("%2", f"{m:,}")
         if k:
             text += " · " + self.tr("%n selected", "", k)
+            # Selected events the filters hide stay selected (they come back with the filters).
+            hidden = k - int(np.count_nonzero(s.mask[np.fromiter(s.selection.rows, np.intp, k)]))
+            if hidden:
+                text += " " + self.tr("(%n hidden by the filters)", "", hidden)
         text += f" · {self.db_path}"
         self.status.setText(text)
 

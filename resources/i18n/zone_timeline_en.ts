@@ -30,6 +30,13 @@
             <numerusform>%n selected</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>(%n hidden by the filters)</source>
+        <translation>
+            <numerusform>(%n hidden by the filters)</numerusform>
+            <numerusform>(%n hidden by the filters)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MapView</name>

@@ -33,6 +33,10 @@
         </translation>
     </message>
     <message>
+        <source>Hidden by the current filters: the other panes show it again when they are cleared.</source>
+        <translation>当前筛选条件隐藏了此事件；清除筛选后，其他窗格会重新显示它。</translation>
+    </message>
+    <message>
         <source>year</source>
         <translation>年</translation>
     </message>
@@ -599,6 +603,12 @@
         <source>%n selected</source>
         <translation>
             <numerusform>已选择 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n hidden by the filters)</source>
+        <translation>
+            <numerusform>（其中 %n 个被筛选条件隐藏）</numerusform>
         </translation>
     </message>
     <message>

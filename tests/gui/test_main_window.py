@@ -525,6 +525,20 @@ def test_the_export_dialog_opens_on_a_scope_that_writes_rows(window, tmp_path):
     assert d.scope() == "filter" and d.row_count() == len(s.rows) > 0 and d.export_button.isEnabled()
 
 
+def test_a_selection_the_filters_hide_is_said_to_be_hidden(qtbot, db_path, settings):
+    window = open_window(qtbot, db_path, settings, lang="en")
+    s = window.session
+    valve = np.flatnonzero(s.store.zone == s.store.zone_index["yangquan-valve"])
+    s.selection.set({int(valve[0]), int(valve[1])}, int(valve[0]))
+    note = "Hidden by the current filters"
+    assert "hidden" not in window.status.text() and note not in window.detail.plain_text()
+    s.state.update("test", zones={"jincheng"})
+    assert "2 selected (2 hidden by the filters)" in window.status.text()
+    assert note in window.detail.plain_text()
+    s.state.update("test", zones={"yangquan-valve", "jincheng"})
+    assert "2 selected ·" in window.status.text() and note not in window.detail.plain_text()
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
