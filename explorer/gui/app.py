@@ -45,8 +45,9 @@ def open_window(args, preload: Preload | None = None) -> MainWindow:
 
     after_first_paint(win, first_painted, win)
     QTimer.singleShot(RESUME_COLLECTOR_MS, collector.resume)
-    # The path the preload is reading (the CLI resolved any default): it is taken only for that path.
-    win.open_initial(preload.path if preload else Path(args.db) if args.db else None, preload)
+    # The preload is taken only for the path it is reading (the CLI's default when no --db
+    # is given, which the window opens unless another database was open when the app last closed).
+    win.open_initial(Path(args.db) if args.db else None, preload)
     win.show()
     return win
 

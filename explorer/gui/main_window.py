@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -183,9 +184,18 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- database
     def open_initial(self, path: Path | None, preload: Preload | None = None) -> None:
-        """Open ``path`` (or the default database); offer a way out if it cannot be used.
+        """Open ``path``; with none, the database open when the app last closed (unless
+        ``$ZONE_TIMELINE_DB`` names one), and should that fail, the default database, saying
+        why in the status bar.  Offer a way out if the one opened at last cannot be used.
         ``preload`` may hold it already read (see :mod:`explorer.gui.preload`)."""
         target = path or paths.default_db()
+        last = text_setting(self.settings, "database/last")
+        if path is None and last and not os.environ.get(paths.ENV_DB) and Path(last) != target:
+            if self.open_database(Path(last), interactive=False, preload=preload):
+                return
+            exc = self.database_problem
+            self.statusBar().showMessage(self.tr("The database last open cannot be used (%1): %2")
+                                         .replace("%1", str(exc.path)).replace("%2", self.database_reason(exc)), 15000)
         self.open_database(target, interactive=True, preload=preload)
 
     def open_database(self, path: Path, interactive: bool = True, preload: Preload | None = None) -> bool:

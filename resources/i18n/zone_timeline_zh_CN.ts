@@ -524,6 +524,10 @@
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
+        <source>The database last open cannot be used (%1): %2</source>
+        <translation>上次打开的数据库无法使用（%1）：%2</translation>
+    </message>
+    <message>
         <source>could not be shown (%1)</source>
         <translation>无法显示（%1）</translation>
     </message>

@@ -5,6 +5,7 @@ import argparse
 import gc
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -537,6 +538,30 @@ def test_a_selection_the_filters_hide_is_said_to_be_hidden(qtbot, db_path, setti
     assert note in window.detail.plain_text()
     s.state.update("test", zones={"yangquan-valve", "jincheng"})
     assert "2 selected ·" in window.status.text() and note not in window.detail.plain_text()
+
+
+def test_a_start_without_a_database_reopens_the_last_one(qtbot, db_path, settings, tmp_path, monkeypatch):
+    other = tmp_path / "mine.sqlite"
+    shutil.copyfile(db_path, other)
+    monkeypatch.setattr(paths, "default_db", lambda: db_path)
+    first = open_window(qtbot, other, settings, lang="en")
+    first.close()
+
+    def start() -> MainWindow:
+        w = MainWindow(settings=settings, lang="en")
+        qtbot.addWidget(w)
+        w.open_initial(None)
+        return w
+
+    assert start().db_path == other
+    other.write_bytes(b"not a database")  # damaged since: the default one, and why
+    w = start()
+    assert w.db_path == db_path and w.session is not None
+    assert str(other) in w.statusBar().currentMessage() and "not an SQLite database" in w.statusBar().currentMessage()
+    monkeypatch.setenv(paths.ENV_DB, str(db_path))  # named by the environment: that one
+    shutil.copyfile(db_path, other)
+    settings.setValue("database/last", str(other))
+    assert start().db_path == db_path
 
 
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
