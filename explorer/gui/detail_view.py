@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.core.dates import format_range
@@ -36,7 +36,37 @@ BADGE_URL = "badge:conflict"
 
 
 class _Browser(QTextBrowser):
-    """A text browser that draws the conflict badge the table and the timeline draw."""
+    """A text browser that draws the conflict badge the table and the timeline draw, and
+    that Tab moves through to its links and then on to the next pane (Qt's starts over at
+    the first link: Tab never left the pane)."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and mods == Qt.KeyboardModifier.NoModifier:
+            forward = key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            cursor = self.textCursor()
+            here = (cursor.selectionEnd() if forward else cursor.selectionStart()) if cursor.hasSelection() \
+                else (-1 if forward else self.document().characterCount())
+            if not self._link_beyond(here, forward):  # no link left that way: on to the next pane
+                self.setTextCursor(QTextCursor(self.document()))
+                QWidget.focusNextPrevChild(self, forward)
+                return
+        super().keyPressEvent(event)
+
+    def _link_beyond(self, pos: int, forward: bool) -> bool:
+        """Whether a link starts at or after ``pos`` (``forward``) or ends before it (a link
+        selected by Tab spans from its start to its end)."""
+        block = self.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                frag = it.fragment()
+                if frag.isValid() and frag.charFormat().isAnchor():
+                    if (frag.position() >= pos) if forward else (frag.position() + frag.length() <= pos):
+                        return True
+                it += 1
+            block = block.next()
+        return False
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt API)
         if kind == QTextDocument.ResourceType.ImageResource.value and url.toString() == BADGE_URL:

@@ -284,6 +284,7 @@ class EventTableView(QTableView):
     def __init__(self, model: EventTableModel):
         super().__init__()
         self.setModel(model)
+        self.setTabKeyNavigation(False)  # Tab leaves the table (the arrows move within it)
         self._swatches: dict[tuple, QPixmap] = {}  # (category or -1 for the badge, selected, icon size) -> its icon
         self._texts = StaticTexts(TEXTS_KEPT)  # the cells' texts as drawn
         self._by_hand = False  # the user has set the columns' widths: they are left as set

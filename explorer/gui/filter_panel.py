@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -209,6 +209,35 @@ def _under_collapsed(item: QTreeWidgetItem) -> bool:
             return True
         parent = parent.parent()
     return False
+
+
+class _KeysFirst(QObject):
+    """Keys the panel's widgets take before the window's shortcuts: ← and → open and close
+    the zone tree's branches (the window steps through events with them), and Esc empties a
+    search box with text in it (with none, it clears the selection, as elsewhere)."""
+
+    def __init__(self, parent: QObject, search: QLineEdit, trees: list[QTreeWidget]):
+        super().__init__(parent)
+        self._search, self._trees = search, trees
+        for w in (search, *trees):
+            w.installEventFilter(self)
+
+    def _takes(self, obj: QObject, key: int) -> bool:
+        if obj is self._search:
+            return key == Qt.Key.Key_Escape and bool(self._search.text())
+        return key in (Qt.Key.Key_Left, Qt.Key.Key_Right)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier and self._takes(obj, event.key()):
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # a key press, not the window's shortcut
+                return True
+            if obj is self._search:
+                self._search.clear()  # applied at once, as the clear button is
+                return True
+        return False
 
 
 def _check_tree(flat: bool) -> QTreeWidget:
@@ -438,6 +467,7 @@ class FilterPanel(QWidget):
         self.storyline_list = _check_tree(flat=True)
         self.storyline_list.itemChanged.connect(partial(self._on_term_checked, "storylines"))
         lay.addWidget(self.storyline_list)
+        self._keys_first = _KeysFirst(self, self.search_edit, [self.zone_tree])
 
     def _populate(self) -> None:
         """Rows for every zone, category and storyline with at least one event."""

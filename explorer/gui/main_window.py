@@ -56,7 +56,8 @@ def default_size(screen) -> QSize:  # noqa: ANN001 (a QScreen, or None)
     return QSize(w, h)
 
 
-DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq")  # enabled while a database is open
+DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq", "search", "prev", "next", "clear_sel",
+                "clear_filters", "lanes_zone", "lanes_category", "lanes_storyline")  # on while a database is open
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
 # which leaves a 1200-pixel window's panes squeezed.
@@ -150,8 +151,8 @@ class MainWindow(QMainWindow):
             a = act(f"lanes_{mode}", label, lambda _=False, m=mode: self.set_lane_mode(m), checkable=True)
             group.addAction(a)
             lanes.addAction(a)
-        v.addAction(act("fit", self.tr("&Fit all"), self.fit_all, "Ctrl+0"))
-        v.addAction(act("zoom_sel", self.tr("Zoom to &selection"), self.zoom_to_selection, "Ctrl+9"))
+        v.addAction(act("fit", self.tr("Fit &all"), self.fit_all, "Ctrl+0"))
+        v.addAction(act("zoom_sel", self.tr("&Zoom to selection"), self.zoom_to_selection, "Ctrl+9"))
         v.addAction(act("zoom_yq", self.tr("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
         v.addSeparator()
         v.addAction(act("search", self.tr("&Search"), self.focus_search, QKeySequence.StandardKey.Find))

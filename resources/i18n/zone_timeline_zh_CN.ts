@@ -476,12 +476,12 @@
         <translation>故事线(&amp;S)</translation>
     </message>
     <message>
-        <source>&amp;Fit all</source>
-        <translation>全部显示(&amp;F)</translation>
+        <source>Fit &amp;all</source>
+        <translation>全部显示(&amp;A)</translation>
     </message>
     <message>
-        <source>Zoom to &amp;selection</source>
-        <translation>缩放至所选(&amp;S)</translation>
+        <source>&amp;Zoom to selection</source>
+        <translation>缩放至所选(&amp;Z)</translation>
     </message>
     <message>
         <source>Map: zoom to &amp;Yangquan</source>

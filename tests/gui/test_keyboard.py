@@ -1,0 +1,110 @@
+"""The window without a mouse: Tab goes round every pane, the keys the README lists reach
+the widget that should have them, and menus offer only what can be done."""
+
+import re
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from explorer.gui.application import apply_language, create_app
+from explorer.gui.main_window import MainWindow
+from tests.gui.test_main_window import open_window
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, db_path, settings):
+    w = open_window(qtbot, db_path, settings, lang="en")
+    w.activateWindow()
+    QApplication.processEvents()
+    return w
+
+
+def tab_round(start, key=Qt.Key.Key_Tab, most=300) -> list:
+    """The widgets Tab (or ``key``) gives the focus to, from ``start`` until it comes back."""
+    start.setFocus()
+    QApplication.processEvents()
+    seen = []
+    for _ in range(most):
+        QTest.keyClick(QApplication.focusWidget(), key)
+        w = QApplication.focusWidget()
+        if w is start:
+            return seen
+        if not seen or seen[-1] is not w:
+            seen.append(w)
+    raise AssertionError(f"the focus never came back: last {[type(w).__name__ for w in seen[-3:]]}")
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Backtab])
+def test_tab_goes_round_every_pane_and_out_of_each(window, key):
+    s = window.session
+    s.selection.select_one(int(s.rows[0]))  # the detail pane has links to go through
+    round_ = tab_round(window.filters.search_edit, key)
+    for pane in (window.filters.zone_tree, window.timeline.plot_widget, window.map.plot_widget,
+                 window.table.view, window.detail.browser):
+        assert pane in round_, type(pane).__name__
+
+
+def test_esc_empties_the_search_box_before_it_clears_the_selection(window, qtbot):
+    s, edit = window.session, window.filters.search_edit
+    s.selection.select_one(int(s.rows[0]))
+    edit.setFocus()
+    edit.setText("阀门")  # as typed (QTest cannot type Chinese)
+    qtbot.waitUntil(lambda: s.filters.text == "阀门")
+    QTest.keyClick(edit, Qt.Key.Key_Escape)
+    assert edit.text() == "" and s.filters.text == ""
+    assert s.selection.active is not None  # the selection stays
+    QTest.keyClick(edit, Qt.Key.Key_Escape)
+    assert s.selection.active is None
+
+
+def test_the_arrows_open_and_close_the_zone_tree(window):
+    s, tree = window.session, window.filters.zone_tree
+    s.selection.select_one(int(s.rows[0]))
+    active = s.selection.active
+    item = next(tree.topLevelItem(0).child(i) for i in range(tree.topLevelItem(0).childCount())
+                if tree.topLevelItem(0).child(i).childCount())
+    tree.setFocus()
+    tree.setCurrentItem(item)
+    item.setExpanded(False)
+    QTest.keyClick(tree, Qt.Key.Key_Right)
+    assert item.isExpanded()
+    QTest.keyClick(tree, Qt.Key.Key_Left)
+    assert not item.isExpanded()
+    assert s.selection.active == active  # not a step to the next event
+    window.table.view.setFocus()
+    QTest.keyClick(window.table.view, Qt.Key.Key_Right)
+    assert s.selection.active != active  # elsewhere, → still steps
+
+
+def test_without_a_database_the_data_actions_are_off(qtbot, settings):
+    create_app()
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    for key in ("export", "export_image", "fit", "zoom_sel", "zoom_yq", "search", "prev", "next", "clear_sel",
+                "clear_filters", "lanes_zone", "lanes_category", "lanes_storyline"):
+        assert not w.actions[key].isEnabled(), key
+    assert w.actions["open"].isEnabled() and w.actions["about"].isEnabled()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_each_menu_gives_each_access_key_once(qtbot, settings, lang):
+    app = create_app()
+    apply_language(app, lang)
+    try:
+        w = MainWindow(settings=settings, lang=lang)
+        qtbot.addWidget(w)
+        menus = [a.menu() for a in w.menuBar().actions()]
+        while menus:
+            menu = menus.pop()
+            keys = [m.group(1).lower() for a in menu.actions() if (m := re.search(r"&(\w)", a.text()))]
+            assert len(keys) == len(set(keys)), (menu.title(), keys)
+            menus += [a.menu() for a in menu.actions() if a.menu()]
+    finally:
+        apply_language(app, "en")
