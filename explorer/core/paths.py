@@ -75,7 +75,10 @@ def default_db() -> Path:
         return Path(env)
     if is_frozen():
         rebuilt = user_data_dir() / DB_FILENAME
-        return rebuilt if rebuilt.exists() else bundled_db()
+        try:
+            return rebuilt if rebuilt.exists() else bundled_db()
+        except OSError:  # a per-user folder that cannot be read: as if there were none
+            return bundled_db()
     return bundled_db()
 
 

@@ -56,3 +56,25 @@ def test_db_build_failure_keeps_old_file(tmp_path):
     r = _cli("db", "build", "--source", str(src), "--out", str(out))
     assert r.returncode == 1 and "was not changed" in r.stderr
     assert out.read_bytes() == b"old"
+
+
+def test_a_per_user_folder_that_cannot_be_read_leaves_the_bundled_database(monkeypatch, tmp_path):
+    # Packaged, a rebuilt database in the per-user folder comes first; a folder the user
+    # cannot read (mode 000: Python 3.11's exists() raises there) stopped even --version.
+    from pathlib import Path
+
+    from explorer.core import paths
+
+    locked = tmp_path / "locked"
+    monkeypatch.setattr(paths, "is_frozen", lambda: True)
+    monkeypatch.setattr(paths, "user_data_dir", lambda: locked)
+    monkeypatch.setattr(paths, "app_root", lambda: tmp_path / "app")
+    real_exists = Path.exists
+
+    def exists(self, *a, **k):
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_exists(self, *a, **k)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    assert paths.default_db() == tmp_path / "app" / "db" / paths.DB_FILENAME
