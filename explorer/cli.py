@@ -127,6 +127,13 @@ def open_store(db_path: str | None):
     return EventStore(open_database(db_path or paths.default_db()))
 
 
+def no_display() -> bool:
+    """On Linux, nothing to show a window on: no X or Wayland display, and no Qt platform
+    chosen (Qt would abort, blaming a missing xcb library)."""
+    return sys.platform.startswith("linux") and not any(
+        os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def _err(msg: str) -> None:
     print(f"zone-timeline: {msg}", file=sys.stderr)
 
@@ -290,6 +297,10 @@ def _main(parser: argparse.ArgumentParser, args: argparse.Namespace, window: boo
             return cmd_db(args)
         if args.command == "export":
             return cmd_export(args)
+        if window and no_display():
+            _err("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set): start it in a "
+                 "desktop session or under xvfb-run; `render` and `--self-test` need none")
+            return EXIT_FAIL
         preload = None
         if window:  # read the database in a thread while Qt loads (see explorer.gui.preload)
             from explorer.gui.preload import Preload  # noqa: PLC0415

@@ -1,5 +1,6 @@
 """The command line: version, help, usage errors, database errors, build."""
 
+import os
 import re
 import subprocess
 import sys
@@ -78,3 +79,12 @@ def test_a_per_user_folder_that_cannot_be_read_leaves_the_bundled_database(monke
 
     monkeypatch.setattr(Path, "exists", exists)
     assert paths.default_db() == tmp_path / "app" / "db" / paths.DB_FILENAME
+
+
+def test_the_window_with_no_display_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "explorer", "--db", str(tmp_path / "none.sqlite")], env=env, cwd=REPO,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr  # Qt aborted (SIGABRT), blaming a missing xcb library
+    assert "no display to open the window on" in r.stderr and "xvfb-run" in r.stderr
+    assert "Traceback" not in r.stderr
