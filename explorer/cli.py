@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     dbs = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     b = dbs.add_parser("build", help="build the SQLite database from the curated files", parents=[common])
     b.add_argument("--source", type=_path, default=None, help="curated folder (default: the bundled db/)")
-    b.add_argument("--out", type=_path, default=None, help=f"database to write (default: {paths.default_build_target()})")
+    b.add_argument("-o", "--out", type=_path, default=None, help=f"database to write (default: {paths.default_build_target()})")
     bc = b.add_mutually_exclusive_group()
     bc.add_argument("--corpus", type=_path, default=None,
                     help="folder of article files; stores cited passages (default: ../shared/seeds if present)")

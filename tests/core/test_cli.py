@@ -47,6 +47,9 @@ def test_db_build_and_default_message(tmp_path):
     r = _cli("db", "build", "--out", str(out), "--no-corpus")
     assert r.returncode == 0, r.stderr
     assert out.exists() and "events" in r.stdout and "no passages" in r.stdout
+    short = tmp_path / "s.sqlite"  # -o, as db synth and export take it
+    r = _cli("db", "build", "-o", str(short), "--no-corpus")
+    assert r.returncode == 0 and short.exists(), r.stderr
 
 
 def test_db_build_failure_keeps_old_file(tmp_path):
