@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -131,6 +131,28 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
         _translators.append(qt)
 
 
+# Qt's warnings that say nothing to the user: the offscreen platform (render, the
+# self-test, a window with QT_QPA_PLATFORM=offscreen) cannot resize to size hints.
+QUIET_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+_qt_messages: list = []  # the handler that was installed before ours (None: Qt's own)
+
+
+def _on_qt_message(kind, context, message: str) -> None:
+    if message in QUIET_QT_MESSAGES:
+        return
+    before = _qt_messages[0] if _qt_messages else None
+    if before is not None:
+        before(kind, context, message)
+    else:
+        print(message, file=sys.stderr)
+
+
+def quiet_qt_messages() -> None:
+    """Leave out :data:`QUIET_QT_MESSAGES` from Qt's messages on the error stream (once)."""
+    if not _qt_messages:
+        _qt_messages.append(qInstallMessageHandler(_on_qt_message))
+
+
 def serial_raster_fills() -> None:
     """Have Qt's raster engine fill on the painting thread (``QT_NO_GUI_THREADPOOL``,
     unless the environment says otherwise), before the QApplication exists.
@@ -169,6 +191,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     and the icon.  Qt's raster fills stay on the painting thread (:func:`serial_raster_fills`)."""
     if QApplication.instance() is None:
         serial_raster_fills()
+        quiet_qt_messages()
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
     QCoreApplication.setApplicationName(APP_NAME)

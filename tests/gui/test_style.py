@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider
@@ -58,3 +63,17 @@ def test_scroll_bar_with_nothing_to_scroll_has_no_handle(qtbot):
     window = bar.palette().color(QPalette.ColorRole.Window)
     groove = window.darker(GROOVE_DARKER)
     assert all(_close(QColor(image.pixel(8, y)), groove) for y in range(30, 270, 10))
+
+
+
+def test_only_qt_messages_that_say_nothing_are_left_out():
+    # In a process of its own: pytest-qt takes Qt's messages over in this one.
+    code = ("from PySide6.QtCore import qWarning\n"
+            "from explorer.gui.application import create_app\n"
+            "create_app()\n"
+            "qWarning('This plugin does not support propagateSizeHints()')\n"  # the offscreen platform's
+            "qWarning('something the user should see')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       cwd=Path(__file__).resolve().parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    assert "propagateSizeHints" not in r.stderr and "something the user should see" in r.stderr
