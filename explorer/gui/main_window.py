@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.resize(default_size(self.screen()))
         self.status = LineLabel(hint_chars=80)
-        self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().addWidget(self.status, 1)  # a message shown for a while takes its place
         self.dock = QDockWidget(self)
         self.dock.setObjectName("filterDock")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable

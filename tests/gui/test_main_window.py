@@ -564,6 +564,19 @@ def test_a_start_without_a_database_reopens_the_last_one(qtbot, db_path, setting
     assert start().db_path == db_path
 
 
+def test_a_status_message_is_seen_then_the_counts_come_back(window):
+    # The counts' label took the whole bar as a permanent widget: Qt drew every message
+    # ("Exported to …", "Database rebuilt: …") beneath it, unseen.
+    bar = window.statusBar()
+    bar.showMessage("Exported to /tmp/x.csv")
+    assert not window.status.isVisible()
+    img = bar.grab().toImage()
+    inked = {img.pixelColor(x, y).name() for x in range(0, min(300, img.width()), 2) for y in range(img.height())}
+    assert len(inked) > 2  # text drawn, not a bare bar
+    bar.clearMessage()
+    assert window.status.isVisible() and window.status.text().startswith(f"{len(window.session.rows)} ")
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
