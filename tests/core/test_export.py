@@ -119,7 +119,7 @@ INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SE
 INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, -1, 0.1+0.2, 0.0, '', '', 'third "q"' FROM events WHERE seq=20;
 INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 3, 1.0/3, 2.5, '%', '三', '' FROM events WHERE seq=20;
 INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 0, -5.5, -1e-7, 'm', '负', 'neg' FROM events WHERE seq=21;
-INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 0, 123456789012.5, 1e16, 'x', '-开头', '-start' FROM events WHERE seq=22;
+INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, -1, 123456789012.5, 1e16, 'x', '-开头', '-start' FROM events WHERE seq=22;
 INSERT INTO figures(event_id, seq, value, value_to, unit, label_zh, label_en) SELECT id, 1, 1.5e300, -0.0, 'y', 'huge', 'huge' FROM events WHERE seq=22;
 INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, -5, (SELECT min(id) FROM articles), 77, 0, 1 FROM events WHERE seq=20;
 INSERT INTO citations(event_id, seq, article_id, para, start, "end") SELECT id, 50, (SELECT max(id) FROM articles), 3, 0, 1 FROM events WHERE seq=20;

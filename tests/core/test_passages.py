@@ -10,11 +10,11 @@ from tests.conftest import SEEDS, needs_seeds
 def test_a_cited_caption_is_its_own_passage():
     # Invented text: a sentence broken by a page's picture credit, then a caption that is
     # itself cited (a photo's line naming a project, ending in the photographer's credit).
-    text = "新区去年建成标准厂房二十万平方米,\n资料图片\n并引进企业三十家。\n乙项目在丙园区进展顺利。本报记者丁某摄\n"
-    start = text.index("乙项目")
-    passage, a, b = passage_for_span(text, 4, start, start + len("乙项目在丙园区进展顺利"))
-    assert passage == "乙项目在丙园区进展顺利。本报记者丁某摄"
-    assert passage[a:b] == "乙项目在丙园区进展顺利"
+    text = "新区去年建成标准厂房二十万平方米,\n资料图片\n并引进企业三十家。\n乙工程在丙园建设已过半。记者丁某 摄\n"
+    start = text.index("乙工程")
+    passage, a, b = passage_for_span(text, 4, start, start + len("乙工程在丙园建设已过半"))
+    assert passage == "乙工程在丙园建设已过半。记者丁某 摄"
+    assert passage[a:b] == "乙工程在丙园建设已过半"
     # The broken sentence above still drops the credit line between its halves.
     first, _, _ = passage_for_span(text, 1, 0, 5)
     assert first == "新区去年建成标准厂房二十万平方米,并引进企业三十家。"

@@ -29,12 +29,14 @@ def test_traditional_folds_to_simplified():
 
 
 def test_passage_repairs_page_break_debris():
-    text = "依托开创集团,高新区累计打造平\n\n\n\n阳泉高新区。 资料图片\n\n\n\n某集团。 资料图片\n\n台5930亩,建设标准厂房。\n"
-    start = text.index("台5930")
-    passage, a, b = passage_for_span(text, text.count("\n", 0, start) + 1, start, start + 7)
-    assert "资料图片" not in passage
-    assert "打造平台5930亩" in passage
-    assert passage[a:b] == "台5930亩,"
+    # An invented sentence broken across a page: a picture caption and a photo credit
+    # sit between its halves ("仓" ... "储").
+    text = "示范区沿河修建了一座仓\n\n\n\n河畔新区。 资料图片\n\n\n\n物流园一角。 李明 摄\n\n储中心1200平方米,另建道路。\n"
+    start = text.index("储中心")
+    passage, a, b = passage_for_span(text, text.count("\n", 0, start) + 1, start, start + 11)
+    assert "资料图片" not in passage and "摄" not in passage
+    assert "修建了一座仓储中心1200平方米" in passage
+    assert passage[a:b] == "储中心1200平方米,"
 
 
 def test_passage_strips_glosses_and_maps_highlight():
