@@ -162,8 +162,10 @@ def cmd_db(args) -> int:
     if args.db_command == "build":
         corpus = None if args.no_corpus else _corpus_arg(args)
         out = args.out or (Path(args.db) if args.db else paths.default_build_target())
+        # With no articles at hand, the app's own database still has their passages.
+        keep = None if corpus or args.no_corpus else paths.bundled_db()
         try:
-            cur = build_database(source, out, corpus)
+            cur = build_database(source, out, corpus, passages_from=keep)
         except BuildError as exc:
             for p in exc.problems:
                 _err(str(p))
@@ -174,6 +176,8 @@ def cmd_db(args) -> int:
             return EXIT_FAIL
         if corpus:
             note = f"passages from {corpus}"
+        elif cur.passages_from:
+            note = f"passages carried over from {cur.passages_from} (no article folder)"
         elif args.no_corpus:
             note = "no passages (left out on request: --no-corpus)"
         else:

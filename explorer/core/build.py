@@ -79,8 +79,13 @@ def zone_order(cur: Curated) -> list[tuple[str, int]]:
     return out
 
 
-def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curated:
+def build_database(source: Path, out: Path, corpus: Path | None = None,
+                   passages_from: Path | None = None) -> Curated:
     """Validate ``source`` and write the database to ``out`` atomically.
+
+    With no ``corpus``, the passages of ``passages_from`` (a database built with the
+    articles: the packaged app's own) are carried over when it cites every event as the
+    sources do (:func:`carry_passages`): a rebuild keeps what it cannot make again.
 
     Raises
     ------
@@ -100,6 +105,8 @@ def build_database(source: Path, out: Path, corpus: Path | None = None) -> Curat
     with new_database(out) as (engine, tmp):
         with engine.begin() as conn:
             write_curated(conn, cur, source_digest(source), corpus)
+            if corpus is None and passages_from is not None:
+                cur.passages_from = passages_from if carry_passages(conn, passages_from) else None
             write_indexes(conn)
         finish_database(tmp)
         with engine.connect() as conn:
@@ -180,6 +187,32 @@ def _chunks(rows: Iterable[dict], n: int = 5000):
             buf = []
     if buf:
         yield buf
+
+
+def carry_passages(conn: Connection, old: Path) -> bool:
+    """Copy into the citations just written the passages ``old`` holds for the same
+    citations (same event, order, article, line and span); only when every citation has
+    one there, else none (a database whose events cite other passages than the sources
+    now do is not theirs).  Whether they were carried."""
+    try:
+        src = sqlite3.connect(f"{Path(old).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = src.execute('SELECT c.event_id, c.seq, c.article_id, c.para, c.start, c."end", '
+                               "p.text, p.hl_start, p.hl_end FROM citations c JOIN passages p ON p.citation_id = c.id"
+                               ).fetchall()
+        finally:
+            src.close()
+    except sqlite3.Error:  # missing, not a database, or one without passages
+        return False
+    held = {tuple(r[:6]): r[6:] for r in rows}
+    cites = conn.exec_driver_sql('SELECT id, event_id, seq, article_id, para, start, "end" FROM citations').fetchall()
+    found = [(c[0], held.get(tuple(c[1:]))) for c in cites]
+    if not found or any(p is None for _, p in found):
+        return False
+    conn.execute(insert(PassageRow), [{"citation_id": cid, "text": p[0], "hl_start": p[1], "hl_end": p[2]}
+                                      for cid, p in found])
+    conn.exec_driver_sql("UPDATE meta SET value = 'yes' WHERE key = 'passages'")
+    return True
 
 
 def write_curated(conn: Connection, cur: Curated, digest: str, corpus: Path | None) -> None:

@@ -156,6 +156,7 @@ class Curated:
     events: list[Event] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    passages_from: Path | None = None  # the database a build carried the passages over from
 
 
 class _Reader:

@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         from explorer.core.build import BuildError, build_database  # noqa: PLC0415 (not needed at start-up)
 
         try:
-            build_database(paths.curated_dir(), target, paths.default_corpus())
+            build_database(paths.curated_dir(), target, paths.default_corpus(), passages_from=paths.bundled_db())
         except BuildError as exc:
             QApplication.restoreOverrideCursor()
             QMessageBox.critical(self, self.tr("Rebuild failed"),

@@ -1,7 +1,10 @@
 """The passage a citation leads back to, and search across Traditional forms."""
 
+import re
+import shutil
 import sqlite3
 
+from explorer.core.build import build_database
 from explorer.core.curated import read_article
 from explorer.core.text import normalise_for_search, passage_for_span, strip_glosses
 from tests.conftest import SEEDS, needs_seeds
@@ -48,3 +51,33 @@ def test_a_taiwan_form_finds_the_event(store):
     had = store.text_mask("着手")
     assert had.any()
     assert (store.text_mask("著手") == had).all()
+
+
+def _passages(path):
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT c.event_id, c.seq, p.text, p.hl_start, p.hl_end FROM citations c "
+                        "JOIN passages p ON p.citation_id = c.id ORDER BY 1, 2").fetchall()
+    (meta,) = conn.execute("SELECT value FROM meta WHERE key = 'passages'").fetchone()
+    conn.close()
+    return rows, meta
+
+
+@needs_seeds
+def test_a_rebuild_without_the_articles_keeps_the_passages_it_has(db_path, curated_dir, tmp_path):
+    # The packaged app has no articles: its rebuild used to lose every passage for good.
+    out = tmp_path / "rebuilt.sqlite"
+    assert build_database(curated_dir, out, None, passages_from=db_path).passages_from == db_path
+    rows, meta = _passages(out)
+    assert rows and (rows, meta) == _passages(db_path) and meta == "yes"
+    # Sources that now cite a passage otherwise: none carried (they would not be theirs).
+    src = tmp_path / "src"
+    shutil.copytree(curated_dir, src)
+    first = sorted((src / "events").glob("*.toml"))[0]
+    text = first.read_text(encoding="utf-8")
+    m = re.search(r"^end = (\d+)$", text, re.M)
+    first.write_text(text[:m.start(1)] + str(int(m.group(1)) - 1) + text[m.end(1):], encoding="utf-8")
+    other = tmp_path / "other.sqlite"
+    assert build_database(src, other, None, passages_from=db_path).passages_from is None
+    assert _passages(other) == ([], "no")
+    assert build_database(curated_dir, tmp_path / "none.sqlite", None, passages_from=tmp_path / "missing.sqlite"
+                          ).passages_from is None
