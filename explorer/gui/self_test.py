@@ -95,6 +95,7 @@ def _run(args, tmp: Path) -> str:
     pooled = raster_pool_threads()  # after painting every pane (see explorer.gui.application)
     _check(not pooled, f"Qt painted with {pooled} pooled threads")
     win.close()
-    return (f"{store.n} events, filter kept {n}, selected {store.record(row).id}, exported {written} rows, "
+    return (f"{store.n} events ({'with' if store.has_passages else 'WITHOUT'} cited passages), filter kept {n}, "
+            f"selected {store.record(row).id}, exported {written} rows, "
             f"font {font}, SQLite memory statistics {'unknown' if stats is None else 'on' if stats else 'off'}, "
             f"raster fills {'unknown' if pooled is None else 'serial'}")

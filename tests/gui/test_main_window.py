@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -372,6 +373,9 @@ def test_self_test_passes_with_empty_home(db_path, tmp_path):
     r = _run("--db", str(db_path), "--self-test", env={"HOME": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("self-test OK")
+    # Whether a package carries the passages shows (a build with no articles beside it has none).
+    has = sqlite3.connect(db_path).execute("SELECT value FROM meta WHERE key = 'passages'").fetchone()[0] == "yes"
+    assert ("events (with cited passages)" if has else "events (WITHOUT cited passages)") in r.stdout
 
 
 def test_self_test_reports_failure(tmp_path):
