@@ -81,6 +81,7 @@ class DetailView(QWidget):
         super().__init__(parent)
         self.session = session
         self.browser = _Browser()
+        self.browser.setAccessibleName(self.tr("Event details"))
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         # Text in the other language keeps its own punctuation: English quotes in a Chinese

@@ -73,7 +73,8 @@ PREFETCH_BEFORE, PREFETCH_AFTER = 10, 50
 # the store's record cache, 20,000.)
 READ_AHEAD_MAX = 5000
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
-                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole})
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.UserRole,
+                    Qt.ItemDataRole.AccessibleTextRole})
 _CONFLICT_COLOUR = QColor("#B71C1C")
 _CONFLICT_BRUSH = QBrush(_CONFLICT_COLOUR)
 
@@ -150,6 +151,15 @@ class EventTableModel(QAbstractTableModel):
             return self._italic if col == COL_DATE and store.flags[row] & FLAG_INFERRED else None
         if role == Qt.ItemDataRole.UserRole:
             return row
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what the red "!" and the "*" say, in words
+            text = self._row_texts(i)[col]
+            if col == COL_DATE and store.flags[row] & FLAG_INFERRED:
+                return text.removesuffix(" *") + ", " + self.tr("date inferred")
+            if col == COL_TITLE and store.flags[row] & FLAG_CONFLICT:
+                return self.tr("Sources disagree") + ": " + text
+            return text
+        if col == COL_ZONE:  # the whole name, where it is cut short, and where the place lies
+            return self._zone_tooltip(int(store.zone[row]))
         return self._tooltip(i)  # ToolTipRole
 
     def cells(self, i: int, last: int | None = None) -> tuple[tuple[str, str, str, str], int, int]:
@@ -183,6 +193,13 @@ class EventTableModel(QAbstractTableModel):
                 rec.title(lang),
             )
         return self._texts[int(self.rows[i])]
+
+    def _zone_tooltip(self, zone: int) -> str:
+        store, lang = self.session.store, self.session.lang
+        z = store.zones[zone]
+        other = z.name("en" if lang == "zh" else "zh")
+        path = " › ".join(p.name(lang) for p in store.zone_path(zone))
+        return path + (f"\n{other}" if other and other != z.name(lang) else "")
 
     def _tooltip(self, i: int) -> str:
         rec = self.session.store.record(int(self.rows[i]))
@@ -523,6 +540,7 @@ class EventTable(QWidget):
         self.caption.setObjectName("eventCountCaption")
         self.model = EventTableModel(session, self)
         self.view = EventTableView(self.model)
+        self.view.setAccessibleName(self.tr("Events"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)

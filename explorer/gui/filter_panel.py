@@ -509,6 +509,10 @@ class FilterPanel(QWidget):
         self._to_label.setText(self.tr("To"))
         self._categories_label.setText(self.tr("Categories"))
         self._storylines_label.setText(self.tr("Storylines"))
+        # What a screen reader names each list and the search box by.
+        for widget, name in ((self.search_edit, self.tr("Search")), (self.zone_tree, self.tr("Zones")),
+                             (self.category_list, self.tr("Categories")), (self.storyline_list, self.tr("Storylines"))):
+            widget.setAccessibleName(name)
         self._update_summary()
         self._rebuild_chips(fresh=True)  # tooltips are translated too
 

@@ -423,15 +423,20 @@ class MapView(QWidget):
             self.tr("Zoom in on Yangquan, where most zones lie close together"))
         bar.addAction(self.tr("Reset"), self.reset_view).setToolTip(self.tr("Show the whole map"))
         bar.addSeparator()
-        for text, tip, factor in ((self.tr("+"), self.tr("Zoom in (+ key)"), 1 / ZOOM_STEP),
-                                  (self.tr("−"), self.tr("Zoom out (− key)"), ZOOM_STEP)):
+        for text, name, tip, factor in ((self.tr("+"), self.tr("Zoom in"), self.tr("Zoom in (+ key)"), 1 / ZOOM_STEP),
+                                        (self.tr("−"), self.tr("Zoom out"), self.tr("Zoom out (− key)"), ZOOM_STEP)):
             act = bar.addAction(text, lambda f=factor: self.zoom_by(f))
             act.setToolTip(tip)
+            bar.widgetForAction(act).setAccessibleName(name)  # not "+" and "−"
 
         # A bare view box: a PlotItem's axes, buttons and menus (all hidden on a map) cost
         # about 5 ms of start-up to build.
         self.plot_widget = pg.GraphicsView(background=palette.MAP_LAND)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot_widget.setAccessibleName(self.tr("Zone map"))
+        self.plot_widget.setAccessibleDescription(self.tr(
+            "Each place's marker is sized by its events under the filters; click one to filter by it. "
+            "+ and − zoom."))
         self.plot_widget.installEventFilter(self)  # before pyqtgraph's view takes +/- for its zoom history
         after_first_paint(self.plot_widget.viewport(), self._draw_ahead, self)
         self._vb = pg.ViewBox(enableMenu=False)

@@ -33,6 +33,7 @@ class TimelineToolbar(QtWidgets.QToolBar):
         self.mode_label = QtWidgets.QLabel(self)
         self.addWidget(self.mode_label)
         self.mode_combo = QtWidgets.QComboBox(self)
+        self.mode_label.setBuddy(self.mode_combo)  # a screen reader reads the label with the box
         for mode in LANE_MODES:
             self.mode_combo.addItem("", mode)
         self.addWidget(self.mode_combo)
@@ -47,6 +48,7 @@ class TimelineToolbar(QtWidgets.QToolBar):
         self.brush_action.setText(self.tr("Brush years"))
         self.brush_action.setToolTip(self.tr("Filter by a span of years: drag the shaded band or its edges"))
         self.mode_label.setText(self.tr("Lanes by:") + " ")
+        self.mode_combo.setAccessibleName(self.tr("Lanes by"))  # (on Linux, the buddy label speaks for it)
         for i, text in enumerate((self.tr("Zone"), self.tr("Category"), self.tr("Storyline"))):
             self.mode_combo.setItemText(i, text)
         self.mode_combo.setToolTip(self.tr("One timeline per zone, category or storyline"))

@@ -122,6 +122,10 @@ class TimelineView(QtWidgets.QWidget):
         self.plot_widget = TimelinePlotWidget(viewBox=self._vb, background="w",
                                               axisItems={"bottom": self.year_axis, "left": self.lane_axis})
         self.plot_widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.plot_widget.setAccessibleName(self.tr("Timeline"))
+        self.plot_widget.setAccessibleDescription(self.tr(
+            "Events in lanes over the years. ← and → step from event to event, + and − zoom, "
+            "Home shows every event."))
         plot = self.plot_widget.getPlotItem()
         plot.hideButtons()
         plot.setMenuEnabled(False)

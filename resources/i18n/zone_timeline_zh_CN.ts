@@ -23,6 +23,10 @@
 <context>
     <name>DetailView</name>
     <message>
+        <source>Event details</source>
+        <translation>事件详情</translation>
+    </message>
+    <message>
         <source>Select an event on the timeline, the map or the table to see its details and sources.</source>
         <translation>在时间线、地图或表格中选择一个事件，即可查看其详情和来源。</translation>
     </message>
@@ -144,6 +148,10 @@
 <context>
     <name>EventTable</name>
     <message>
+        <source>Events</source>
+        <translation>事件列表</translation>
+    </message>
+    <message>
         <source>%1 of %2 events</source>
         <translation>显示 %1 / %2 个事件</translation>
     </message>
@@ -165,6 +173,14 @@
     <message>
         <source>Title</source>
         <translation>标题</translation>
+    </message>
+    <message>
+        <source>date inferred</source>
+        <translation>日期为推断</translation>
+    </message>
+    <message>
+        <source>Sources disagree</source>
+        <translation>来源存在分歧</translation>
     </message>
     <message>
         <source>Date inferred: %s</source>
@@ -364,6 +380,10 @@
     <message>
         <source>Storylines</source>
         <translation>故事线</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
     </message>
     <message>
         <source>Formerly: {names}</source>
@@ -691,12 +711,28 @@
         <translation>放大（+ 键）</translation>
     </message>
     <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
         <source>−</source>
         <translation>−</translation>
     </message>
     <message>
         <source>Zoom out (− key)</source>
         <translation>缩小（− 键）</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zone map</source>
+        <translation>开发区地图</translation>
+    </message>
+    <message>
+        <source>Each place&apos;s marker is sized by its events under the filters; click one to filter by it. + and − zoom.</source>
+        <translation>各地标记的大小表示当前筛选下的事件数；点击标记即按该地筛选。按 + 和 − 缩放。</translation>
     </message>
     <message>
         <source>● zone  ■ park  ◆ company · size: number of events</source>
@@ -811,6 +847,10 @@
         <translation>时间线划分：</translation>
     </message>
     <message>
+        <source>Lanes by</source>
+        <translation>泳道分组</translation>
+    </message>
+    <message>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
@@ -862,6 +902,14 @@
 </context>
 <context>
     <name>TimelineView</name>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Events in lanes over the years. ← and → step from event to event, + and − zoom, Home shows every event.</source>
+        <translation>事件按泳道沿年份排列。按 ← 和 → 逐个切换事件，按 + 和 − 缩放，按 Home 显示全部事件。</translation>
+    </message>
     <message>
         <source>Zoom in</source>
         <translation>放大</translation>

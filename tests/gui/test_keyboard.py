@@ -6,7 +6,7 @@ import re
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
@@ -108,3 +108,42 @@ def test_each_menu_gives_each_access_key_once(qtbot, settings, lang):
             menus += [a.menu() for a in menu.actions() if a.menu()]
     finally:
         apply_language(app, "en")
+
+
+def test_a_screen_reader_names_every_pane_and_control(window):
+    from PySide6.QtGui import QAccessible
+
+    def name(widget) -> str:
+        return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+    f, tl, m = window.filters, window.timeline, window.map
+    expected = {f.search_edit: "Search", f.zone_tree: "Zones", f.category_list: "Categories",
+                f.storyline_list: "Storylines", tl.plot_widget: "Timeline",
+                m.plot_widget: "Zone map", window.table.view: "Events", window.detail.browser: "Event details"}
+    for widget, want in expected.items():
+        assert name(widget) == want, type(widget).__name__
+    combo = tl.mode_combo  # on Linux a combo box's name is its text: its label is related to it instead
+    assert combo.accessibleName() == "Lanes by" and tl.toolbar.mode_label.buddy() is combo
+    assert "←" in QAccessible.queryAccessibleInterface(tl.plot_widget).text(QAccessible.Text.Description)
+    buttons = {name(b) for b in m.findChildren(QToolButton)}
+    assert {"Zoom in", "Zoom out"} <= buttons and not {"+", "−"} & buttons
+
+
+def test_the_table_says_in_words_what_its_marks_mean(window):
+    from explorer.gui.event_table import COL_DATE, COL_TITLE, COL_ZONE
+
+    s, model = window.session, window.table.model
+    store = s.store
+    role = Qt.ItemDataRole.AccessibleTextRole
+    rows = list(model.rows)
+    inferred = next(i for i, r in enumerate(rows) if store.record(int(r)).inferred)
+    disputed = next(i for i, r in enumerate(rows) if store.record(int(r)).conflict)
+    date = model.data(model.index(inferred, COL_DATE), role)
+    assert date.endswith(", date inferred") and "*" not in date
+    assert model.data(model.index(disputed, COL_TITLE), role) == \
+        "Sources disagree: " + store.record(int(rows[disputed])).title(s.lang)
+    # The zone column's tooltip is the place, whole, and where it lies (it was the title).
+    rec = store.record(int(rows[0]))
+    tip = model.data(model.index(0, COL_ZONE), Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0].endswith(store.zones[int(store.zone[rows[0]])].name(s.lang)) and " › " in tip
+    assert rec.title(s.lang) not in tip
