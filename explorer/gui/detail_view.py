@@ -13,6 +13,7 @@ from explorer.core.session import Session
 from explorer.core.store import EventDetail, Source, pick
 from explorer.gui.application import font_families
 from explorer.gui.badge import ICON_PX, badge_pixmap
+from explorer.gui.focus_ring import FocusRing
 from explorer.gui.palette import category_colour
 
 CSS = """
@@ -93,6 +94,7 @@ class DetailView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser)
+        self._focus_ring = FocusRing(self.browser)  # where Tab and the keys go
         self._hidden = False  # the event shown is one the filters hide
         session.selection.changed.connect(lambda *_: self.refresh())
         session.filtered.connect(self._on_filtered)

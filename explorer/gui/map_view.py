@@ -29,6 +29,7 @@ from explorer.core.basemap import (
 )
 from explorer.gui import palette
 from explorer.gui.first_paint import after_first_paint
+from explorer.gui.focus_ring import FocusRing
 from explorer.gui.map_labels import MapLabel, MapLabelLayer, two_lines
 from explorer.gui.map_markers import MarkerLayer
 from explorer.gui.static_texts import LINE_BREAK
@@ -476,6 +477,7 @@ class MapView(QWidget):
             self.basemap_note.setStyleSheet("QLabel { background: #FFF3E0; color: #BF360C; padding: 4px 6px; }")
             lay.addWidget(self.basemap_note)
         lay.addWidget(self.plot_widget, 1)
+        self._focus_ring = FocusRing(self.plot_widget)  # where +, − and the arrows go
 
     def _fit_limits(self) -> None:
         """How far the view may zoom out and pan: the basemap and a margin, made wider (or

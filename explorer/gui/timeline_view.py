@@ -20,6 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.arrays import distinct
 from explorer.core.session import Session
+from explorer.gui.focus_ring import FocusRing
 from explorer.gui.palette import category_colour
 from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, TimelinePlotWidget, TimeViewBox, YearAxis
 from explorer.gui.timeline_canvas import TimelineCanvas
@@ -172,6 +173,7 @@ class TimelineView(QtWidgets.QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.plot_widget, 1)
+        self._focus_ring = FocusRing(self.plot_widget)  # where +, −, Home and the arrows go
         row.addWidget(self.scrollbar)
         box = QtWidgets.QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -147,3 +148,16 @@ def test_the_table_says_in_words_what_its_marks_mean(window):
     tip = model.data(model.index(0, COL_ZONE), Qt.ItemDataRole.ToolTipRole)
     assert tip.splitlines()[0].endswith(store.zones[int(store.zone[rows[0]])].name(s.lang)) and " › " in tip
     assert rec.title(s.lang) not in tip
+
+
+def test_the_pane_the_keys_go_to_is_ringed(window):
+    # The timeline, the map and the detail pane take keys but drew no focus of their own.
+    panes = [window.timeline.plot_widget, window.map.plot_widget, window.detail.browser]
+    ring = window.palette().color(QPalette.ColorRole.Highlight).name()
+    for focused in (*panes, window.filters.search_edit):
+        focused.setFocus()
+        QApplication.processEvents()
+        for pane in panes:
+            img = pane.grab().toImage()
+            edge = {img.pixelColor(x, y).name() for x, y in ((0, img.height() // 2), (img.width() // 2, 1))}
+            assert (edge == {ring}) == (pane is focused), (type(pane).__name__, type(focused).__name__)
