@@ -29,6 +29,21 @@ def settings() -> QSettings:
     return QSettings()
 
 
+def settings_problem(s: QSettings) -> str | None:
+    """Why ``s`` cannot be saved, as far as can be told before trying: its file, or the
+    folder it would be made in, cannot be written, or a file stands where that folder
+    should be (a read-only home, say).  None when it can."""
+    path = Path(s.fileName())
+    if path.exists():
+        return None if path.is_file() and os.access(path, os.W_OK) else f"{path} cannot be written"
+    for folder in path.parents:  # the nearest that exists: the rest would be made in it
+        if folder.exists():
+            if not folder.is_dir():
+                return f"{folder} is not a folder"
+            return None if os.access(folder, os.W_OK | os.X_OK) else f"{folder} cannot be written"
+    return None
+
+
 def text_setting(s: QSettings, key: str) -> str:
     """The text saved under ``key``; "" when there is none or the value is something else
     (the settings file is the user's: a hand edit or another program's may hold anything)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +32,7 @@ from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
 from explorer.gui import failures
-from explorer.gui.application import apply_language, data_lang, text_setting
+from explorer.gui.application import apply_language, data_lang, settings_problem, text_setting
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
 from explorer.gui.filter_panel import FilterPanel
@@ -96,6 +97,10 @@ class MainWindow(QMainWindow):
         self.resize(default_size(self.screen()))
         self.status = LineLabel(hint_chars=80)
         self.statusBar().addWidget(self.status, 1)  # a message shown for a while takes its place
+        unsaved = settings_problem(settings)
+        if unsaved:
+            self.statusBar().showMessage(self.tr("Settings cannot be saved (%1): the layout, language and filters "
+                                                 "will not be remembered.").replace("%1", unsaved), 20000)
         self.dock = QDockWidget(self)
         self.dock.setObjectName("filterDock")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -598,6 +603,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
+        if self.settings.status() != QSettings.Status.NoError:  # the window is closing: said where it can be
+            print(f"zone-timeline: settings could not be saved to {self.settings.fileName()}", file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()

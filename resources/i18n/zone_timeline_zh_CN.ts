@@ -448,6 +448,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Settings cannot be saved (%1): the layout, language and filters will not be remembered.</source>
+        <translation>设置无法保存（%1）：窗口布局、语言和筛选条件将不会被记住。</translation>
+    </message>
+    <message>
         <source>No database open.</source>
         <translation>未打开数据库。</translation>
     </message>

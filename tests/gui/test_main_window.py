@@ -581,6 +581,20 @@ def test_a_status_message_is_seen_then_the_counts_come_back(window):
     assert window.status.isVisible() and window.status.text().startswith(f"{len(window.session.rows)} ")
 
 
+def test_settings_that_cannot_be_saved_are_said_to_be(qtbot, db_path, tmp_path, capfd):
+    # A read-only home, or a file where the settings' folder should be: nothing was said,
+    # and the layout, the language and the filters were silently forgotten.
+    blocker = tmp_path / "config"
+    blocker.write_text("not a folder")
+    s = QSettings(str(blocker / "app" / "s.ini"), QSettings.Format.IniFormat)
+    w = open_window(qtbot, db_path, s, lang="en")
+    assert w.statusBar().currentMessage().startswith(f"Settings cannot be saved ({blocker} is not a folder)")
+    w.close()
+    assert f"settings could not be saved to {blocker / 'app' / 's.ini'}" in capfd.readouterr().err
+    ok = open_window(qtbot, db_path, QSettings(str(tmp_path / "new" / "s.ini"), QSettings.Format.IniFormat))
+    assert not ok.statusBar().currentMessage()  # a folder still to be made is fine
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
