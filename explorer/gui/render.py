@@ -84,7 +84,10 @@ def render_window(args) -> int:
             win.map.zoom_to_yangquan()
         settle(app, 10)
         check_drawn(win)
-        data = png_bytes(win.grab())
+        pix = win.grab()
+        got = (pix.width(), pix.height())  # device pixels: the scale factor's too
+        scale = pix.devicePixelRatio()
+        data = png_bytes(pix)
         win.close()
         if data is None:
             print(f"zone-timeline: {out}: the window could not be drawn into an image", file=sys.stderr)
@@ -95,7 +98,14 @@ def render_window(args) -> int:
             print(f"zone-timeline: {out}: could not be written ({exc.strerror or exc}); any existing file is unchanged",
                   file=sys.stderr)
             return 1
-    print(f"wrote {out} ({size[0]}x{size[1]})")
+    asked = f"{size[0]}x{size[1]}"
+    if got == size:
+        note = ""
+    elif got == (round(size[0] * scale), round(size[1] * scale)):
+        note = f": {asked} at scale {scale:g}"
+    else:
+        note = f"; asked for {asked}: the window cannot be smaller"
+    print(f"wrote {out} ({got[0]}x{got[1]}{note})")
     return 0
 
 

@@ -325,6 +325,12 @@ def test_render_command_writes_png(db_path, tmp_path):
     assert (img.width(), img.height()) == (1200, 800)
     colours = {img.pixel(x, y) for x in range(0, 1200, 40) for y in range(0, 800, 40)}
     assert len(colours) > 20, "the rendered window is not blank"
+    assert r.stdout.strip() == f"wrote {out} (1200x800)"
+    small = tmp_path / "s.png"  # smaller than the window can be: the size written is the one said
+    r = _run("--db", str(db_path), "render", "--size", "640x400", "-o", str(small))
+    img = QImage(str(small))
+    assert img.height() > 400 and r.stdout.strip() == \
+        f"wrote {small} ({img.width()}x{img.height()}; asked for 640x400: the window cannot be smaller)"
 
 
 def test_render_rejects_bad_size_and_unknown_event(db_path, tmp_path):
