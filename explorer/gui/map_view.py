@@ -454,8 +454,8 @@ class MapView(QWidget):
         self._scale_raised = 0  # px the scale bar is moved up by (see _place_key)
         self._scale.text.setColor("#455A64")
         # A key in the map itself, so exported images carry it too.
-        self._key = pg.TextItem(self.tr("● zone  ■ park  ◆ company · size: number of events"), color="#78909C",
-                                anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 210))
+        self._key = pg.TextItem(self.tr("● zone  ■ park  ◆ company · size: number of events"), color="#546E7A",
+                                anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 245))  # the land, borders hidden: 4.8:1
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
         # The box _frame_clear showed last and the range it set for it, while the view shows that.

@@ -84,6 +84,10 @@ def render_window(args) -> int:
             win.map.zoom_to_yangquan()
         settle(app, 10)
         check_drawn(win)
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()  # an image of the window, not of where its keys would go (no focus ring)
+            settle(app)
         pix = win.grab()
         got = (pix.width(), pix.height())  # device pixels: the scale factor's too
         scale = pix.devicePixelRatio()

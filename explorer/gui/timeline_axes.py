@@ -122,7 +122,7 @@ def _is_cjk(c: str) -> bool:
 
 # The lane labels' column: selected lanes, label text (of an empty lane), right edge.
 _SELECTED_FILL, _SELECTED_EDGE = QtGui.QColor("#FFE9A8"), QtGui.QColor("#F2A900")
-_TEXT, _EMPTY_TEXT = QtGui.QColor("#1F2328"), QtGui.QColor("#8A8F98")
+_TEXT, _EMPTY_TEXT = QtGui.QColor("#1F2328"), QtGui.QColor("#666B73")  # dimmed, still 4.9:1 on a lane
 _EDGE = pg.mkPen("#C9CED6")
 
 

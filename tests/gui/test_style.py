@@ -77,3 +77,31 @@ def test_only_qt_messages_that_say_nothing_are_left_out():
                        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert r.returncode == 0, r.stderr
     assert "propagateSizeHints" not in r.stderr and "something the user should see" in r.stderr
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+    def lum(c: QColor) -> float:
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (c.redF(), c.greenF(), c.blueF())]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_dimmed_texts_stay_readable():
+    # WCAG's 4.5:1 for text: the greyed lane labels (3.0:1) and the map's key (3.0:1) were below it.
+    from explorer.gui import timeline_axes, timeline_items
+
+    for lane in (timeline_items.LANE_SHADE, QColor("#FFFFFF"), timeline_items._LANE_SELECTED):
+        assert _contrast(timeline_axes._EMPTY_TEXT, lane) >= 4.5, lane.name()
+
+
+def test_the_map_key_stays_readable(qtbot, session):
+    from explorer.gui import palette
+    from explorer.gui.map_view import MapView
+
+    view = MapView(session)
+    qtbot.addWidget(view)
+    key = view._key
+    assert _contrast(key.color, QColor(palette.MAP_LAND)) >= 4.5
+    assert key.fill.color().alpha() >= 240  # the province borders do not show through it
