@@ -58,7 +58,7 @@ package: $(SYSDEPS) $(STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 
 self-test: package
-	env -i HOME=$$(mktemp -d) PATH=/usr/bin:/bin dist/zone-timeline/zone-timeline --self-test
+	home=$$(mktemp -d) && status=0 && env -i HOME=$$home PATH=/usr/bin:/bin dist/zone-timeline/zone-timeline --self-test || status=$$?; rm -rf "$$home"; exit $$status
 
 screenshots: $(STAMP) $(DB) $(QM)
 	QT_QPA_PLATFORM=offscreen $(PY) -m explorer --db $(DB) --lang zh_CN render --from 2016 --select a000-sanhua-sanzhi-2019 -o docs/screenshot.png

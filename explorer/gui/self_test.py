@@ -58,6 +58,9 @@ def _run(args, tmp: Path) -> str:
     app = create_app()
     font = load_bundled_font()  # the bundle's own copy, even where the system has one
     _check(font is not None, "the bundled CJK font could not be loaded")
+    missing = [str(f) for f in (paths.resource("licenses", "LGPL-3.0.txt"), paths.resource("licenses", "GPL-3.0.txt"),
+                                paths.app_root() / "LICENSE") if not f.is_file()]
+    _check(not missing, f"licence texts missing: {', '.join(missing)}")  # Qt's LGPL asks for them
     lang = args.lang or "zh_CN"
     apply_language(app, lang)
     db_path = Path(args.db) if args.db else paths.default_db()

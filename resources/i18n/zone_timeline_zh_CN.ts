@@ -679,6 +679,14 @@
         <source>Event titles and summaries: written by the project in its own words; facts and figures from the cited articles.</source>
         <translation>事件标题与摘要：由本项目自行撰写；事实与数据出自所引文章。</translation>
     </message>
+    <message>
+        <source>The app: MIT licence.</source>
+        <translation>本软件：MIT 许可证。</translation>
+    </message>
+    <message>
+        <source>Built with Qt for Python (PySide6 and Qt 6, LGPL-3.0), pyqtgraph (MIT), NumPy (BSD-3-Clause), SQLAlchemy (MIT) and OpenCC (Apache-2.0); their licence texts come with the app (resources/licenses).</source>
+        <translation>使用 Qt for Python（PySide6 与 Qt 6，LGPL-3.0）、pyqtgraph（MIT）、NumPy（BSD-3-Clause）、SQLAlchemy（MIT）和 OpenCC（Apache-2.0）构建；各自的许可证文本随软件附带（resources/licenses）。</translation>
+    </message>
 </context>
 <context>
     <name>MapView</name>

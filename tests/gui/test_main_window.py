@@ -601,6 +601,17 @@ def test_settings_that_cannot_be_saved_are_said_to_be(qtbot, db_path, tmp_path, 
     assert not ok.statusBar().currentMessage()  # a folder still to be made is fine
 
 
+def test_about_names_every_licence_and_the_texts_are_there(window):
+    text = window.about_text()
+    for words in ("Natural Earth", "WenQuanYi", "MIT licence", "PySide6 and Qt 6, LGPL-3.0", "pyqtgraph (MIT)",
+                  "OpenCC (Apache-2.0)", "resources/licenses"):
+        assert words in text, words
+    root = Path(__file__).resolve().parents[2]
+    for name in ("resources/licenses/LGPL-3.0.txt", "resources/licenses/GPL-3.0.txt", "LICENSE"):
+        assert (root / name).stat().st_size > 1000, name
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in (root / "resources/licenses/LGPL-3.0.txt").read_text()
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
