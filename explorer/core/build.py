@@ -24,7 +24,7 @@ from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
 from explorer.core.database import SQLiteBackend, open_database, sqlite_url
-from explorer.core.files import create_beside, file_in_the_way, is_folder, is_special, through_links
+from explorer.core.files import create_beside, file_in_the_way, is_folder, is_protected, is_special, through_links
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -147,7 +147,7 @@ def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
 
 def check_target(out: Path) -> None:
     """Raise an ``OSError`` whose ``strerror`` says why, if ``out`` cannot become a database
-    file: it is a folder, a device or pipe, or a file stands where one of its folders should
+    file: it is a folder, a device or pipe, a write-protected file, or a file stands where one of its folders should
     be.  Missing folders are fine (they are made); other failures show when the file is
     written."""
     out = through_links(Path(out))
@@ -155,6 +155,8 @@ def check_target(out: Path) -> None:
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(out))
     if is_special(out):
         raise OSError(errno.EINVAL, "it is a device or pipe, not a file", str(out))
+    if is_protected(out):
+        raise PermissionError(errno.EACCES, "it is write-protected", str(out))
     blocker = file_in_the_way(out.parent)
     if blocker:
         raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is not a folder", str(blocker))

@@ -44,6 +44,15 @@ def is_special(p: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def is_protected(p: Path) -> bool:
+    """Whether ``p`` is a file its owner write-protected (for this user: root may write
+    anything).  Replacing it would go against that, as a shell's ``>`` refuses to."""
+    try:
+        return stat.S_ISREG(os.stat(p).st_mode) and not os.access(p, os.W_OK)
+    except (OSError, ValueError):
+        return False
+
+
 def through_links(target: Path) -> Path:
     """The file a symbolic link at ``target`` leads to (``target`` itself when it is no
     link): what is written is that file, as a shell's ``>`` would, and the link stays."""
@@ -63,12 +72,15 @@ def target_problem(target: Path) -> tuple[str, str] | None:
     """Why ``target`` cannot be written as a file, as far as can be told before writing:
     ``(kind, reason)``, or None.  Kinds: ``is-folder``, ``no-folder`` (its folder does not
     exist), ``not-folder`` (a file stands where a folder of the path should be),
-    ``not-file`` (a device or pipe is there)."""
+    ``not-file`` (a device or pipe is there), ``read-only`` (a file there that its owner
+    write-protected: replacing it would go against that, as a shell's ``>`` refuses to)."""
     target = Path(target)
     if is_folder(target):
         return "is-folder", "is a folder; choose a file name"
     if is_special(target):
         return "not-file", "is a device or pipe, not a file; choose a file name"
+    if is_protected(target):
+        return "read-only", "is write-protected; choose another name, or make it writable"
     folder = target.parent
     if not is_folder(folder):
         blocker = file_in_the_way(folder)

@@ -75,6 +75,8 @@ def export_error_text(exc) -> str:  # noqa: ANN001 (an ExportError or an ImageEx
             "ExportDialog", "A name in this path is a file, where a folder should be."),
         "not-file": QCoreApplication.translate(
             "ExportDialog", "The chosen path is a device or pipe, not a file. Choose a file name."),
+        "read-only": QCoreApplication.translate(
+            "ExportDialog", "The chosen file is write-protected. Choose another name, or make it writable."),
         "is-database": QCoreApplication.translate(
             "ExportDialog", "The chosen file is the database being exported. Choose another file name."),
         "unwritable": QCoreApplication.translate("ExportDialog", "Cannot write in this folder (no permission or read-only)."),

@@ -225,6 +225,10 @@
         <translation>所选路径是设备或管道，不是文件。请选择一个文件名。</translation>
     </message>
     <message>
+        <source>The chosen file is write-protected. Choose another name, or make it writable.</source>
+        <translation>所选文件受写保护。请另选文件名，或先将其设为可写。</translation>
+    </message>
+    <message>
         <source>The chosen file is the database being exported. Choose another file name.</source>
         <translation>所选文件正是要导出的数据库。请另选一个文件名。</translation>
     </message>

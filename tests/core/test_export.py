@@ -568,3 +568,23 @@ def test_a_signal_to_end_removes_the_half_written_export(store, tmp_path, monkey
     assert info.value.code == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # as it was
+
+
+def test_a_write_protected_file_is_not_replaced(store, tmp_path, curated_dir, monkeypatch):
+    # As a shell's > refuses: the export replaced a file its owner had made read-only
+    # (mode 444), taking it over.  Root may write anything, so the refusal is simulated.
+    from explorer.core.build import build_database
+    from explorer.core.export import ExportError
+
+    kept = tmp_path / "kept.csv"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o444)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if Path(p) == kept and mode & os.W_OK
+                        else real(p, mode, *a, **k))
+    with pytest.raises(ExportError) as err:
+        write_csv(store, ExportSpec(), kept)
+    assert err.value.kind == "read-only" and "write-protected" in str(err.value)
+    with pytest.raises(PermissionError, match="write-protected"):
+        build_database(curated_dir, kept)
+    assert kept.read_text(encoding="utf-8") == "mine"
