@@ -124,7 +124,10 @@ class TimelineLegend(QtWidgets.QWidget):
 
     def resizeEvent(self, ev):  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
-        if self.height() != self.heightForWidth(self.width()):
+        # The minimum height is that of the lines at this width: the layout keeps the one it
+        # asked for last (at the 100 px of a new legend, six times the height of the lines at
+        # a pane's width, which the timeline could then not be made shorter than).
+        if self.height() != self.heightForWidth(self.width()) or ev.oldSize().width() != self.width():
             self.updateGeometry()
 
     # ------------------------------------------------------------------ painting

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QMainWindow, QToolButton
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QToolButton
 
 from explorer.core import paths
 from explorer.core.database import DatabaseError
@@ -610,6 +610,17 @@ def test_about_names_every_licence_and_the_texts_are_there(window):
     for name in ("resources/licenses/LGPL-3.0.txt", "resources/licenses/GPL-3.0.txt", "LICENSE"):
         assert (root / name).stat().st_size > 1000, name
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in (root / "resources/licenses/LGPL-3.0.txt").read_text()
+
+
+def test_the_timeline_can_be_made_short_for_the_table(qtbot, db_path, settings):
+    # Its legend's minimum was that of a 100-pixel-wide legend (six lines): the timeline
+    # could not be made shorter than ~410 px, leaving a laptop's table four rows.
+    w = open_window(qtbot, db_path, settings, (1366, 768), lang="en")
+    total = sum(w.main_split.sizes())
+    w.main_split.setSizes([170, total - 170])
+    QApplication.processEvents()
+    assert w.timeline.height() <= 200 and w.table.height() >= total - 200
+    assert w.timeline.minimumSizeHint().height() <= 200
 
 
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
