@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         last = text_setting(self.settings, "database/last")
         if path is None and last and not os.environ.get(paths.ENV_DB) and Path(last) != target:
             if self.open_database(Path(last), interactive=False, preload=preload):
+                self._interactive = True  # damage found later is asked about, as for any database opened
                 return
             exc = self.database_problem
             self.statusBar().showMessage(self.tr("The database last open cannot be used (%1): %2")

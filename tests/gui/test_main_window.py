@@ -563,7 +563,8 @@ def test_a_start_without_a_database_reopens_the_last_one(qtbot, db_path, setting
         w.open_initial(None)
         return w
 
-    assert start().db_path == other
+    reopened = start()
+    assert reopened.db_path == other and reopened._interactive  # damage met later opens the dialog
     other.write_bytes(b"not a database")  # damaged since: the default one, and why
     w = start()
     assert w.db_path == db_path and w.session is not None
