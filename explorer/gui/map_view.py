@@ -855,7 +855,8 @@ class MapView(QWidget):
                 continue  # places with no events are named only when zoomed in
             if i not in self._label_size:
                 continue  # not measured yet (no label style worked out before the first marker update)
-            labels.append(_Label(i, x, y, r, (rank, -own[i], -incl[i], i), rank < 2 or (few and own[i] > 0)))
+            found = few and own[i] > 0  # what a narrow search found: named first, before the cities
+            labels.append(_Label(i, x, y, r, (0 if found else rank, -own[i], -incl[i], i), rank < 2 or found))
             sizes[i] = self._label_size[i]
         key = (view, bounds, markers, obstacles, labels, sizes)
         if self._changed("layout", key):

@@ -147,6 +147,23 @@ def test_a_search_that_leaves_a_few_places_names_each_of_them(view, session, tex
     assert len(set(view.marker_zone_ids()) - set(view.label_texts())) > FEW_PLACES
 
 
+@pytest.mark.parametrize(("text", "lang"), [("阀门", "zh"), ("阀门", "en"), ("富士康", "zh")])
+def test_a_narrow_search_names_its_places_in_a_small_map_too(qtbot, session, text, lang):
+    # A laptop's map (~400 px): the cities took the room first, and the one place a search
+    # found went unnamed.  What the search found is named first now.  (富士康 in English
+    # there finds three places on one spot, with long names: the city among them may go
+    # unnamed, as the README says.)
+    session.set_language(lang)
+    view = open_map(qtbot, session, (400, 420))
+    view.fit_province()
+    store = session.store
+    session.state.update(None, text=text)
+    own = store.zone_counts(session.mask)
+    places = {z.id for i, z in enumerate(store.zones) if own[i] and i in set(view._markers.data["data"].tolist())}
+    assert 0 < len(places) <= FEW_PLACES
+    assert places <= set(view.label_texts())
+
+
 def test_clicking_a_marker_toggles_its_zone(view, session, qtbot):
     seen = []
     session.filtered.connect(lambda s, initiator: seen.append(initiator))
