@@ -57,7 +57,8 @@ def default_size(screen) -> QSize:  # noqa: ANN001 (a QScreen, or None)
     return QSize(w, h)
 
 
-DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq", "search", "prev", "next", "clear_sel",
+DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq", "map_province", "select_lanes", "search",
+                "prev", "next", "clear_sel",
                 "clear_filters", "lanes_zone", "lanes_category", "lanes_storyline")  # on while a database is open
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
         v.addAction(act("fit", self.tr("Fit &all"), self.fit_all, "Ctrl+0"))
         v.addAction(act("zoom_sel", self.tr("&Zoom to selection"), self.zoom_to_selection, "Ctrl+9"))
         v.addAction(act("zoom_yq", self.tr("Map: zoom to &Yangquan"), self.zoom_to_yangquan, "Ctrl+Y"))
+        v.addAction(act("map_province", self.tr("Map: all of Shan&xi"), self.map_province, "Ctrl+Shift+Y"))
+        v.addAction(act("select_lanes", self.tr("Select the event's &timeline"), self.select_active_lanes, "Ctrl+L"))
         v.addSeparator()
         v.addAction(act("search", self.tr("&Search"), self.focus_search, QKeySequence.StandardKey.Find))
         v.addAction(act("prev", self.tr("&Previous event"), lambda: self._step(-1), Qt.Key.Key_Left))
@@ -446,6 +449,16 @@ class MainWindow(QMainWindow):
     def zoom_to_yangquan(self) -> None:
         if self.session:
             self.map.zoom_to_yangquan()
+
+    def map_province(self) -> None:
+        if self.session:
+            self.map.fit_province()
+
+    def select_active_lanes(self) -> None:
+        """The selected event's timeline(s) selected, as a click on a lane label does (for
+        the *Selected timelines* export, from the keyboard)."""
+        if self.session and not self.timeline.select_active_lanes():
+            self.statusBar().showMessage(self.tr("Select an event first: its timeline is then selected."), 5000)
 
     def focus_search(self) -> None:
         if self.session:

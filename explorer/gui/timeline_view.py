@@ -630,6 +630,18 @@ class TimelineView(QtWidgets.QWidget):
         else:
             self.session.selection.set_lanes([key], self)
 
+    def select_active_lanes(self) -> bool:
+        """Select the timelines the active event sits in (in storyline mode, each of its
+        storylines): a lane label's click, from the keyboard.  Whether there were any."""
+        lay, row = self._layout, self.session.selection.active
+        if lay is None or row is None:
+            return False
+        keys = lay.lane_keys()
+        lanes = [keys[int(i)] for i in np.unique(lay.lane[lay.row == row])]
+        if lanes:
+            self.session.selection.set_lanes(lanes, None)
+        return bool(lanes)
+
     def _on_lane_double_clicked(self, key: str) -> None:
         kind, _, ident = key.partition(":")
         field = {"zone": "zones", "category": "categories", "storyline": "storylines"}.get(kind)

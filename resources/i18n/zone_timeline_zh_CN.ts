@@ -516,6 +516,14 @@
         <translation>地图：缩放至阳泉(&amp;Y)</translation>
     </message>
     <message>
+        <source>Map: all of Shan&amp;xi</source>
+        <translation>地图：显示山西全省(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Select the event&apos;s &amp;timeline</source>
+        <translation>选择该事件所在时间线(&amp;T)</translation>
+    </message>
+    <message>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
@@ -642,6 +650,10 @@
         <translation>
             <numerusform>（其中 %n 个被筛选条件隐藏）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Select an event first: its timeline is then selected.</source>
+        <translation>请先选择一个事件，随后将选中其所在的时间线。</translation>
     </message>
     <message>
         <source>Exported to %1</source>

@@ -161,3 +161,29 @@ def test_the_pane_the_keys_go_to_is_ringed(window):
             img = pane.grab().toImage()
             edge = {img.pixelColor(x, y).name() for x, y in ((0, img.height() // 2), (img.width() // 2, 1))}
             assert (edge == {ring}) == (pane is focused), (type(pane).__name__, type(focused).__name__)
+
+
+def test_ctrl_l_selects_the_event_s_timeline_for_the_export(window):
+    # Selecting a timeline (for the "Selected timelines" export) took a click on its label.
+    s = window.session
+    store = s.store
+    window.actions["select_lanes"].trigger()
+    assert s.selection.lanes == () and window.statusBar().currentMessage().startswith("Select an event first")
+    row = int(s.rows[5])
+    s.selection.select_one(row)
+    QTest.keyClick(window.table.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert s.selection.lanes == (f"zone:{store.zones[int(store.zone[row])].id}",)
+    story = next(r for r in s.rows.tolist() if len(store.detail(int(r)).storylines) >= 2)
+    s.set_lane_mode("storyline")
+    s.selection.select_one(int(story))
+    window.actions["select_lanes"].trigger()
+    want = {f"storyline:{store.storylines[i].id}" for i in store.detail(int(story)).storylines}
+    assert set(s.selection.lanes) == want
+
+
+def test_the_map_s_whole_province_has_a_key(window):
+    window.map.zoom_to_yangquan()
+    before = window.map._vb.viewRange()
+    QTest.keyClick(window.table.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    after = window.map._vb.viewRange()
+    assert after[0][1] - after[0][0] > 2 * (before[0][1] - before[0][0])  # zoomed out to Shanxi
