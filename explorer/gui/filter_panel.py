@@ -395,6 +395,7 @@ class FilterPanel(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own (it scrolls to what has focus)
         self._scroll.viewport().installEventFilter(self)  # its width: the chips' room (see _label_chip)
         self._chip_room_px = 0  # the width the chips were last fitted to
         outer.addWidget(self._scroll)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QScrollArea, QToolButton
 
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
@@ -50,6 +50,8 @@ def test_tab_goes_round_every_pane_and_out_of_each(window, key):
     for pane in (window.filters.zone_tree, window.timeline.plot_widget, window.map.plot_widget,
                  window.table.view, window.detail.browser):
         assert pane in round_, type(pane).__name__
+    # No stop that is only a frame (the filter dock's scrolling body was one, with no name).
+    assert not [w for w in round_ if isinstance(w, QScrollArea)]
 
 
 def test_esc_empties_the_search_box_before_it_clears_the_selection(window, qtbot):
