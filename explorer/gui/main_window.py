@@ -402,7 +402,10 @@ class MainWindow(QMainWindow):
         self._default_splits()
         self.setCentralWidget(self.main_split)
         self.dock.setWindowTitle(self.tr("Filters"))
+        old_panel = self.dock.widget()
         self.dock.setWidget(self.filters)
+        if old_panel is not None:  # QDockWidget keeps a replaced widget: with it, its session and database
+            old_panel.deleteLater()
         self._sync_actions()
         session.filtered.connect(lambda *_: self._update_status())
         session.selection.changed.connect(lambda *_: self._update_status())

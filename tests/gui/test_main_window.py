@@ -624,6 +624,26 @@ def test_the_timeline_can_be_made_short_for_the_table(qtbot, db_path, settings):
     assert w.timeline.minimumSizeHint().height() <= 200
 
 
+def test_a_language_switch_or_a_reopen_leaves_no_old_panel_behind(qtbot, db_path, settings):
+    # QDockWidget.setWidget keeps the widget it replaces: each old filter panel stayed, and
+    # with it its session, its store and an open database file (+44 MB a reopen at 1M).
+    import weakref
+
+    from PySide6.QtCore import QEvent
+
+    from explorer.gui.filter_panel import FilterPanel
+
+    w = open_window(qtbot, db_path, settings, lang="en")
+    first = weakref.ref(w.session)
+    for lang in ("zh_CN", "en"):
+        w.set_language(lang)
+    assert w.open_database(db_path, interactive=False)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert w.dock.findChildren(FilterPanel) == [w.filters]
+    assert first() is None  # the first session (and its store) is gone
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
