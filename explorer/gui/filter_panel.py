@@ -60,6 +60,9 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        # As Qt's own layouts do: laid out before (a chip shown lays its row out at once),
+        # the row would keep that arrangement, the chips added since left where they were.
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)

@@ -219,6 +219,23 @@ def test_a_chip_for_each_item_and_clicking_one_removes_only_it(qtbot, panel, ses
     assert panel.chip_texts() == [f"{cat['project']} ✕", f"{story[VALVE]} ✕"]
 
 
+@pytest.mark.parametrize("steps", [
+    [dict(zones={"pingding-edz"}), dict(zones={"pingding-edz", "yangquan-valve"})],  # two map clicks
+    [dict(categories={"reform"}), dict(zones={"pingding-edz"})],
+])
+def test_chips_never_overlap_when_a_new_one_sorts_first(qtbot, panel, session, steps):
+    # A spare chip shown for the new first item laid the row out at once, with only itself
+    # in it: the chips added after it stayed where they were, under it.
+    for step in [dict(categories={"project"}), {}]:  # leave a spare chip behind
+        session.state.set(Filters(**step), None)
+    for step in steps:
+        session.state.update(None, **step)
+    chips = [c for c in panel.chip_buttons() if c.isVisible()]
+    assert len(chips) == 2
+    a, b = (c.geometry() for c in chips)
+    assert not a.intersects(b), (a, b)
+
+
 def test_a_long_chip_fits_a_narrow_panel_and_grows_with_it(qtbot, session):
     # A 250-pixel dock in English: a chip of 200 px of text and its frame made the whole
     # panel wider than the dock, its right edge ("Clear all", the years) cut off.
