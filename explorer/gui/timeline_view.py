@@ -537,6 +537,9 @@ class TimelineView(QtWidgets.QWidget):
         self._sync_mode_combo()
         self._set_y_top(0)  # the new lanes from the first: scrolled there before they are drawn, once
         self._rebuild()
+        active = session.selection.active
+        if active is not None and self._layout is not None:
+            self._reveal_row(active, along_time=False)  # the selected event stays in sight, in its new lane
         self._refresh_hover()
 
     def _on_language_changed(self, session) -> None:

@@ -236,6 +236,22 @@ def test_a_new_lane_mode_starts_at_its_first_lane(qtbot, view, session):
     session.set_lane_mode("zone")
 
 
+def test_a_new_lane_mode_keeps_the_selected_event_in_sight(qtbot, view, session, store):
+    # Switching Lanes by scrolled to the first lane even when the selected event's mark was
+    # then out of view (the table and the detail pane showed it; the timeline, nothing).
+    view.fit_all()
+    for mode in ("storyline", "category", "zone"):
+        # An event whose lane comes late in this mode: with the view at the first lane it is out of sight.
+        session.set_lane_mode(mode)
+        lay = view._layout
+        late = int(lay.row[int(np.argmax(lay.y))])
+        session.selection.select_one(late)
+        other = {"zone": "storyline", "storyline": "category", "category": "zone"}[mode]
+        session.set_lane_mode(other)
+        session.set_lane_mode(mode)
+        assert late in view.rows_in_view().tolist(), mode
+
+
 def test_lane_labels_follow_the_language(view, session, store):
     first = store.zones[store.zone_index[view.lane_keys()[0].partition(":")[2]]]
     assert view.lane_axis._lanes[0].label == first.name_zh
