@@ -56,7 +56,8 @@ class TimelineTooltips(QtCore.QObject):
         else:
             head = self.tr("%n events here (click to select them)", "", len(rows))
         mark, n_disputed = f"<span style='color:{CONFLICT}'><b>!</b></span> ", int(disputed.sum())
-        items = [f"{mark if k < n_disputed else ''}{html.escape(r.date.format(lang))} {html.escape(r.title(lang))}"
+        items = [f"{mark if k < n_disputed else ''}{html.escape(format_range(r.date, r.date_end, lang))} "
+                 f"{html.escape(r.title(lang))}"
                  for k, r in enumerate(recs)]
         if len(rows) > GROUP_TITLES:
             items.append("…")

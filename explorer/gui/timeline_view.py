@@ -625,7 +625,12 @@ class TimelineView(QtWidgets.QWidget):
             else:
                 sel.select_one(rows[0], self)
         elif rows:
-            sel.set((sel.rows | set(rows)) if extend else rows, rows[0], self)
+            group = set(rows)  # a pile or a "+N" mark: its events together
+            if modifiers & CTRL and group <= sel.rows:  # all selected: Ctrl takes them away, as for one
+                rest = sel.rows - group
+                sel.set(rest, sel.active if sel.active in rest else None, self)
+            else:
+                sel.set((sel.rows | group) if extend else rows, rows[0], self)
 
     def _on_lane_clicked(self, key: str, modifiers) -> None:
         if modifiers & CTRL:

@@ -252,6 +252,20 @@ def test_a_new_lane_mode_keeps_the_selected_event_in_sight(qtbot, view, session,
         assert late in view.rows_in_view().tolist(), mode
 
 
+def test_ctrl_click_on_a_pile_takes_it_away_again(view, session):
+    # Ctrl-click toggles one event; on a pile (or a "+N" mark) it only ever added.
+    CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
+    one, *pile = (int(r) for r in session.rows[:4])
+    session.selection.select_one(one)
+    view._on_events_clicked(pile, CTRL)
+    assert session.selection.rows == {one, *pile}
+    view._on_events_clicked(pile, CTRL)
+    assert session.selection.rows == {one} and session.selection.active == one
+    view._on_events_clicked(pile, QtCore.Qt.KeyboardModifier.ShiftModifier)  # Shift still only adds
+    view._on_events_clicked(pile, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert session.selection.rows == {one, *pile}
+
+
 def test_lane_labels_follow_the_language(view, session, store):
     first = store.zones[store.zone_index[view.lane_keys()[0].partition(":")[2]]]
     assert view.lane_axis._lanes[0].label == first.name_zh
@@ -314,6 +328,27 @@ def test_every_disputed_event_shows_a_badge_on_its_mark(qtbot, view, session, st
     n_disputed = int(((store.flags[rows] & FLAG_CONFLICT) > 0).sum())
     listed = view.tooltips.for_group(lay, pile, "en").split("<br>")[1:]
     assert [CONFLICT in line for line in listed] == [k < n_disputed for k in range(len(listed))]
+
+
+def test_a_group_s_tooltip_gives_a_range_as_a_range(view, store):
+    # A pile or "+N" tooltip listed a ranged event by its start alone (2024年1月 for
+    # 2024年1月—2024年9月), unlike its own tooltip and the table.
+    from explorer.core.dates import format_range
+
+    lay = view._layout
+    found = None
+    for g in range(len(lay.g_kind)):
+        for row in lay.group_rows(g).tolist():
+            rec = store.record(int(row))
+            if rec.date_end is not None and rec.date_end != rec.date:
+                found = g, rec
+                break
+        if found:
+            break
+    assert found, "the curated data has a ranged event in a group"
+    g, rec = found
+    tip = view.tooltips.for_group(lay, g, "zh")
+    assert format_range(rec.date, rec.date_end, "zh") in tip
 
 
 def test_many_events_on_one_date_form_a_pile(view, session, store):
