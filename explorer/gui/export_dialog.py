@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.export import ExportCancelled, ExportError, ExportSpec, plan, row_count, write_csv
+from explorer.core.files import target_problem, through_links
 from explorer.core.session import Session
 
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
@@ -41,6 +42,11 @@ def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: s
     if not path or not Path(path).is_absolute():
         QMessageBox.warning(dialog, tr("Choose a file"), tr("Choose a full path for the file, such as %1.")
                             .replace("%1", str(Path.home() / example)))
+        return False
+    problem = target_problem(through_links(Path(path)))
+    if problem:  # a folder, a device, a write-protected file…: said first, not asked about replacing
+        QMessageBox.warning(dialog, tr("Export failed"),
+                            export_error_text(ExportError(f"{path}: {problem[1]}", problem[0], path)))
         return False
     if Path(path).exists() and path != confirmed:
         answer = QMessageBox.question(dialog, tr("Replace the file?"),

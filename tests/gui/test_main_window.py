@@ -521,6 +521,14 @@ def test_export_dialogs_ask_before_replacing_a_file_and_want_a_full_path(window,
             assert warned and warned[0].startswith("Choose a full path") and dlg.isVisible()
             assert warned[0].endswith(f"{Path.home() / target.name}.")  # an example of its own kind
             dlg.reject()
+        # A folder is said to be one at once (it was asked about as a file to replace first).
+        dlg.path_edit.setText(str(tmp_path))
+        dlg.open()
+        asked.clear()
+        warned.clear()
+        dlg.accept()
+        assert not asked and warned and warned[0].startswith("The chosen path is a folder") and dlg.isVisible()
+        dlg.reject()
         assert target.read_text(encoding="utf-8") == "my earlier work"
 
 
