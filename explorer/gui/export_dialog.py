@@ -206,7 +206,8 @@ class ExportDialog(QDialog):
 
     def _update_count(self) -> None:
         n = self.row_count()
-        self.count_label.setText(self.tr("%n row(s) will be written.", "", n))
+        # Qt writes %n without grouping: 437,430 as the status bar writes its counts.
+        self.count_label.setText(self.tr("%n row(s) will be written.", "", n).replace(str(n), f"{n:,}", 1))
         self.export_button.setEnabled(n > 0)
 
     def _browse(self) -> None:
@@ -227,7 +228,8 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
                                  export_error_text(exc))
             return False
         return True
-    progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n),
+    progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n)
+                               .replace(str(n), f"{n:,}", 1),
                                QCoreApplication.translate("ExportDialog", "Cancel"), 0, n, parent)
     progress.setWindowTitle(QCoreApplication.translate("ExportDialog", "Export"))
     progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -653,9 +653,9 @@ class FilterPanel(QWidget):
     def _update_summary(self) -> None:
         total, shown = self.store.n, len(self.session.rows)
         if self.session.filters.is_empty():
-            text = self.tr("All {total} events").format(total=total)
+            text = self.tr("All {total} events").format(total=f"{total:,}")  # 1,000,000: as the status bar
         else:
-            text = self.tr("{shown} of {total} events").format(shown=shown, total=total)
+            text = self.tr("{shown} of {total} events").format(shown=f"{shown:,}", total=f"{total:,}")
         self._summary_label.setText(text)
         self.clear_all_button.setEnabled(not self.session.filters.is_empty())
 

@@ -623,3 +623,24 @@ def test_deleted_panel_stops_listening(qtbot, session):
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     session.state.update(None, text="阀门")  # would raise if a dead panel were still connected
     session.set_language("en")
+
+
+def test_large_counts_are_grouped_as_the_status_bar_groups_them(qtbot, tmp_path):
+    # "All 1000000 events" and "437430 rows will be written." beside the status bar's 1,000,000.
+    from explorer.core.database import open_database
+    from explorer.core.session import Session
+    from explorer.core.store import EventStore
+    from explorer.core.synth import synthesise
+    from explorer.gui.export_dialog import ExportDialog
+
+    path = tmp_path / "s.sqlite"
+    synthesise(2500, path, seed=5)
+    session = Session(EventStore(open_database(path)), lang="en")
+    panel = on_screen(qtbot, FilterPanel(session), (320, 700))
+    assert panel._summary_label.text() == "All 2,500 events"
+    session.state.update(None, years=(1900, 2030))
+    shown = len(session.rows)
+    assert shown >= 1000 and panel._summary_label.text() == f"{shown:,} of 2,500 events"
+    dlg = ExportDialog(session, str(tmp_path))
+    qtbot.addWidget(dlg)
+    assert dlg.count_label.text() == f"{shown:,} rows will be written."
