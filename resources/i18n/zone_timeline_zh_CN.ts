@@ -12,6 +12,10 @@
         <translation>请为文件选择完整路径，例如 %1。</translation>
     </message>
     <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
         <source>Replace the file?</source>
         <translation>替换文件？</translation>
     </message>
