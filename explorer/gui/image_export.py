@@ -10,6 +10,7 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem
 
 from explorer.core.files import create_beside, discard, target_problem, through_links
 
@@ -47,12 +48,10 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
             exporter.parameters()["width"] = int(width)
             exporter.export(tmp)
         else:
-            try:
-                pg_exporters.SVGExporter(item).export(tmp)
-            except ValueError:
-                # pyqtgraph's SVG post-processing cannot parse some paths (curves, closed
-                # rings); Qt's own SVG generator draws the same scene.
-                _qt_svg(plot, tmp)
+            # Qt's own SVG generator, drawing the view as the screen shows it, clipped to it
+            # (pyqtgraph's SVG exporter clipped nothing, so bars ran over the lane labels and the
+            # axis, wrote the labels and the axis as bitmaps, and failed on some paths).
+            _qt_svg(plot, tmp)
         if os.path.getsize(tmp) == 0:
             raise ImageExportError(f"{path}: the exporter wrote nothing", "write-failed", str(path))
         os.replace(tmp, path)
@@ -67,13 +66,27 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
 
 def _qt_svg(plot: pg.GraphicsView, path: str) -> None:
     size = plot.size()
-    gen = QSvgGenerator()
+    gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # SVG 1.1 has clip paths: items clipped to the view
     gen.setFileName(path)
     gen.setSize(QSize(size.width(), size.height()))
     gen.setViewBox(QRect(0, 0, size.width(), size.height()))
     gen.setTitle("Zone Timeline Explorer")
+    # Items drawn from images on screen (the map's markers come from an atlas of them) draw
+    # vector shapes in an export, as pyqtgraph's exporters ask them to (setExportMode).
+    items = [it for it in plot.scene().items() if hasattr(it, "setExportMode")]
+    for it in items:
+        it.setExportMode(True, {"antialias": True, "background": None, "painter": None})
+    # Items kept as pixmaps on screen (the lane labels, the map's borders) drawn as vectors.
+    cached = [(it, it.cacheMode()) for it in plot.scene().items()
+              if it.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for it, _mode in cached:
+        it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     painter = QPainter(gen)
     try:
         plot.render(painter)
     finally:
         painter.end()
+        for it in items:
+            it.setExportMode(False)
+        for it, mode in cached:
+            it.setCacheMode(mode)

@@ -407,6 +407,10 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         _order, starts, ends, codes = self._runs
         p.save()
         dx, dy = self._in_pixels(p, self._run_x, self._run_y)
+        if p.paintEngine() is not None and p.paintEngine().type() == QtGui.QPaintEngine.Type.SVG:
+            self._paint_vectors(p, dx, dy, starts, ends, codes)  # an SVG export: circles, not stamps
+            p.restore()
+            return
         # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.
         ratio = (p.device().devicePixelRatioF() if p.device() is not None else 1.0) * self.export_scale()
         # One array of every marker's fragment, run after run; each run is drawn through a
@@ -418,6 +422,17 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         for stamp, first, count in draws:
             p.drawPixmapFragments(at(first), count, stamp)
         p.restore()
+
+    def _paint_vectors(self, p: QtGui.QPainter, dx, dy, starts, ends, codes) -> None:
+        """The markers as the stamps draw them, each a circle of its own."""
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        r = self.size_px / 2 - 0.5
+        for first, end, code in zip(starts, ends, codes, strict=True):
+            pen, brush = self._style_of(code)
+            p.setPen(pen)
+            p.setBrush(brush)
+            for k in range(first, end):
+                p.drawEllipse(QtCore.QPointF(float(dx[k]), float(dy[k])), r, r)
 
     def payload_at(self, pos: QtCore.QPointF) -> np.ndarray:
         """Payload of the markers covering ``pos`` (data coordinates), nearest first."""

@@ -433,6 +433,27 @@ def test_timeline_and_map_export_images(window, tmp_path):
         export_plot(window.map.plot_widget, tmp_path / "m.jpg")
 
 
+def test_svg_images_are_vectors_clipped_to_the_view(window, tmp_path):
+    # The map's markers came out as copies of the whole atlas of marker images squeezed into
+    # each marker (noise, 8 MB); the timeline's bars ran over its labels and axis (nothing
+    # clipped); its labels and day points were bitmaps.
+    from PySide6.QtSvg import QSvgRenderer
+
+    from explorer.gui.image_export import export_plot
+
+    window.timeline.set_x_range(2014, 2026.5)  # the 1993–2023 bar starts left of the view
+    store = window.session.store
+    for pane, name in ((window.map.plot_widget, "m.svg"), (window.timeline.plot_widget, "t.svg")):
+        svg = export_plot(pane, tmp_path / name)
+        text = svg.read_text(encoding="utf-8")
+        assert QSvgRenderer(str(svg)).isValid()
+        assert "<image" not in text, name
+        assert "<clipPath" in text and "clip-path=" in text, name
+        assert len(text) < 1_000_000, name
+    datong = store.zones[store.zone_index["datong"]].name(window.session.lang)
+    assert f">{datong}<" in (tmp_path / "t.svg").read_text(encoding="utf-8")  # lane labels as text
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 @pytest.mark.parametrize("ext", ["png", "svg"])
 def test_an_image_has_the_mode_of_a_new_file_and_a_replaced_one_keeps_its_own(window, tmp_path, ext):
