@@ -57,9 +57,9 @@ def default_size(screen) -> QSize:  # noqa: ANN001 (a QScreen, or None)
     return QSize(w, h)
 
 
+# The actions that need a database: off while none is open.
 DATA_ACTIONS = ("export", "export_image", "fit", "zoom_sel", "zoom_yq", "map_province", "select_lanes", "search",
-                "prev", "next", "clear_sel",
-                "clear_filters", "lanes_zone", "lanes_category", "lanes_storyline")  # on while a database is open
+                "prev", "next", "clear_sel", "clear_filters", "lanes_zone", "lanes_category", "lanes_storyline")
 # The filter dock's share of the window's width at first (and after "Reset layout"), within
 # bounds: its lists would otherwise ask for the width of their longest name (a storyline),
 # which leaves a 1200-pixel window's panes squeezed.
