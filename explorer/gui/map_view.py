@@ -614,7 +614,12 @@ class MapView(QWidget):
         self._sel = np.zeros(len(self._own), bool)
         self._sel[[index[z] for z in self.session.filters.zones if z in index]] = True
         shown = np.flatnonzero(self._markable & (~self._is_city | (self._own > 0)))
-        sizes = _SIZE_OF_COUNT[np.minimum(self._own[shown], len(_SIZE_OF_COUNT) - 1)].tolist()  # marker_size()
+        counts = self._own[shown]
+        cap = len(_SIZE_OF_COUNT) - 1  # the count marker_size() reaches its largest marker at
+        top = int(counts.max(initial=0))
+        if top > cap:  # a large database: the counts scaled to the cap, so sizes still tell places apart
+            counts = np.minimum(np.ceil(counts * (cap / top)), cap).astype(np.int64)  # (a place with events keeps >= 1)
+        sizes = _SIZE_OF_COUNT[counts].tolist()  # marker_size()
         self._sizes = dict(zip(shown.tolist(), sizes, strict=True))
         styles = self._marker_styles()[shown]
         if self._changed("markers", (shown.tobytes(), tuple(sizes), styles.tobytes())):

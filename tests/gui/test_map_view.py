@@ -1028,3 +1028,24 @@ def test_no_label_reads_as_another_places_name(qtbot, request, data, lang):
 ])
 def test_a_long_name_is_broken_at_the_space_nearest_its_middle(text, lines):
     assert two_lines(text).split(LINE_BREAK) == lines
+
+
+def test_in_a_large_database_marker_sizes_still_tell_places_apart(qtbot, synth_store):
+    # Beyond ~120 events a place's marker reached its largest size: at a million events
+    # every marker was the same, though the key says "size: number of events".
+    from explorer.gui.map_view import MARKER_MAX
+
+    session = Session(synth_store, lang="zh")
+    view = open_map(qtbot, session)
+    view.fit_province()
+    own = session.store.zone_counts(session.mask)
+    sizes = view.marker_sizes()
+    by_zone = {z.id: int(own[z.index]) for z in session.store.zones if z.id in sizes and own[z.index] > 0}
+    assert max(by_zone.values()) > 1000  # a database beyond the sizes' range
+    largest = max(by_zone, key=by_zone.get)
+    assert sizes[largest] == MARKER_MAX
+    assert len({sizes[z] for z in by_zone}) >= 4  # not all one size
+    big = [z for z in by_zone if by_zone[z] > 200]  # beyond the ~120 events the largest marker was reached at
+    assert len(big) >= 2 and len({sizes[z] for z in big}) >= 2
+    ranked = sorted(by_zone, key=by_zone.get)
+    assert [sizes[z] for z in ranked] == sorted(sizes[z] for z in ranked)  # more events, never smaller
