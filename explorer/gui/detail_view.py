@@ -142,7 +142,8 @@ class DetailView(QWidget):
         date = format_range(r.date, r.date_end, lang)
         prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
         precision = self.tr("(precision: %1)").replace("%1", prec)
-        date_html = f"{escape(date)} <span class='muted'>{escape(precision)}</span>"
+        gap = "" if precision.startswith("（") else " "  # a full-width bracket brings its own space
+        date_html = f"{escape(date)}{gap}<span class='muted'>{escape(precision)}</span>"
         if r.inferred:
             # The reasoning in the pane's language (the other one when it has none), set in its own fonts.
             before, _, after = self.tr("Inferred date: %1").partition("%1")
@@ -153,7 +154,7 @@ class DetailView(QWidget):
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
         cat = s.categories[r.category]
         swatch = f"<span style='color:{category_colour(r.category)}'>■</span>"
-        stories = ", ".join(escape(s.storylines[i].name(lang)) for i in d.storylines) or "—"
+        stories = ("、" if lang == "zh" else ", ").join(escape(s.storylines[i].name(lang)) for i in d.storylines) or "—"
         rows = [
             (self.tr("Date"), date_html),
             (self.tr("Status"), escape(status.get(r.status, r.status))),
@@ -202,12 +203,13 @@ class DetailView(QWidget):
                 "low": self.tr("low")}.get(src.published_confidence, "")
         published = self.tr("Published")
         confidence = self.tr("(confidence: %1)").replace("%1", conf)
-        where = (self.tr("paragraph %1, characters %2–%3").replace("%1", str(src.para))
-                 .replace("%2", str(src.start)).replace("%3", str(src.end)))
+        # The article file's line (blank lines count), and its characters counted from 1, both ends in.
+        where = (self.tr("line %1, characters %2–%3").replace("%1", str(src.para))
+                 .replace("%2", str(src.start + 1)).replace("%3", str(src.end)))
         head = (f"<div class='src'><b>{escape(src.outlet(lang))}</b> · {escape(pick(lang, src.title_zh, src.title_en))}"
                 + (f" · {escape(authors)}" if authors else "")
-                + f"<br><span class='muted'>{escape(published)} {escape(src.published.format(lang))} "
-                f"{escape(confidence)} · {escape(src.article_id)} · "
+                + f"<br><span class='muted'>{escape(published)} {escape(src.published.format(lang))}"
+                f"{'' if confidence.startswith('（') else ' '}{escape(confidence)} · {escape(src.article_id)} · "
                 f"{escape(where)}"
                 "</span></div>")
         if src.passage is None:
@@ -231,7 +233,10 @@ class DetailView(QWidget):
             title = escape(rec.title(lang))
             if rec.row != d.record.row:
                 title = f"<a href='event:{rec.row}'>{title}</a>"
-            cells.append(f"<td><b>{escape(format_range(rec.date, rec.date_end, lang))}</b><br>{title}"
+            when = escape(format_range(rec.date, rec.date_end, lang))
+            if rec.inferred:  # as the table and the storyline list mark it
+                when = f"<i>{when} *</i>"
+            cells.append(f"<td><b>{when}</b><br>{title}"
                          f"<br>{figs}<br><span class='muted'>{srcs}</span></td>")
         disagree = self.tr("Sources disagree")
         badge = f"<img src='{BADGE_URL}' width={ICON_PX} height={ICON_PX} align='middle'>"

@@ -141,8 +141,8 @@
         <translation>（可信度：%1）</translation>
     </message>
     <message>
-        <source>paragraph %1, characters %2–%3</source>
-        <translation>第 %1 段，第 %2–%3 字</translation>
+        <source>line %1, characters %2–%3</source>
+        <translation>第 %1 行，第 %2–%3 字</translation>
     </message>
     <message>
         <source>Sources disagree</source>

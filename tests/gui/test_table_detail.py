@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, QWidget
 
+from explorer.core.dates import format_range
 from explorer.core.session import Session
 from explorer.core.store import EventStore
 from explorer.gui.application import apply_language
@@ -350,9 +351,9 @@ def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
     assert shown_date(d, session, "a004-thirty-years") == "1993 – 2023 (precision: year)"
     session.set_language("zh")
     apply_language(QApplication.instance(), "zh_CN")  # the Chinese interface (English again after the test)
-    assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "2019年2月 （精度：月）"
-    assert shown_date(d, session, "a000-xi-visit-valve") == "2025年7月7日 （精度：日）"
-    assert shown_date(d, session, "a004-thirty-years") == "1993年—2023年 （精度：年）"
+    assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "2019年2月（精度：月）"
+    assert shown_date(d, session, "a000-xi-visit-valve") == "2025年7月7日（精度：日）"
+    assert shown_date(d, session, "a004-thirty-years") == "1993年—2023年（精度：年）"  # (no space before a full-width bracket)
 
 
 def test_the_detail_pane_marks_disagreeing_sources_with_the_timelines_badge(qtbot, session):
@@ -405,6 +406,28 @@ def test_detail_storyline_list_writes_dates_as_the_table_does(qtbot, session):
         when = format_range(rec.date, rec.date_end, session.lang)
         shown = f"<i>{when} *</i>" if rec.inferred else when
         assert f"<a href='event:{rec.row}'>{shown} · " in html
+
+
+def test_detail_marks_inferred_dates_and_names_lines_as_lines(qtbot, session):
+    # The conflict table wrote an inferred date as a stated one; the locator called a file's
+    # line a paragraph and counted its characters from 0 with the end left out.
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    store = session.store
+    plenum = store.row_of("a003-2016-01-party-plenum")  # inferred, in a conflict with a stated 2017
+    rec = store.record(plenum)
+    assert rec.inferred and rec.conflict
+    other = store.row_of("a003-2017-121-project")
+    html = d._render(store.detail(other))
+    table = html[html.index("<table class='grid'>"):]
+    assert f"<i>{format_range(rec.date, rec.date_end, session.lang)} *</i>" in table
+    src = store.detail(plenum).sources[0]
+    session.selection.select_one(plenum)
+    assert f"line {src.para}, characters {src.start + 1}–{src.end}" in d.plain_text()
+    # Chinese storylines are listed with the enumeration comma.
+    many = next(r for r in range(store.n) if len(store.detail(r).storylines) >= 2)
+    names = [store.storylines[i].name("zh") for i in store.detail(many).storylines]
+    assert "、".join(names) in d._render(store.detail(many))
 
 
 def test_detail_passage_highlight_when_corpus_present(qtbot, session, seeds_dir):
