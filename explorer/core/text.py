@@ -20,6 +20,8 @@ _TONE_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
 # A gloss is a parenthesised run of pinyin letters right after a Han character.
 _GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\([{_TONE_LETTERS}]+\)")
 _SENTENCE_END = tuple("。！？!?”」』：:；;）)…")
+_CLAUSE_END = tuple("，,、；;")  # a sentence goes on after these
+_TAG_DEBRIS = re.compile(r"</?p>$|/p>$")
 _CAPTION = re.compile(r"资料图片|資料圖片|摄$|攝$")
 
 
@@ -103,13 +105,15 @@ def is_caption(line: str) -> bool:
 def _is_broken(lines: list[str], i: int) -> bool:
     """Line ``i`` stops mid-sentence: the page or column broke inside it.
 
-    Either it is long and lacks closing punctuation, or it lacks closing punctuation
-    and picture captions follow it (a headline never has captions right after it).
+    It ends on a comma or a list's mark (，、；); or it is long and lacks closing
+    punctuation; or it lacks closing punctuation and picture captions follow it (a
+    headline never has captions right after it).  A web page's leftover paragraph tag
+    after the punctuation (``?!/p>``) does not hide a sentence's end.
     """
-    s = lines[i].rstrip()
+    s = _TAG_DEBRIS.sub("", lines[i].rstrip())
     if not s or s.endswith(_SENTENCE_END):
         return False
-    if len(s) >= 30:
+    if s.endswith(_CLAUSE_END) or len(s) >= 30:
         return True
     for nxt in lines[i + 1 :]:
         if nxt.strip():

@@ -81,3 +81,16 @@ def test_a_rebuild_without_the_articles_keeps_the_passages_it_has(db_path, curat
     assert _passages(other) == ([], "no")
     assert build_database(curated_dir, tmp_path / "none.sqlite", None, passages_from=tmp_path / "missing.sqlite"
                           ).passages_from is None
+
+
+def test_a_line_ending_on_a_comma_goes_on_and_tag_debris_ends_nothing():
+    # Invented text.  A short line ending on "，" was taken as whole (its sentence went on
+    # below); a long line ending in a web page's leftover "/p>" after "?!" was taken as
+    # broken, and the paragraph before it glued onto the cited one.
+    text = "针对新形势，负责人强调，\n\n一要整体发力，二要突出重点。\n\n当别的园区已在谈产业链生态时，这里还在为最基础的问题发愁，做难，不做就没有未来?!/p>\n新区今年引进项目的税收贡献首次过半，转型见效。\n"
+    first = text.index("一要")
+    passage, a, b = passage_for_span(text, 3, first, first + 4)
+    assert passage == "针对新形势，负责人强调，一要整体发力，二要突出重点。" and passage[a:b] == "一要整体"
+    start = text.index("新区")
+    passage, a, b = passage_for_span(text, 6, start, start + 6)
+    assert passage == "新区今年引进项目的税收贡献首次过半，转型见效。"
