@@ -392,6 +392,7 @@ class FilterPanel(QWidget):
         search_row.addWidget(self.search_edit)
         outer.addLayout(search_row)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._seen = self.session.filters  # the filters last shown (which fields another pane changes)
         self._search_timer.timeout.connect(self._apply_text)
 
         self._scroll = QScrollArea()
@@ -441,7 +442,7 @@ class FilterPanel(QWidget):
 
         self._years_label = _section_label()
         self.all_years_button = QToolButton()
-        self.all_years_button.clicked.connect(lambda: self._set_state(years=None))
+        self.all_years_button.clicked.connect(lambda: self._remove_filter("years"))  # an edit waiting is dropped
         row = QHBoxLayout()
         row.addWidget(self._years_label, 1)
         row.addWidget(self.all_years_button)
@@ -603,8 +604,21 @@ class FilterPanel(QWidget):
         self.session.state.clear(self)
         self._refresh(self)
 
+    def clear_all(self) -> None:
+        """Every filter cleared, an edit still waiting in the search or year boxes too (it
+        would otherwise come back when its wait ends): *Clear all*, from the window's menu."""
+        self._clear_all()
+
     # ------------------------------------------------------------------ state -> view
     def _on_filtered(self, session: Session, initiator: object) -> None:
+        f = session.filters
+        if initiator is not self and self._seen is not None:
+            # Another pane set this field: an edit of it still waiting here is out of date.
+            if f.years != self._seen.years:
+                self._year_timer.stop()
+            if f.text != self._seen.text:
+                self._search_timer.stop()
+        self._seen = f
         self._refresh(initiator)
 
     def _on_language_changed(self, session: Session) -> None:

@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
 
     def clear_filters(self) -> None:
         if self.session:
-            self.session.state.clear(self)
+            self.filters.clear_all()  # with an edit still waiting in the panel's boxes
 
     def export_csv(self) -> None:
         if not self.session:

@@ -644,3 +644,23 @@ def test_large_counts_are_grouped_as_the_status_bar_groups_them(qtbot, tmp_path)
     dlg = ExportDialog(session, str(tmp_path))
     qtbot.addWidget(dlg)
     assert dlg.count_label.text() == f"{shown:,} rows will be written."
+
+
+def test_all_years_and_clear_all_win_over_an_edit_still_waiting(qtbot, panel, session):
+    # A year stepped (or a search typed) and then "All years" (or Clear all filters from
+    # the menu, or the timeline's brush switched off) within the wait: the edit came back.
+    session.state.update(None, years=(2000, 2020))
+    panel.year_to.setFocus()
+    qtbot.keyClick(panel.year_to, Qt.Key.Key_Up)  # 2021, applied when the wait ends
+    panel.all_years_button.click()
+    qtbot.wait(YEAR_DEBOUNCE_MS * 2)
+    assert session.filters.years is None
+    ime_commit(panel.search_edit, "厂")
+    panel.clear_all()  # as the menu's Clear all filters (Ctrl+Shift+Backspace) does
+    qtbot.wait(SEARCH_DEBOUNCE_MS * 2)
+    assert session.filters.text == "" and panel.search_edit.text() == ""
+    session.state.update(None, years=(2000, 2020))
+    qtbot.keyClick(panel.year_to, Qt.Key.Key_Up)
+    session.state.update(None, years=None)  # the timeline's brush switched off
+    qtbot.wait(YEAR_DEBOUNCE_MS * 2)
+    assert session.filters.years is None
