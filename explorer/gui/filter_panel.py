@@ -346,6 +346,9 @@ class FilterPanel(QWidget):
         self.retranslate_ui()
         self._apply_names()
         self._refresh(initiator=self)
+        # Zones ticked before this panel was made (a language switch, a restart) in view: the
+        # tree opens on the cities only, and a ticked place inside showed nowhere but its chip.
+        self._reveal_zones(self._zone_rows.checked)
         self._ready = True
         session.filtered.connect(self._on_filtered)
         session.language_changed.connect(self._on_language_changed)
@@ -656,13 +659,17 @@ class FilterPanel(QWidget):
         before = self._zone_rows.checked
         self._zone_rows.show(self.session.zone_counts()[1], self.session.filters.zones)
         if initiator is not self:  # e.g. a map click: show the newly checked zones
-            for zid in self._zone_rows.checked - before:
-                item = self._zone_items[zid]
-                parent = item.parent()
-                while parent is not None:
-                    parent.setExpanded(True)
-                    parent = parent.parent()
-                self.zone_tree.scrollToItem(item)
+            self._reveal_zones(self._zone_rows.checked - before)
+
+    def _reveal_zones(self, zone_ids) -> None:
+        """Open the branches down to each of ``zone_ids`` and scroll it into view."""
+        for zid in zone_ids:
+            item = self._zone_items[zid]
+            parent = item.parent()
+            while parent is not None:
+                parent.setExpanded(True)
+                parent = parent.parent()
+            self.zone_tree.scrollToItem(item)
 
     def _update_summary(self) -> None:
         total, shown = self.store.n, len(self.session.rows)

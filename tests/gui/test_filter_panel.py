@@ -664,3 +664,17 @@ def test_all_years_and_clear_all_win_over_an_edit_still_waiting(qtbot, panel, se
     session.state.update(None, years=None)  # the timeline's brush switched off
     qtbot.wait(YEAR_DEBOUNCE_MS * 2)
     assert session.filters.years is None
+
+
+def test_a_new_panel_shows_the_zones_ticked_before_it(qtbot, session, store):
+    # After a language switch or a restart the tree opened on the cities only: a ticked
+    # place inside a closed branch showed nowhere but in its chip.
+    deep = max((z for z in store.zones if z.parent >= 0), key=lambda z: z.depth)
+    session.state.update(None, zones={deep.id})
+    fresh = on_screen(qtbot, FilterPanel(session), (320, 700))
+    item = fresh.zone_item(deep.id)
+    parent = item.parent()
+    while parent is not None:
+        assert parent.isExpanded(), parent.text(0)
+        parent = parent.parent()
+    assert fresh.zone_tree.visualItemRect(item).intersects(fresh.zone_tree.viewport().rect())
