@@ -523,6 +523,11 @@ class FilterPanel(QWidget):
             widget.setAccessibleName(name)
         self._update_summary()
         self._rebuild_chips(fresh=True)  # tooltips are translated too
+        # The dock may not be dragged narrower than the panel's words and boxes (it clipped
+        # its right side: buttons cut in half, the counts and the chips' ✕ gone).
+        content = self._scroll.widget()
+        room = content.minimumSizeHint().width() + self._scroll.verticalScrollBar().sizeHint().width()
+        self._scroll.setMinimumWidth(room + 2 * self._scroll.frameWidth())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

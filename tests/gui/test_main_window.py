@@ -673,6 +673,22 @@ def test_a_language_switch_or_a_reopen_leaves_no_old_panel_behind(qtbot, db_path
     assert first() is None  # the first session (and its store) is gone
 
 
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_filter_dock_cannot_be_dragged_narrower_than_its_panel(qtbot, db_path, settings, lang):
+    # Dragged to 150 px the dock cut its panel's right side off: buttons halved, the counts
+    # and the chips' ✕ gone.
+    w = open_window(qtbot, db_path, settings, lang=lang)
+    w.session.state.update("test", zones={"yangquan-hitech", "foxconn-jincheng"}, years=(2010, 2024),
+                           categories={"reform", "project"}, text="阀门")
+    w.resizeDocks([w.dock], [120], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    scroll = w.filters._scroll
+    assert scroll.widget().width() <= scroll.viewport().width()
+    for button in (w.filters.clear_all_button, w.filters.all_years_button):
+        right = button.mapTo(scroll.viewport(), button.rect().topRight()).x()
+        assert right < scroll.viewport().width(), button.text()
+
+
 def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_path, monkeypatch):
     from explorer.gui import export_dialog
 
