@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QScrollArea,
+    QScrollBar,
     QSizePolicy,
     QSpinBox,
     QToolButton,
@@ -217,12 +218,15 @@ def _under_collapsed(item: QTreeWidgetItem) -> bool:
 class _KeysFirst(QObject):
     """Keys the panel's widgets take before the window's shortcuts: ← and → open and close
     the zone tree's branches (the window steps through events with them), and Esc empties a
-    search box with text in it (with none, it clears the selection, as elsewhere)."""
+    search box with text in it (with none, it clears the selection, as elsewhere).  The
+    wheel over a year box without the focus scrolls the panel instead of changing the year.
+    """
 
-    def __init__(self, parent: QObject, search: QLineEdit, trees: list[QTreeWidget]):
+    def __init__(self, parent: QObject, search: QLineEdit, trees: list[QTreeWidget],
+                 spins: list[QSpinBox] = (), scroll_bar: QScrollBar | None = None):
         super().__init__(parent)
-        self._search, self._trees = search, trees
-        for w in (search, *trees):
+        self._search, self._trees, self._spins, self._scroll_bar = search, trees, list(spins), scroll_bar
+        for w in (search, *trees, *self._spins):
             w.installEventFilter(self)
 
     def _takes(self, obj: QObject, key: int) -> bool:
@@ -232,6 +236,12 @@ class _KeysFirst(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
         kind = event.type()
+        if kind == QEvent.Type.Wheel and obj in self._spins and not obj.hasFocus():
+            # The wheel over a year box the user is not editing scrolls the panel; it changed
+            # the year filter while the user only scrolled past.
+            if self._scroll_bar is not None:
+                QCoreApplication.sendEvent(self._scroll_bar, event)
+            return True
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier and self._takes(obj, event.key()):
             if kind == QEvent.Type.ShortcutOverride:
@@ -459,6 +469,7 @@ class FilterPanel(QWidget):
             spin.setRange(self.store.year_min, self.store.year_max)
             spin.setKeyboardTracking(False)  # typing "2019" must not filter by 2, 20, 201
             spin.valueChanged.connect(self._on_year_changed)
+            spin.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not take the focus to it
             label.setBuddy(spin)
             row.addWidget(label)
             row.addWidget(spin, 1)
@@ -475,7 +486,8 @@ class FilterPanel(QWidget):
         self.storyline_list = _check_tree(flat=True)
         self.storyline_list.itemChanged.connect(partial(self._on_term_checked, "storylines"))
         lay.addWidget(self.storyline_list)
-        self._keys_first = _KeysFirst(self, self.search_edit, [self.zone_tree])
+        self._keys_first = _KeysFirst(self, self.search_edit, [self.zone_tree], [self.year_from, self.year_to],
+                                      self._scroll.verticalScrollBar())
 
     def _populate(self) -> None:
         """Rows for every zone, category and storyline with at least one event."""

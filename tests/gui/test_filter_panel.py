@@ -678,3 +678,31 @@ def test_a_new_panel_shows_the_zones_ticked_before_it(qtbot, session, store):
         assert parent.isExpanded(), parent.text(0)
         parent = parent.parent()
     assert fresh.zone_tree.visualItemRect(item).intersects(fresh.zone_tree.viewport().rect())
+
+
+def test_the_wheel_over_a_year_box_not_being_edited_scrolls_past_it(qtbot, session):
+    # Scrolling the panel with the wheel changed the year filter when the pointer crossed a box.
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    panel = on_screen(qtbot, FilterPanel(session), (320, 400))  # short: the panel scrolls
+    spin = panel.year_from
+
+    def wheel_up():
+        pos = QPointF(spin.rect().center())
+        ev = QWheelEvent(pos, QPointF(spin.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, 120),
+                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(spin, ev)
+
+    panel.search_edit.setFocus()
+    bar = panel._scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    before, at = spin.value(), bar.value()
+    wheel_up()
+    qtbot.wait(YEAR_DEBOUNCE_MS * 2)
+    assert spin.value() == before and session.filters.years is None
+    assert bar.value() < at  # the panel scrolled instead
+    spin.setFocus()  # being edited: the wheel steps the year, as a spin box does
+    wheel_up()
+    assert spin.value() == before + 1
