@@ -567,7 +567,8 @@ class FilterPanel(QWidget):
             chain = " → ".join([*z.former_names, z.name_zh])
             lines.append(self.tr("Formerly: {names}").format(names=chain))
         if z.aliases:
-            lines.append(self.tr("Also: {names}").format(names=", ".join(z.aliases)))
+            comma = "、" if self.session.lang == "zh" else ", "  # as each language lists names
+            lines.append(self.tr("Also: {names}").format(names=comma.join(z.aliases)))
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ user -> state

@@ -706,3 +706,10 @@ def test_the_wheel_over_a_year_box_not_being_edited_scrolls_past_it(qtbot, sessi
     spin.setFocus()  # being edited: the wheel steps the year, as a spin box does
     wheel_up()
     assert spin.value() == before + 1
+
+
+def test_a_zone_s_other_names_are_listed_as_its_language_lists_them(panel, session, store):
+    z = next(z for z in store.zones if len(z.aliases) >= 2 and z.id in panel._zone_items)
+    assert "、".join(z.aliases) in panel._zone_tooltip(z.id)  # the session's language is Chinese
+    session.set_language("en")
+    assert ", ".join(z.aliases) in panel._zone_tooltip(z.id)
