@@ -20,7 +20,7 @@ _TONE_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
 # A gloss is a parenthesised run of pinyin letters right after a Han character.
 _GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\([{_TONE_LETTERS}]+\)")
 _SENTENCE_END = tuple("。！？!?”」』：:；;）)…")
-_CLAUSE_END = tuple("，,、；;")  # a sentence goes on after these
+_CLAUSE_END = tuple("，,、")  # a sentence goes on after these (；; end one: _SENTENCE_END)
 _TAG_DEBRIS = re.compile(r"</?p>$|/p>$")
 _CAPTION = re.compile(r"资料图片|資料圖片|摄$|攝$")
 
@@ -105,7 +105,7 @@ def is_caption(line: str) -> bool:
 def _is_broken(lines: list[str], i: int) -> bool:
     """Line ``i`` stops mid-sentence: the page or column broke inside it.
 
-    It ends on a comma or a list's mark (，、；); or it is long and lacks closing
+    It ends on a comma or a list's mark (，、); or it is long and lacks closing
     punctuation; or it lacks closing punctuation and picture captions follow it (a
     headline never has captions right after it).  A web page's leftover paragraph tag
     after the punctuation (``?!/p>``) does not hide a sentence's end.

@@ -36,6 +36,18 @@ table.grid td, table.grid th { border: 1px solid #CFD8DC; padding: 2px 6px; vert
 BADGE_URL = "badge:conflict"
 
 
+def _when(rec, lang: str) -> str:
+    """An event's date as the table writes it, as HTML: a range with both ends, an
+    inferred date in italics with its mark."""
+    when = escape(format_range(rec.date, rec.date_end, lang))
+    return f"<i>{when} *</i>" if rec.inferred else when
+
+
+def _gap(bracketed: str) -> str:
+    """The space before a bracketed note: none before a full-width bracket, which brings its own."""
+    return "" if bracketed.startswith("（") else " "
+
+
 class _Browser(QTextBrowser):
     """A text browser that draws the conflict badge the table and the timeline draw, and
     that Tab moves through to its links and then on to the next pane (Qt's starts over at
@@ -142,8 +154,7 @@ class DetailView(QWidget):
         date = format_range(r.date, r.date_end, lang)
         prec = {"year": self.tr("year"), "month": self.tr("month"), "day": self.tr("day")}[r.date.precision.label]
         precision = self.tr("(precision: %1)").replace("%1", prec)
-        gap = "" if precision.startswith("（") else " "  # a full-width bracket brings its own space
-        date_html = f"{escape(date)}{gap}<span class='muted'>{escape(precision)}</span>"
+        date_html = f"{escape(date)}{_gap(precision)}<span class='muted'>{escape(precision)}</span>"
         if r.inferred:
             # The reasoning in the pane's language (the other one when it has none), set in its own fonts.
             before, _, after = self.tr("Inferred date: %1").partition("%1")
@@ -189,10 +200,7 @@ class DetailView(QWidget):
             same = self.tr("Same storyline: %1").replace("%1", s.storylines[sid].name(lang))
             parts.append(f"<h3>{escape(same)}</h3><ul>")
             for rec in s.records(rows_):
-                when = escape(format_range(rec.date, rec.date_end, lang))  # as the table writes it
-                if rec.inferred:
-                    when = f"<i>{when} *</i>"
-                parts.append(f"<li><a href='event:{rec.row}'>{when} · {escape(rec.title(lang))}</a></li>")
+                parts.append(f"<li><a href='event:{rec.row}'>{_when(rec, lang)} · {escape(rec.title(lang))}</a></li>")
             parts.append("</ul>")
         return "".join(parts)
 
@@ -208,8 +216,8 @@ class DetailView(QWidget):
                  .replace("%2", str(src.start + 1)).replace("%3", str(src.end)))
         head = (f"<div class='src'><b>{escape(src.outlet(lang))}</b> · {escape(pick(lang, src.title_zh, src.title_en))}"
                 + (f" · {escape(authors)}" if authors else "")
-                + f"<br><span class='muted'>{escape(published)} {escape(src.published.format(lang))}"
-                f"{'' if confidence.startswith('（') else ' '}{escape(confidence)} · {escape(src.article_id)} · "
+                + f"<br><span class='muted'>{escape(published)} "
+                f"{escape(src.published.format(lang))}{_gap(confidence)}{escape(confidence)} · {escape(src.article_id)} · "
                 f"{escape(where)}"
                 "</span></div>")
         if src.passage is None:
@@ -233,10 +241,7 @@ class DetailView(QWidget):
             title = escape(rec.title(lang))
             if rec.row != d.record.row:
                 title = f"<a href='event:{rec.row}'>{title}</a>"
-            when = escape(format_range(rec.date, rec.date_end, lang))
-            if rec.inferred:  # as the table and the storyline list mark it
-                when = f"<i>{when} *</i>"
-            cells.append(f"<td><b>{when}</b><br>{title}"
+            cells.append(f"<td><b>{_when(rec, lang)}</b><br>{title}"
                          f"<br>{figs}<br><span class='muted'>{srcs}</span></td>")
         disagree = self.tr("Sources disagree")
         badge = f"<img src='{BADGE_URL}' width={ICON_PX} height={ICON_PX} align='middle'>"

@@ -33,6 +33,12 @@ from explorer.core.session import Session
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
 
 
+def grouped(text: str, n: int) -> str:
+    """``text`` (a translation of a ``%n`` message, where Qt wrote ``n`` without grouping)
+    with ``n`` written as the status bar writes its counts: 437,430."""
+    return text.replace(str(n), f"{n:,}", 1)
+
+
 def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: str = "timeline.csv") -> bool:
     """Whether the dialog may write ``path``: a full path (``-`` is the command line's
     standard output, and a relative one would land wherever the app was started), and one
@@ -206,8 +212,7 @@ class ExportDialog(QDialog):
 
     def _update_count(self) -> None:
         n = self.row_count()
-        # Qt writes %n without grouping: 437,430 as the status bar writes its counts.
-        self.count_label.setText(self.tr("%n row(s) will be written.", "", n).replace(str(n), f"{n:,}", 1))
+        self.count_label.setText(grouped(self.tr("%n row(s) will be written.", "", n), n))
         self.export_button.setEnabled(n > 0)
 
     def _browse(self) -> None:
@@ -228,8 +233,7 @@ def run_export(parent: QWidget, session: Session, spec: ExportSpec, path: str, e
                                  export_error_text(exc))
             return False
         return True
-    progress = QProgressDialog(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n)
-                               .replace(str(n), f"{n:,}", 1),
+    progress = QProgressDialog(grouped(QCoreApplication.translate("ExportDialog", "Exporting %n rows…", "", n), n),
                                QCoreApplication.translate("ExportDialog", "Cancel"), 0, n, parent)
     progress.setWindowTitle(QCoreApplication.translate("ExportDialog", "Export"))
     progress.setWindowModality(Qt.WindowModality.WindowModal)

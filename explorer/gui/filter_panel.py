@@ -426,7 +426,7 @@ class FilterPanel(QWidget):
         self._summary_label = LineLabel(hint_chars=24)  # its new text each filter lays nothing out again
         self._summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.clear_all_button = QToolButton()
-        self.clear_all_button.clicked.connect(self._clear_all)
+        self.clear_all_button.clicked.connect(self.clear_all)
         row = QHBoxLayout()
         row.addWidget(self._summary_label, 1)
         row.addWidget(self.clear_all_button)
@@ -619,21 +619,18 @@ class FilterPanel(QWidget):
         self.session.state.clear(self, field)
         self._refresh(self)  # also when the state was already clear but a widget was not
 
-    def _clear_all(self) -> None:
+    def clear_all(self) -> None:
+        """Every filter cleared, an edit still waiting in the search or year boxes too (it
+        would otherwise come back when its wait ends): *Clear all*, here or from the menu."""
         self._search_timer.stop()
         self._year_timer.stop()
         self.session.state.clear(self)
         self._refresh(self)
 
-    def clear_all(self) -> None:
-        """Every filter cleared, an edit still waiting in the search or year boxes too (it
-        would otherwise come back when its wait ends): *Clear all*, from the window's menu."""
-        self._clear_all()
-
     # ------------------------------------------------------------------ state -> view
     def _on_filtered(self, session: Session, initiator: object) -> None:
         f = session.filters
-        if initiator is not self and self._seen is not None:
+        if initiator is not self:
             # Another pane set this field: an edit of it still waiting here is out of date.
             if f.years != self._seen.years:
                 self._year_timer.stop()

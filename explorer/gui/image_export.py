@@ -73,12 +73,12 @@ def _qt_svg(plot: pg.GraphicsView, path: str) -> None:
     gen.setTitle("Zone Timeline Explorer")
     # Items drawn from images on screen (the map's markers come from an atlas of them) draw
     # vector shapes in an export, as pyqtgraph's exporters ask them to (setExportMode).
-    items = [it for it in plot.scene().items() if hasattr(it, "setExportMode")]
+    scene_items = plot.scene().items()
+    items = [it for it in scene_items if hasattr(it, "setExportMode")]
     for it in items:
         it.setExportMode(True, {"antialias": True, "background": None, "painter": None})
     # Items kept as pixmaps on screen (the lane labels, the map's borders) drawn as vectors.
-    cached = [(it, it.cacheMode()) for it in plot.scene().items()
-              if it.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    cached = [(it, it.cacheMode()) for it in scene_items if it.cacheMode() != QGraphicsItem.CacheMode.NoCache]
     for it, _mode in cached:
         it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     painter = QPainter(gen)

@@ -407,8 +407,8 @@ class EventPointItem(ReportsClicks, DeviceLayer):
         _order, starts, ends, codes = self._runs
         p.save()
         dx, dy = self._in_pixels(p, self._run_x, self._run_y)
-        if p.paintEngine() is not None and p.paintEngine().type() == QtGui.QPaintEngine.Type.SVG:
-            self._paint_vectors(p, dx, dy, starts, ends, codes)  # an SVG export: circles, not stamps
+        if self._exportOpts:  # an image export (an SVG's too): circles, as the map's markers draw vectors
+            self._paint_vectors(p, dx, dy, starts, ends, codes)
             p.restore()
             return
         # Stamps drawn at the device's pixel ratio (times the export's scale), so they stay sharp.

@@ -132,14 +132,20 @@ def test_places_with_no_events_are_drawn_under_those_the_filters_show(view, sess
         assert part == sorted(part, reverse=True)  # then the larger under the smaller
 
 
+def search_and_find(view, session, text: str) -> set[str]:
+    """Search for ``text``: the places it leaves with events, among the markers drawn."""
+    store = session.store
+    session.state.update(None, text=text)
+    own = store.zone_counts(session.mask)
+    drawn = set(view._markers.data["data"].tolist())
+    return {z.id for i, z in enumerate(store.zones) if own[i] and i in drawn}
+
+
 @pytest.mark.parametrize("text", ["阀门", "閥門", "富士康"])
 def test_a_search_that_leaves_a_few_places_names_each_of_them(view, session, text):
     # At the province view, among the dots around Yangquan, a lone result had no room for
     # its name beside its marker: it is named as a city is, with a leader line if need be.
-    store = session.store
-    session.state.update(None, text=text)
-    own = store.zone_counts(session.mask)
-    places = {z.id for i, z in enumerate(store.zones) if own[i] and i in set(view._markers.data["data"].tolist())}
+    places = search_and_find(view, session, text)
     assert 0 < len(places) <= FEW_PLACES
     assert places <= set(view.label_texts())
     # Many places with events: named only where there is room, as before.
@@ -156,10 +162,7 @@ def test_a_narrow_search_names_its_places_in_a_small_map_too(qtbot, session, tex
     session.set_language(lang)
     view = open_map(qtbot, session, (400, 420))
     view.fit_province()
-    store = session.store
-    session.state.update(None, text=text)
-    own = store.zone_counts(session.mask)
-    places = {z.id for i, z in enumerate(store.zones) if own[i] and i in set(view._markers.data["data"].tolist())}
+    places = search_and_find(view, session, text)
     assert 0 < len(places) <= FEW_PLACES
     assert places <= set(view.label_texts())
 
