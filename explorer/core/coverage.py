@@ -122,11 +122,13 @@ def citation_problems(cur: Curated, corpus: Path) -> list[Problem]:
     The first citation of an event in each article must carry them; a further citation
     in the same article may be context (the sentence naming the agreement signed at a
     dated contest, say) once one span of that article carries the date or a figure.
+    And figures not written in the spans as the app prints them (``_figures_unsourced``).
     """
     out = []
     cache: dict[str, str] = {}
     for ev in cur.events:
         anchored: set[str] = set()
+        spans = []
         pending = []
         for j, c in enumerate(ev.citations):
             if c.article not in cache:
@@ -134,6 +136,7 @@ def citation_problems(cur: Curated, corpus: Path) -> list[Problem]:
             text = cache[c.article]
             if not text:
                 continue
+            spans.append(normalise_for_search(text[c.start : c.end]))
             if citation_supports(ev, text[c.start : c.end]):
                 anchored.add(c.article)
             else:
@@ -144,4 +147,19 @@ def citation_problems(cur: Curated, corpus: Path) -> list[Problem]:
                     Problem(ev.file, f"{ev.id} citation {j + 1}", "start/end",
                             f"span [{c.start}, {c.end}) holds neither the event's date expression nor any of its figures")
                 )
+        if spans:
+            out += _figures_unsourced(ev, " ".join(spans))
+    return out
+
+
+def _figures_unsourced(ev: Event, cited: str) -> list[Problem]:
+    """The event's figures whose numbers, as the app prints them (``6000``, ``49.31``), are
+    not a whole number in its cited spans (``cited``, normalised): a figure of ``2.0`` read
+    from "2.0版" prints as "2" (a version, not a quantity: no figure)."""
+    out = []
+    for k, f in enumerate(ev.figures, 1):
+        for field, v in (("value", f.value), ("value_to", f.value_to)):
+            if v and not re.search(rf"(?<![\d.]){re.escape(number_text(v))}(?!\d|\.\d)", cited):
+                out.append(Problem(ev.file, f"{ev.id} figure {k}", field,
+                                   f"{number_text(v)}{f.unit} is not written so in any span the event cites"))
     return out

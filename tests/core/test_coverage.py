@@ -18,6 +18,20 @@ def test_every_citation_holds_its_date_or_a_figure(seeds_dir, curated_dir):
     assert citation_problems(cur, seeds_dir) == []
 
 
+def test_a_figure_printed_otherwise_than_its_source_is_reported(seeds_dir, curated_dir):
+    """"2.0版" (a version) read as a figure of 2.0 prints as "2版": not in the span as written."""
+    from explorer.core.curated import Figure
+
+    cur = load_curated(curated_dir, seeds_dir)
+    ev = next(e for e in cur.events if e.id == "a002-policy-system-2")
+    ev.figures.append(Figure(2.0, None, "版", "版本", "version"))
+    problems = citation_problems(cur, seeds_dir)
+    assert [(p.entry, p.field) for p in problems] == [("a002-policy-system-2 figure 1", "value")]
+    assert "2版 is not written so" in str(problems[0])
+    ev.figures[0] = Figure(1.0, 4.0, "", "", "")  # "1+4+N": both ends are there
+    assert citation_problems(cur, seeds_dir) == []
+
+
 def test_scanner_finds_dates_in_traditional_glossed_text(seeds_dir):
     found = [m.text for m in scan_mentions("000_9fac87c4b1f409f3", read_article(seeds_dir, "000_9fac87c4b1f409f3"))]
     assert "1924年" in found and "2025年7月7日" in found and "2019年2月" in found
