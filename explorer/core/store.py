@@ -166,6 +166,9 @@ class Source:
         return pick(lang, self.outlet_zh, self.outlet_en)
 
 
+STORYLINE_LISTED = 50  # other events of a storyline listed in an event's detail
+
+
 def number_text(v: float) -> str:
     """A figure's number as the detail pane and the export write it (no needless ``.0``)."""
     return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
@@ -203,7 +206,8 @@ class EventDetail:
     conflict_note_zh: str = ""
     conflict_note_en: str = ""
     conflict_rows: list[int] = field(default_factory=list)  # other versions
-    storyline_rows: dict[int, list[int]] = field(default_factory=dict)  # storyline -> other events
+    storyline_rows: dict[int, list[int]] = field(default_factory=dict)  # storyline -> other events (the first 50)
+    storyline_more: dict[int, int] = field(default_factory=dict)  # storyline -> other events beyond those
 
 
 class EventStore:
@@ -645,7 +649,8 @@ class EventStore:
             d.conflict_note_en = self.conflicts[rec.conflict].note_en
         for s in stories:
             others = self.story_rows[(self.story_ids == s) & (self.story_rows != row)]
-            d.storyline_rows[s] = [int(x) for x in others[:50]]
+            d.storyline_rows[s] = [int(x) for x in others[:STORYLINE_LISTED]]
+            d.storyline_more[s] = max(len(others) - STORYLINE_LISTED, 0)
         return d
 
     @_reads

@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.core.dates import format_range
+from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import EventDetail, Source, pick
 from explorer.gui.application import font_families
@@ -202,6 +203,9 @@ class DetailView(QWidget):
             for rec in s.records(rows_):
                 parts.append(f"<li><a href='event:{rec.row}'>{_when(rec, lang)} · {escape(rec.title(lang))}</a></li>")
             parts.append("</ul>")
+            if d.storyline_more.get(sid):
+                more = self.tr("…and %n more: show the whole storyline", "", d.storyline_more[sid])
+                parts.append(f"<p><a href='storyline:{escape(s.storylines[sid].id)}'>{escape(more)}</a></p>")
         return "".join(parts)
 
     def _source_html(self, src: Source) -> str:
@@ -250,6 +254,9 @@ class DetailView(QWidget):
 
     def _on_link(self, url: QUrl) -> None:
         text = url.toString()
+        if text.startswith("storyline:"):  # the storyline's every event, this one kept selected
+            self.session.state.set(Filters(storylines=frozenset({text.split(":", 1)[1]})), self)
+            return
         if text.startswith("event:"):
             try:
                 row = int(text.split(":", 1)[1])

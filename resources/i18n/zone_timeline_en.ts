@@ -10,6 +10,13 @@
             <numerusform>%n events selected.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>…and %n more: show the whole storyline</source>
+        <translation>
+            <numerusform>…and %n more: show the whole storyline</numerusform>
+            <numerusform>…and %n more: show the whole storyline</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>

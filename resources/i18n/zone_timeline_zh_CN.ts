@@ -120,6 +120,12 @@
         <source>Same storyline: %1</source>
         <translation>同一故事线：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>…and %n more: show the whole storyline</source>
+        <translation>
+            <numerusform>……另有 %n 条：查看整条故事线</numerusform>
+        </translation>
+    </message>
     <message>
         <source>high</source>
         <translation>高</translation>

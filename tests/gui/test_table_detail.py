@@ -555,3 +555,46 @@ def test_the_category_column_holds_the_longest_category_name_where_there_is_room
         room = width - look.swatch_inset - 2 * look.margin - look.gap
         assert QFontMetricsF(t.view.font()).horizontalAdvance(longest) <= room, (lang, longest, width)
     session.set_language("zh")
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory):
+    from explorer.core.database import open_database
+    from explorer.core.synth import synthesise
+
+    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
+    synthesise(3000, path, seed=3)
+    return EventStore(open_database(path))
+
+
+@pytest.fixture
+def synth_session(synth_store):
+    # A fixture, as ``session``: it (and through its signals the panes) outlives the test's
+    # frame until the widgets are closed; a parentless pane left to the cyclic collector
+    # may be freed while Qt is still sending it events.
+    return Session(synth_store, lang="zh")
+
+
+def test_a_long_storyline_lists_fifty_and_says_how_many_more(qtbot, synth_session):
+    # A storyline of hundreds of events (a large archive) lists the first fifty others and
+    # says how many it leaves out, with a link filtering to the whole storyline.
+    from PySide6.QtCore import QUrl
+
+    session = synth_session
+    store = session.store
+    sizes = np.bincount(store.story_ids, minlength=len(store.storylines))
+    sid = int(np.argmax(sizes))
+    assert sizes[sid] > 60
+    row = int(store.story_rows[store.story_ids == sid][0])
+    detail = store.detail(row)
+    assert len(detail.storyline_rows[sid]) == 50
+    assert detail.storyline_more[sid] == sizes[sid] - 1 - 50
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    session.selection.select_one(row, "test")
+    html = d._render(detail)
+    assert f"…and {sizes[sid] - 51} more: show the whole storyline" in html
+    d.browser.anchorClicked.emit(QUrl(f"storyline:{store.storylines[sid].id}"))
+    assert session.filters.storylines == {store.storylines[sid].id} and not session.filters.zones
+    assert session.selection.active == row
+    assert np.count_nonzero(session.mask) == sizes[sid]
