@@ -135,6 +135,8 @@ class _Rows:
         self._dim = dim  # the brush of a row with a count of 0
         self._hidden = self._collapsed_rows()
         self.checked: frozenset[str] = frozenset()  # the rows ticked in the widget
+        self._partial: frozenset[str] = frozenset()  # the branches shown part-ticked
+        self._key_of = {id(item): key for key, item in items.items()}
         tree.itemExpanded.connect(self._expansion_changed)
         tree.itemCollapsed.connect(self._expansion_changed)
 
@@ -145,10 +147,15 @@ class _Rows:
             self._write()
         ticked = frozenset(k for k in active if k in self.items)
         if ticked != self.checked:
+            # A branch holding a ticked row shows a part-ticked box: folded away, the row
+            # would leave no mark (a click ticks the branch, and so all of it).
+            partial = frozenset(self._key_of.get(id(p)) for k in ticked for p in _ancestors(self.items[k])) - ticked - {None}
             with QSignalBlocker(self.tree):
-                for key in ticked ^ self.checked:
-                    self.items[key].setCheckState(0, Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
-            self.checked = ticked
+                for key in (ticked ^ self.checked) | (partial ^ self._partial):
+                    state = (Qt.CheckState.Checked if key in ticked else
+                             Qt.CheckState.PartiallyChecked if key in partial else Qt.CheckState.Unchecked)
+                    self.items[key].setCheckState(0, state)
+            self.checked, self._partial = ticked, partial
 
     def _write(self) -> None:
         """Write the latest counts into the rows not under a collapsed parent whose shown
@@ -203,16 +210,19 @@ class _Rows:
     def read_checked(self) -> frozenset[str]:
         """The ticked rows as the user left them (after a click in the list)."""
         self.checked = frozenset(k for k, it in self.items.items() if it.checkState(0) == Qt.CheckState.Checked)
+        self._partial = frozenset(k for k, it in self.items.items() if it.checkState(0) == Qt.CheckState.PartiallyChecked)
         return self.checked
 
 
-def _under_collapsed(item: QTreeWidgetItem) -> bool:
+def _ancestors(item: QTreeWidgetItem):
     parent = item.parent()
     while parent is not None:
-        if not parent.isExpanded():
-            return True
+        yield parent
         parent = parent.parent()
-    return False
+
+
+def _under_collapsed(item: QTreeWidgetItem) -> bool:
+    return any(not parent.isExpanded() for parent in _ancestors(item))
 
 
 class _KeysFirst(QObject):

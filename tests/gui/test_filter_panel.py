@@ -155,6 +155,25 @@ def test_outside_zone_change_checks_and_reveals_the_item(panel, session):
     assert not checked(item)
 
 
+def test_a_branch_holding_a_ticked_zone_shows_a_part_ticked_box(qtbot, panel, session):
+    # Folded away, a ticked sub-zone left no mark on the branch above it.
+    valve, hitech = panel.zone_item(VALVE), panel.zone_item(HITECH)
+    city = hitech.parent()
+    session.state.update(None, zones={VALVE})
+    hitech.setExpanded(False)
+    assert hitech.checkState(0) == city.checkState(0) == Qt.CheckState.PartiallyChecked
+    assert session.filters.zones == {VALVE}  # a part-ticked box is no filter
+    panel.zone_tree.setCurrentItem(hitech)
+    qtbot.keyClick(panel.zone_tree, Qt.Key.Key_Space)  # ticks the branch, and so all of it
+    assert session.filters.zones == {VALVE, HITECH}
+    assert checked(hitech) and city.checkState(0) == Qt.CheckState.PartiallyChecked
+    hitech.setExpanded(True)
+    valve.setCheckState(0, Qt.CheckState.Unchecked)
+    assert session.filters.zones == {HITECH} and checked(hitech)
+    session.state.clear()
+    assert all(it.checkState(0) == Qt.CheckState.Unchecked for it in (valve, hitech, city))
+
+
 def test_zone_filter_outside_the_tree_survives_ticking(panel, session):
     session.state.update(None, zones={"changzhi"})  # no events, so no row
     assert panel.zone_item("changzhi") is None
