@@ -771,6 +771,12 @@ class FilterPanel(QWidget):
             self._spare_chips.append(chip)
         self._chip_box.setVisible(bool(self._chip_for))
         self._chip_box.updateGeometry()
+        # Tab goes through the chips where they stand, after "Clear all" (made later, they came last).
+        before = self.clear_all_button
+        for chip in self._chip_for.values():
+            QWidget.setTabOrder(before, chip)
+            before = chip
+        QWidget.setTabOrder(before, self.zone_tree)
         # Lay the panel out now, before it is painted: left to Qt's posted layout request,
         # the chips would be painted where they were, then moved and painted again.
         self._scroll.widget().layout().activate()  # the chip row's height

@@ -276,6 +276,19 @@ def test_a_long_chip_fits_a_narrow_panel_and_grows_with_it(qtbot, session):
     assert chip.geometry().right() < scroll.viewport().width() and scroll.widget().width() == scroll.viewport().width()
 
 
+def test_tab_goes_through_the_chips_where_they_stand(qtbot, panel, session, store):
+    # After "Clear all" and before the zone tree, in the order shown (made later, they came last).
+    session.state.update(None, zones={HITECH}, categories={store.categories[0].id}, text="阀门")
+    chips = [c for c in panel.findChildren(QToolButton, "filterChip") if c.isVisibleTo(panel)]
+    assert len(chips) == 3
+    chain, w = [], panel.clear_all_button.nextInFocusChain()
+    while w is not panel.zone_tree and len(chain) < 50:
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisibleTo(panel):  # where Tab stops
+            chain.append(w)
+        w = w.nextInFocusChain()
+    assert chain == sorted(chips, key=lambda c: (c.y(), c.x()))
+
+
 def test_clear_all(qtbot, panel, session, store):
     session.state.update(None, zones={HITECH}, years=(2019, 2021), categories={"reform"},
                          storylines={VALVE}, text="阀门")
