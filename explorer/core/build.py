@@ -263,7 +263,7 @@ def write_curated(conn: Connection, cur: Curated, digest: str, corpus: Path | No
     if names:
         conn.execute(insert(ZoneNameRow), names)
     conn.execute(insert(CategoryRow), [
-        {"id": t.id, "seq": i, "zh": t.zh, "en": t.en, "description": t.description}
+        {"id": t.id, "seq": i, "zh": t.zh, "en": t.en, "description": t.description, "description_zh": t.description_zh}
         for i, t in enumerate(cur.categories.values())
     ])
     conn.execute(insert(StorylineRow), [

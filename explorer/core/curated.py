@@ -85,7 +85,8 @@ class Term:
     id: str
     zh: str
     en: str
-    description: str = ""
+    description: str = ""  # English
+    description_zh: str = ""
 
 
 @dataclass
@@ -293,7 +294,8 @@ def load_curated(source: Path, corpus: Path | None = None) -> Curated:
     for key, target in (("category", cur.categories), ("storyline", cur.storylines)):
         for i, d in enumerate(_entries(doc, key, "vocab.toml", P)):
             r = _Reader(P, "vocab.toml", d.get("id", f"{key} #{i + 1}"), d)
-            t = Term(r.text("id"), r.text("zh"), r.text("en"), r.text("description", required=False))
+            t = Term(r.text("id"), r.text("zh"), r.text("en"), r.text("description", required=False),
+                     r.text("description_zh", required=False))
             if t.id in target:
                 r.problem("id", f"duplicate {key} id")
             elif t.id:

@@ -72,7 +72,8 @@ class CategoryRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     zh: Mapped[str] = mapped_column(Text)
     en: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)  # English
+    description_zh: Mapped[str] = mapped_column(Text)
 
 
 class StorylineRow(Base):

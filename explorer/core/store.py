@@ -89,10 +89,15 @@ class Term:
     index: int
     zh: str
     en: str
-    description: str = ""
+    description: str = ""  # English
+    description_zh: str = ""
 
     def name(self, lang: str) -> str:
         return pick(lang, self.zh, self.en)
+
+    def about(self, lang: str) -> str:
+        """What the term stands for, in ``lang`` (the other language's when it has none)."""
+        return pick(lang, self.description_zh, self.description)
 
 
 @dataclass
@@ -280,8 +285,8 @@ class EventStore:
             self._descendants.append(np.array(sorted(out), dtype=np.int32))
         self._children = children
         self.categories = [
-            Term(cid, i, zh, en, description) for i, (cid, zh, en, description) in enumerate(
-                conn.execute("SELECT id, zh, en, description FROM categories ORDER BY seq").fetchall())
+            Term(cid, i, *texts) for i, (cid, *texts) in enumerate(
+                conn.execute("SELECT id, zh, en, description, description_zh FROM categories ORDER BY seq").fetchall())
         ]
         self.category_index = {c.id: c.index for c in self.categories}
         self.storylines = [

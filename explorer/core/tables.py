@@ -8,7 +8,7 @@ from here; ``tests/core/test_tables.py`` checks that they match the models exact
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3  # bump on any change to the tables; another version is refused
+SCHEMA_VERSION = 4  # bump on any change to the tables; another version is refused
 
 # table -> its columns, in the order of the models in explorer/core/schema.py
 TABLES: dict[str, tuple[str, ...]] = {
@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                  "published_precision", "published_basis", "published_confidence", "script", "defects"),
     "zones": ("id", "seq", "name_zh", "name_en", "kind", "parent_id", "depth", "lat", "lon", "approximate"),
     "zone_names": ("id", "zone_id", "name", "kind"),
-    "categories": ("id", "seq", "zh", "en", "description"),
+    "categories": ("id", "seq", "zh", "en", "description", "description_zh"),
     "storylines": ("id", "seq", "zh", "en"),
     "conflicts": ("id", "note_zh", "note_en"),
     "events": ("id", "seq", "date", "date_precision", "date_end", "date_end_precision", "year", "year_end",

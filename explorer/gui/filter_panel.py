@@ -566,7 +566,7 @@ class FilterPanel(QWidget):
         for terms, items in ((store.categories, self._category_items), (store.storylines, self._storyline_items)):
             for t in terms:
                 if t.id in items:
-                    tip = "\n".join(x for x in dict.fromkeys((t.zh, t.en, t.description)) if x)
+                    tip = "\n".join(x for x in dict.fromkeys((t.zh, t.en, t.about(lang))) if x)
                     items[t.id].setText(0, t.name(lang))
                     items[t.id].setToolTip(0, tip)
 

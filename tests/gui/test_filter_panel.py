@@ -648,6 +648,17 @@ def test_zone_tooltip_names_both_languages_and_former_names(panel, store):
     assert " → ".join([*z.former_names, z.name_zh]) in tip
 
 
+def test_a_category_s_tooltip_says_what_it_stands_for_in_the_data_language(panel, session, store):
+    # The descriptions were English only: a Chinese interface showed them in English.
+    reform = store.categories[store.category_index["reform"]]
+    assert all(t.description and t.description_zh for t in store.categories)
+    tip = panel.category_item("reform").toolTip(0)
+    assert tip == "\n".join([reform.zh, reform.en, reform.description_zh])
+    assert "三化三制" in reform.description_zh
+    session.set_language("en")
+    assert panel.category_item("reform").toolTip(0) == "\n".join([reform.zh, reform.en, reform.description])
+
+
 def test_deleted_panel_stops_listening(qtbot, session):
     host = QWidget()
     FilterPanel(session, host)
