@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -26,8 +27,11 @@ class ImageExportError(Exception):
         self.path = path
 
 
-def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> Path:
-    """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension."""
+def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000, legend=None) -> Path:
+    """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension.
+
+    ``legend``: what the plot's marks mean, drawn below it (an object with
+    ``draw(painter, width) -> height``, as :class:`~explorer.gui.timeline_legend.TimelineLegend`)."""
     path = through_links(Path(path))  # a link keeps leading to the image
     ext = path.suffix.lower()
     problem = target_problem(path)
@@ -46,12 +50,16 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
         if ext == ".png":
             exporter = pg_exporters.ImageExporter(item)
             exporter.parameters()["width"] = int(width)
-            exporter.export(tmp)
+            image = exporter.export(toBytes=True)
+            if legend is not None:
+                image = _with_legend(image, legend, plot.width())
+            if not image.save(tmp, "PNG"):
+                raise ImageExportError(f"{path}: the image could not be saved", "write-failed", str(path))
         else:
             # Qt's own SVG generator, drawing the view as the screen shows it, clipped to it
             # (pyqtgraph's SVG exporter clipped nothing, so bars ran over the lane labels and the
             # axis, wrote the labels and the axis as bitmaps, and failed on some paths).
-            _qt_svg(plot, tmp)
+            _qt_svg(plot, tmp, legend)
         if os.path.getsize(tmp) == 0:
             raise ImageExportError(f"{path}: the exporter wrote nothing", "write-failed", str(path))
         os.replace(tmp, path)
@@ -64,12 +72,29 @@ def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000) -> P
     return path
 
 
-def _qt_svg(plot: pg.GraphicsView, path: str) -> None:
+def _with_legend(image: QImage, legend, view_width: int) -> QImage:
+    """``image`` (the plot, ``view_width`` wide on screen) with the legend below it, drawn
+    at the image's scale on white."""
+    scale = image.width() / max(view_width, 1)
+    room = legend.heightForWidth(view_width)
+    out = QImage(image.width(), image.height() + math.ceil(room * scale), QImage.Format.Format_ARGB32)
+    out.fill(QColor("white"))
+    with QPainter(out) as p:
+        p.drawImage(0, 0, image)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        p.translate(0, image.height())
+        p.scale(scale, scale)
+        legend.draw(p, view_width)
+    return out
+
+
+def _qt_svg(plot: pg.GraphicsView, path: str, legend=None) -> None:
     size = plot.size()
+    room = legend.heightForWidth(size.width()) if legend is not None else 0
     gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # SVG 1.1 has clip paths: items clipped to the view
     gen.setFileName(path)
-    gen.setSize(QSize(size.width(), size.height()))
-    gen.setViewBox(QRect(0, 0, size.width(), size.height()))
+    gen.setSize(QSize(size.width(), size.height() + room))
+    gen.setViewBox(QRect(0, 0, size.width(), size.height() + room))
     gen.setTitle("Zone Timeline Explorer")
     # Items drawn from images on screen (the map's markers come from an atlas of them) draw
     # vector shapes in an export, as pyqtgraph's exporters ask them to (setExportMode).
@@ -84,6 +109,10 @@ def _qt_svg(plot: pg.GraphicsView, path: str) -> None:
     painter = QPainter(gen)
     try:
         plot.render(painter)
+        if legend is not None:
+            painter.fillRect(QRect(0, size.height(), size.width(), room), QColor("white"))
+            painter.translate(0, size.height())
+            legend.draw(painter, size.width())
     finally:
         painter.end()
         for it in items:

@@ -505,7 +505,8 @@ class MainWindow(QMainWindow):
             return
         pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
         try:
-            out = export_plot(pane.plot_widget, dlg.path(), dlg.width_spin.value())
+            legend = self.timeline.legend if pane is self.timeline else None  # the map's key is in its picture
+            out = export_plot(pane.plot_widget, dlg.path(), dlg.width_spin.value(), legend)
         except ImageExportError as exc:
             QMessageBox.critical(self, self.tr("Image export failed"), export_error_text(exc))
             return

@@ -147,6 +147,17 @@ class TimelineLegend(QtWidgets.QWidget):
                 p.drawImage(at, tile)
         p.end()
 
+    def draw(self, p: QtGui.QPainter, width: float) -> float:
+        """Every entry, laid out for ``width``, drawn by ``p`` from its origin (an exported
+        image's legend: shapes and text, no tiles); the height they take."""
+        p.save()
+        p.setFont(self.font())
+        items = self._layout(int(width))
+        for rect, e in items:
+            self._draw_entry(p, rect, e)
+        p.restore()
+        return self.heightForWidth(int(width)) if items else 0.0
+
     def _tile(self, rect: QtCore.QRectF, e: LegendEntry) -> tuple[QtCore.QPointF, QtGui.QImage]:
         """Entry ``e`` drawn as at ``rect``, with room for marks reaching out of it: the
         tile and where it goes (on whole device pixels, so it is copied, not resampled)."""

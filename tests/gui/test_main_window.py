@@ -711,6 +711,43 @@ def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_pat
     assert (folder / "t.png").exists() and window.settings.value("export/dir") == str(folder)
 
 
+@pytest.mark.parametrize("ext", ["png", "svg"])
+def test_the_timeline_s_image_carries_its_legend(window, tmp_path, monkeypatch, ext):
+    # The image had no key: which colour is which category, what a hollow bar or a pile is.
+    from explorer.gui import export_dialog
+
+    class Chosen(export_dialog.ImageExportDialog):
+        target = ""
+
+        def exec(self):
+            self.pane_combo.setCurrentIndex(self.pane_combo.findData(self.target.split(".")[0]))
+            self.path_edit.setText(str(tmp_path / self.target))
+            self.width_spin.setValue(1000)
+            return self.DialogCode.Accepted
+
+    monkeypatch.setattr(export_dialog, "ImageExportDialog", Chosen)
+    legend, plot = window.timeline.legend, window.timeline.plot_widget
+    names = [e.text for e in legend._entries if e.kind == "fill"]
+    assert names
+    for pane in ("timeline", "map"):
+        Chosen.target = f"{pane}.{ext}"
+        window.export_image()
+    if ext == "svg":
+        timeline_svg = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
+        assert all(f">{name}<" in timeline_svg for name in names)
+        assert not any(f">{name}<" in (tmp_path / "map.svg").read_text(encoding="utf-8") for name in names)
+        return
+    image, scale = QImage(str(tmp_path / "timeline.png")), 1000 / plot.width()
+    below = image.height() - round(plot.height() * scale)  # the legend's band under the plot
+    assert abs(below - legend.heightForWidth(plot.width()) * scale) <= 2
+    band = image.copy(0, image.height() - below, image.width(), below)
+    colours = {band.pixelColor(x, y).name() for x in range(0, band.width(), 2) for y in range(0, band.height(), 2)}
+    first = next(e for e in legend._entries if e.kind == "fill")
+    assert first.colour.lower() in colours  # a category's swatch
+    assert QImage(str(tmp_path / "map.png")).height() == round(window.map.plot_widget.height() * 1000
+                                                               / window.map.plot_widget.width())
+
+
 def test_timeline_click_updates_detail_and_table(window, qtbot):
     from tests.gui.test_timeline_view import click_view, own_items, reveal, settle
 
