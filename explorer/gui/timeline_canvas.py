@@ -28,6 +28,7 @@ from explorer.gui.timeline_items import (
     Label,
     LabelLayer,
     LaneBands,
+    OutlinePoints,
     luminance,
     overflow_brush,
 )
@@ -94,11 +95,11 @@ class TimelineCanvas(QtCore.QObject):
         self.active_bars.setZValue(30)
         self.sel_bars = EventBarItem(pen=pg.mkPen(SELECTED, width=2), brush=None)
         self.sel_bars.setZValue(31)
-        self.active_points = pg.ScatterPlotItem(size=MARKER_PX + 9, symbol="o", pxMode=True,
-                                                pen=pg.mkPen(ACTIVE, width=3), brush=None)
+        self.active_points = OutlinePoints(size=MARKER_PX + 9, symbol="o", pxMode=True,
+                                           pen=pg.mkPen(ACTIVE, width=3), brush=None)
         self.active_points.setZValue(30)
-        self.sel_points = pg.ScatterPlotItem(size=MARKER_PX + 5, symbol="o", pxMode=True,
-                                             pen=pg.mkPen(SELECTED, width=2), brush=None)
+        self.sel_points = OutlinePoints(size=MARKER_PX + 5, symbol="o", pxMode=True,
+                                        pen=pg.mkPen(SELECTED, width=2), brush=None)
         self.sel_points.setZValue(31)
         for item in (self.bands, self.density_bars, self.bars, self.clusters, self.pile_shadows, self.pile_segments,
                      self.piles, self.points, self.badges,

@@ -131,6 +131,14 @@ class ReportsClicks:
         self.sigClicked.emit(self, hit, ev)
 
 
+class OutlinePoints(pg.ScatterPlotItem):
+    """Rings over selected day points.  They take no clicks: the points beneath do (a
+    ring took a click on a selected point and did nothing with it)."""
+
+    def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)
+        ev.ignore()
+
+
 class EventBarItem(ReportsClicks, pg.BarGraphItem):
     """Bars whose clicks report the payload of the bar under the mouse.
 

@@ -266,6 +266,27 @@ def test_ctrl_click_on_a_pile_takes_it_away_again(view, session):
     assert session.selection.rows == {one, *pile}
 
 
+def test_a_click_on_a_selected_day_point_reaches_it(qtbot, view, session, store):
+    # The ring over a selected point took the click and did nothing: Ctrl-click did not
+    # take the point away, nor did a plain click make it the one selected.
+    view.set_x_range(2016.5, 2025.5)
+    settle(qtbot, view)
+    lay = view._layout
+    items = own_items(view)
+    point = int(lay.row[next(i for i in items if store.precision[lay.row[i]] == PRECISIONS.index("day"))])
+    bar = int(lay.row[next(i for i in items if view.item_extent(int(lay.row[i]))[0] == "bar")])
+    reveal(qtbot, view, point)
+    p = view.item_position(point)
+    session.selection.select_one(point)
+    settle(qtbot, view)
+    click_view(qtbot, view, p.x(), p.y(), CTRL)
+    assert session.selection.rows == set()
+    session.selection.set({point, bar}, bar)
+    settle(qtbot, view)
+    click_view(qtbot, view, p.x(), p.y())
+    assert session.selection.rows == {point} and session.selection.active == point
+
+
 def test_lane_labels_follow_the_language(view, session, store):
     first = store.zones[store.zone_index[view.lane_keys()[0].partition(":")[2]]]
     assert view.lane_axis._lanes[0].label == first.name_zh
