@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyleOptionFocusRect,
@@ -626,6 +627,10 @@ class EventTable(QWidget):
         if self._syncing:
             return
         rows = {int(self.model.rows[i.row()]) for i in self.view.selectionModel().selectedRows()}
+        if QApplication.keyboardModifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            # Added to or taken from (Ctrl- or Shift-click, Ctrl+A): the events the filters
+            # hide stay selected, as on the timeline; a plain click or a key selects anew.
+            rows |= {r for r in self.session.selection.rows if not self.session.mask[r]}
         cur = self.view.selectionModel().currentIndex()
         active = int(self.model.rows[cur.row()]) if cur.isValid() and int(self.model.rows[cur.row()]) in rows else None
         self.session.selection.set(rows, active, self)

@@ -279,6 +279,26 @@ def test_table_selection_drives_session_and_back(qtbot, session):
     assert sm.currentIndex().row() == 7
 
 
+def test_ctrl_click_and_ctrl_a_in_the_table_keep_the_events_the_filters_hide(qtbot, session, store):
+    # They rebuilt the selection from the rows the table shows: a hidden event was dropped
+    # for good (the status bar says hidden events stay selected; the timeline keeps them).
+    t = on_screen(qtbot, EventTable(session), (900, 500))
+    hitech = store.zone_mask(["yangquan-hitech"])
+    inside, outside = (int(r) for r in (np.flatnonzero(hitech)[0], np.flatnonzero(~hitech)[0]))
+    session.selection.set({inside, outside}, inside)
+    session.state.update(None, zones={"yangquan-hitech"})
+    v, rows = t.view, [int(r) for r in t.model.rows]
+    other = next(k for k, r in enumerate(rows) if r != inside)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, ctrl, v.visualRect(t.model.index(other, 3)).center())
+    assert session.selection.rows == {inside, outside, rows[other]}
+    v.setFocus()
+    qtbot.keyClick(v, Qt.Key.Key_A, ctrl)
+    assert session.selection.rows == {*rows, outside}
+    qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=v.visualRect(t.model.index(other, 3)).center())
+    assert session.selection.rows == {rows[other]}  # a plain click selects anew, as on the timeline
+
+
 def test_the_date_column_shows_each_date_as_written_in_the_data_language(qtbot, session):
     # Known to the year, month or day and never padded; a range with both ends; an inferred
     # date marked " *" (the mark the legend and the detail pane explain).
