@@ -574,11 +574,17 @@ class MapView(QWidget):
     # ------------------------------------------------------------------ session
     def _on_filtered(self, session, initiator) -> None:
         self._own, self._incl = session.zone_counts()  # recounted only when a filter but zones changed
+        self._active = self._active_zone()  # named and ringed as the markers are drawn
         self._update_markers()
 
+    def _active_zone(self) -> int:
+        """The active event's place, or -1: none, or one the filters hide (the other panes
+        do not show it either)."""
+        row = self.session.selection.active
+        return -1 if row is None or not self.session.mask[row] else int(self.store.zone[row])
+
     def _on_selection(self, selection, initiator) -> None:
-        row = selection.active
-        active = -1 if row is None else int(self.store.zone[row])
+        active = self._active_zone()
         if active != self._active:
             self._active = active
             if self._base is not None and self.isVisible():
@@ -691,8 +697,7 @@ class MapView(QWidget):
         return name
 
     def _update_halo(self) -> None:
-        row = self.session.selection.active
-        zi = None if row is None else int(self.store.zone[row])
+        zi = None if self._active < 0 else self._active
         pos = None if zi is None else self._display_pos(zi)
         if pos is None:
             if self._changed("halo", None):

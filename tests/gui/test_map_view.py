@@ -220,6 +220,19 @@ def test_active_events_zone_is_highlighted(view, session):
     assert view.highlighted_zone_id() is None
 
 
+def test_an_active_event_the_filters_hide_is_not_ringed(view, session):
+    # The map kept its ring (and name) on the place of an event the table, the timeline and
+    # the detail pane say the filters hide.
+    store = session.store
+    row = int(np.flatnonzero(store.zone == store.zone_index["foxconn-jincheng"])[0])
+    session.selection.select_one(row, None)
+    assert view.highlighted_zone_id() == "foxconn-jincheng" and len(view._halo.data)
+    session.state.update(None, zones={"yangquan-hitech"})
+    assert view.highlighted_zone_id() is None and not len(view._halo.data)
+    session.state.clear(None)
+    assert view.highlighted_zone_id() == "foxconn-jincheng" and len(view._halo.data)
+
+
 def _box_gap(box: QRectF, centre: QPointF) -> float:
     """How far ``box`` lies from the point ``centre`` (0 when it holds it)."""
     dx = max(box.left() - centre.x(), 0.0, centre.x() - box.right())
