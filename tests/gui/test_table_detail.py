@@ -299,6 +299,44 @@ def test_ctrl_click_and_ctrl_a_in_the_table_keep_the_events_the_filters_hide(qtb
     assert session.selection.rows == {rows[other]}  # a plain click selects anew, as on the timeline
 
 
+def test_the_current_row_follows_its_event_through_a_sort(qtbot, session):
+    # With nothing selected, the focus row stayed where it was (another event after the
+    # sort): Down then went on from there.
+    t = on_screen(qtbot, EventTable(session), (900, 500))
+    v, m = t.view, t.model
+    qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=v.visualRect(m.index(5, 3)).center())
+    event = session.selection.active
+    session.selection.clear()
+    assert int(m.rows[v.currentIndex().row()]) == event
+    v.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    assert v.currentIndex().row() == m.view_row_of(event) != 5
+    v.setFocus()
+    qtbot.keyClick(v, Qt.Key.Key_Down)
+    assert m.view_row_of(session.selection.active) == m.view_row_of(event) + 1
+
+
+def test_a_large_selection_is_shown_as_runs_of_rows_and_kept_through_sorts(qtbot, synth_session):
+    # A range a row (and the header asking of every row whether its column was selected)
+    # made thousands of selected rows take seconds to show, and a sort over half a minute.
+    session = synth_session
+    t = on_screen(qtbot, EventTable(session), (900, 500))
+    v, m, sm = t.view, t.model, t.view.selectionModel()
+    chosen = set(range(0, 1500)) | set(range(2000, 2600))
+    session.selection.set(chosen, 2000)
+    assert len(sm.selection()) == 2  # two runs of rows in date order
+    for column in (COL_ZONE, COL_TITLE, COL_DATE):
+        v.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+        assert {int(m.rows[i.row()]) for i in sm.selectedRows()} == chosen, column
+        assert int(m.rows[v.currentIndex().row()]) == 2000
+    v.setFocus()
+    qtbot.keyClick(v, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert session.selection.rows == set(range(session.store.n)) and len(sm.selection()) == 1
+    assert v.horizontalHeader().selectionModel() is not sm and not v.horizontalHeader().selectionModel().hasSelection()
+    session.selection.clear()
+    v.sortByColumn(COL_ZONE, Qt.SortOrder.AscendingOrder)  # nothing selected: nothing to show
+    assert not sm.hasSelection()
+
+
 def test_the_date_column_shows_each_date_as_written_in_the_data_language(qtbot, session):
     # Known to the year, month or day and never padded; a range with both ends; an inferred
     # date marked " *" (the mark the legend and the detail pane explain).
