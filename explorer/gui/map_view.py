@@ -157,7 +157,9 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     Labels are placed in ``priority`` order, those to name if at all possible
     (``must_name``: cities, chosen places) first: each at the first of eight spots beside
     its marker (right first) that is free; then, for those left, farther out with a leader
-    line (for the others only when ``leaders`` is on).  A spot is free when it stays in
+    line (for the others only when ``leaders`` is on).  Of those to name, the ones of
+    priority 0 (found by a search, chosen) are placed, beside or with a leader, before the
+    rest.  A spot is free when it stays in
     ``bounds`` and overlaps no obstacle (``(x0, y0, x1, y1)``: fixed text) and no label
     placed already, and when it cannot be read as another place's label: of every other
     place's marker (``markers``: ``(zone, x, y, radius)``, every marker drawn), the box
@@ -306,8 +308,12 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
                     break
 
     spots = free_spots(list(range(n)), False)
+    # What was searched for or chosen (named first, priority 0) takes a spot with a leader
+    # before the cities take theirs beside their markers: among the cities' names, a place
+    # found had no room left.
+    first = sum(la.must_name and la.priority[0] == 0 for la in order)
     keen = sum(la.must_name for la in order)
-    for part, far in ((range(keen), True), (range(keen, n), leaders)):
+    for part, far in ((range(first), True), (range(first, keen), True), (range(keen, n), leaders)):
         rows = list(part)
         place(rows, [spots[i] for i in rows], False)
         left_out = [i for i in rows if order[i].zone not in out]
@@ -981,9 +987,9 @@ class MapView(QWidget):
             self.relayout_labels()
 
     def fit_province(self) -> None:
-        """Show all of Shanxi."""
-        x0, y0, x1, y1 = self.basemap.shanxi_bounds()
-        self._frame(x0 - 0.15, y0 - 0.15, x1 + 0.15, y1 + 0.15)
+        """Show all of Shanxi, clear of the key and the scale bar (see :meth:`_frame_clear`):
+        framed plainly, its south-west corner and the places there lay under the key."""
+        self._frame_clear(*self.basemap.shanxi_bounds())
 
     def zoom_to_yangquan(self) -> None:
         """Frame Yangquan's zones (at least 0.5° x 0.4°), where they lie closest together,
@@ -1013,7 +1019,7 @@ class MapView(QWidget):
             inner_w, inner_h, bottom = w, h, 0.0
         if inner_w <= 0 or inner_h <= 0:
             self._frame(x0, y0, x1, y1, relayout)
-            self._framed = None
+            self._framed = ((x0, y0, x1, y1), self._vb.targetRange())  # framed again once it has a size
             return
         # Degrees per pixel; the locked aspect makes a latitude pixel ``ratio`` times a longitude one.
         lon_px = max((x1 - x0) / inner_w, (y1 - y0) / inner_h / self._ratio, 1e-9)
