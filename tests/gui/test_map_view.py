@@ -591,6 +591,19 @@ def test_the_whole_province_is_framed_clear_of_the_key(qtbot, session, size):
     assert yuncheng.y() < below - 4, size
 
 
+@pytest.mark.parametrize("size", [(455, 530), (600, 600)])
+def test_each_place_a_narrow_search_finds_is_named(qtbot, store, size):
+    # In the default window's map (455 x 530), searching Yuanqu named the cities and left the
+    # places it found unnamed: they took spots with a leader only after every city had taken
+    # its own, and the south-west corner they lie in was under the key.
+    session = Session(store, lang="en")
+    view = open_map(qtbot, session, size)
+    session.state.update(None, text="Yuanqu")
+    found = {store.zones[i].id for i in np.flatnonzero(session.zone_counts()[0])}
+    assert found == {"yuanqu-edz", "h3-yuanqu-pumped-storage"}
+    assert found <= set(view.label_texts())
+
+
 def test_basemap_is_drawn_with_its_aspect(view):
     assert view._vb.state["aspectLocked"] == pytest.approx(view.basemap.lon_lat_display_ratio)
     mid = view._vb.mapViewToScene(QPointF(112, 37))
