@@ -110,6 +110,10 @@ _DIR_NORM = np.array([math.hypot(*d) for d in _DIRECTIONS])
 LABEL_GAP_PX = 2  # between a label beside its marker and the marker's edge
 _LEADER_RINGS = (22, 44, 70)  # px beyond the marker's edge, for a label away from it with a leader line
 _RINGS = np.array((LABEL_GAP_PX, *_LEADER_RINGS), float)
+# For the active event's place, when no spot on those rings is free: farther out, the label
+# and its leader free to lie over other markers (the place ringed is named, tied to it by its
+# leader: a name matters more there than a clear view of the markers beneath).
+_ACTIVE_RINGS = np.array((LABEL_GAP_PX, *_LEADER_RINGS, 100, 135, 175), float)
 _SHIFT_X, _SHIFT_Y = (1 - _DIR_X) / 2, (1 - _DIR_Y) / 2  # of a box's size, its corner from its spot
 MARKER_CLEAR_PX = 4  # px a label keeps from the edge of other places' markers
 # Spots beside a marker that share their left and right edges (the same horizontal
@@ -151,7 +155,8 @@ def _leader(x: float, y: float, box) -> tuple[float, float, float, float]:
 
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
                  obstacles: list[tuple], bounds: tuple, leaders: bool,
-                 fixed: tuple = ()) -> dict[int, tuple[float, float, bool]]:
+                 fixed: tuple = (), rings: np.ndarray = _RINGS,
+                 over_markers: bool = False) -> dict[int, tuple[float, float, bool]]:
     """Greedy label placement in screen space, so that no label reads as another place's.
 
     Labels are placed in ``priority`` order, those to name if at all possible
@@ -169,7 +174,10 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     no label covers a leader.  ``fixed``: labels placed already and kept where they are, as
     ``(box, leader)`` (``leader`` the segment from its marker's centre to the box, or None).
     Markers lying within the label's own (to ``LABEL_GAP_PX``) read as part of it and do
-    not count.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner relative
+    not count.  ``rings``: how far from its marker's edge a label's spots lie (the first
+    beside it, the others with a leader); ``over_markers``: a label with a leader (tied to
+    its marker by it) and its leader may lie over other markers, the label moved inside the
+    bounds where its spot would leave them.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner relative
     to its marker.
 
     The spots of many labels are tested against the bounds, the obstacles and the markers
@@ -183,10 +191,13 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     lx, ly, lr, lw, lh, zone = np.array([(la.x, la.y, la.radius, *sizes[la.zone], la.zone) for la in order]).T
     # Every spot of every label, beside its marker then on the leader rings: (side, label, spot).
     x, y, w, h = lx[:, None, None], ly[:, None, None], lw[:, None, None], lh[:, None, None]
-    dist = (lr[:, None] + _RINGS)[:, :, None]
+    dist = (lr[:, None] + rings)[:, :, None]
     # The same arithmetic as one spot at a time (``(1 - d) / 2`` is 0, 1/2 or 1): identical floats.
     left = x + dist * _DIR_X / _DIR_NORM - w * _SHIFT_X  # (label, ring, direction)
     top = y + dist * _DIR_Y / _DIR_NORM - h * _SHIFT_Y
+    if over_markers:  # a label with a leader moved inside the bounds, where it may (tied by its leader)
+        left[:, 1:] = np.clip(left[:, 1:], bounds[0], np.maximum(bounds[2] - w, bounds[0]))
+        top[:, 1:] = np.clip(top[:, 1:], bounds[1], np.maximum(bounds[3] - h, bounds[1]))
     box = np.stack((left, top, left + w, top + h)).reshape(4, n, -1)  # spots in try order
     lo, hi = np.array(bounds[:2], float)[:, None], np.array(bounds[2:], float)[:, None]
     o = np.array(obstacles, float).reshape(-1, 4).T[:, :, None]  # (side, obstacle, 1)
@@ -271,7 +282,7 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
         if o.size:  # overlapping an obstacle: (obstacle, spot), reduced over the first axis (fast)
             over = np.minimum(b[2:, None], o[2:]) - np.maximum(b[:2, None], o[:2])
             good &= np.minimum(over[0], over[1]).max(axis=0) <= 0
-        if len(mz):
+        if len(mz) and not (leader and over_markers):
             good &= ~(near_leaders(k, b, per) if leader else near_markers(k, lab).ravel())
         rects = b.T[good].tolist()
         out: list[list[list[float]]] = [[] for _ in rows]
@@ -905,11 +916,22 @@ class MapView(QWidget):
                         fixed.append((box, _leader(ix, iy, box) if leader else None))
                 own = _Label(a, x, y, ring, (0,), True)
                 one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed))
+                if not one:  # farther out, its leader over other markers if need be
+                    one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed),
+                                       rings=_ACTIVE_RINGS, over_markers=True)
                 if one:
                     placed = {i: v for i, v in placed.items() if i != a} | one
                 else:  # no room among them: all placed again, it first
                     rest = [la for la in labels if la.zone != a]
                     placed = place_labels([own, *rest], sizes, markers, obstacles, bounds, leaders=zoomed_in)
+                    if a not in placed:  # nor then: it alone, farther out, and the others around it
+                        one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in,
+                                           rings=_ACTIVE_RINGS, over_markers=True)
+                        if one:
+                            (ox, oy, tied), (w, h) = one[a], sizes[a]
+                            box = (x + ox, y + oy, x + ox + w, y + oy + h)
+                            placed = one | place_labels(rest, sizes, markers, obstacles, bounds, leaders=zoomed_in,
+                                                        fixed=((box, _leader(x, y, box) if tied else None),))
         self._apply_layout(placed, sizes, anchors, view)
 
     def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,

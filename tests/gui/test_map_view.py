@@ -604,6 +604,28 @@ def test_each_place_a_narrow_search_finds_is_named(qtbot, store, size):
     assert found <= set(view.label_texts())
 
 
+@pytest.mark.parametrize("size", [(290, 340), (400, 400)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_selected_event_s_place_is_named_in_a_small_map(qtbot, store, size, lang):
+    # Ringed but unnamed (a long English name had no spot clear of the cluster's markers, or
+    # none inside a narrow map), while a faded neighbour's name next to the ring read as its.
+    session = Session(store, lang=lang)
+    view = open_map(qtbot, session, size)
+    counts = np.bincount(store.zone, minlength=len(store.zones))
+    places = [z for z in store.zones if counts[z.index] and z.kind != "province" and not view._outside[z.index]]
+    assert len(places) > 20
+    for preset in ("fit_province", "zoom_to_yangquan"):
+        getattr(view, preset)()
+        for z in places:
+            session.selection.select_one(int(np.flatnonzero(store.zone == z.index)[0]), None)
+            (x0, x1), (y0, y1) = view._vb.viewRange()
+            lon, lat = view._pos[z.index]
+            if not (x0 < lon < x1 and y0 < lat < y1):  # not in this view
+                continue
+            assert view.highlighted_zone_id() == z.id
+            assert z.id in view.label_texts(), (preset, z.id)
+
+
 def test_basemap_is_drawn_with_its_aspect(view):
     assert view._vb.state["aspectLocked"] == pytest.approx(view.basemap.lon_lat_display_ratio)
     mid = view._vb.mapViewToScene(QPointF(112, 37))
