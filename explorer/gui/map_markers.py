@@ -74,6 +74,10 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
         self._src: np.ndarray | None = None  # per marker: its image in the atlas (x, y, w, h), made at paint
         self._rects: dict[tuple, tuple] = {}  # (symbol, size, style, hovered) -> its image in the atlas
         self._tip_cleared = True
+        self._under_mouse: list[int] = []  # the payloads under the mouse, topmost first
+        # The layers whose markers share the view's tooltip (this one among them): the
+        # topmost layer with a marker under the mouse gives it, as a click goes to it.
+        self.tip_group: list[MarkerLayer] = [self]
         self._mouse: QtCore.QPointF | None = None  # where the mouse rests on the layer (scene), if it does
 
     def set_markers(self, x, y, size, symbol: list, style, payload) -> None:
@@ -192,15 +196,26 @@ class MarkerLayer(ReportsClicks, DeviceLayer):
             self._src = None
             self.update()
         vb = self.getViewBox()
+        self._under_mouse = self._topmost(new).tolist()
         if vb is None or self.tip is None:
             return
-        hits = self._topmost(new).tolist()
+        # Each layer hears the mouse move (the lowest last, which had the last word): the
+        # tooltip lists what lies under the mouse in all of them, topmost first, as a click
+        # takes the first.
+        hits, seen = [], set()
+        for layer in sorted(self.tip_group, key=lambda layer: -layer.zValue()):
+            for d in layer._under_mouse:
+                if d not in seen:  # a place once (a city: its seat and its marker)
+                    seen.add(d)
+                    hits.append((layer, d))
         if hits:
-            tips = [self.tip(data=d) for d in hits[:TIP_CUTOFF]]
+            tips = [layer.tip(data=d) for layer, d in hits[:TIP_CUTOFF]]
             if len(hits) > TIP_CUTOFF:
                 tips.append(self.tr("(%n more)", "", len(hits) - TIP_CUTOFF))
             vb.setToolTip("\n\n".join(tips))
-            self._tip_cleared = False
+            for layer in self.tip_group:
+                layer._tip_cleared = False
         elif not self._tip_cleared:
             vb.setToolTip("")
-            self._tip_cleared = True
+            for layer in self.tip_group:
+                layer._tip_cleared = True

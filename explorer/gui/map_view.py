@@ -573,6 +573,8 @@ class MapView(QWidget):
         self._seats.setZValue(25)
         self._edge = MarkerLayer([(st["edge_pen"], st["brush"]), (st["edge_pen"], st["edge_faded_brush"]),
                                   (st["edge_sel_pen"], st["sel_brush"])], tip=self._tooltip)
+        for layer in (self._markers, self._seats, self._edge):
+            layer.tip_group = [self._markers, self._seats, self._edge]
         self._edge.setZValue(26)  # above the seats
         self._leaders = pg.PlotCurveItem(connect="finite", pen=pg.mkPen("#78909C", width=0.8), antialias=True)
         self._leaders.setZValue(28)

@@ -414,6 +414,23 @@ def test_hovering_a_marker_shows_its_tooltip_and_outlines_it(view, qtbot):
     assert vp.grab().toImage() == plain
 
 
+def test_the_tooltip_starts_with_what_a_click_would_take(view, session, qtbot):
+    # Over a city's dot lying on a marker, the tooltip was the marker's (the lowest layer
+    # heard the mouse last) while a click took the city; moving from a marker onto a lone
+    # city dot left no tooltip at all.
+    vp = view.plot_widget.viewport()
+    for city in ("taiyuan", "yangquan", "linfen"):
+        hover(qtbot, vp, QPoint(5, 5))
+        hover(qtbot, vp, view.plot_widget.mapFromScene(view._screen_pos("datong")))
+        pt = view.plot_widget.mapFromScene(view._screen_pos(city))
+        hover(qtbot, vp, pt)
+        assert view._vb.toolTip().startswith(view.zone_tooltip(city)), city
+        assert view._vb.toolTip().count(view.zone_tooltip(city)) == 1
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=pt)
+        assert session.filters.zones == {city}
+        session.state.clear(None)
+
+
 def test_a_filter_change_under_a_resting_mouse_updates_its_tooltip_and_outline(view, session, qtbot):
     # The mouse stays on a marker while the filters change (a click on it, a year range):
     # the tooltip, also one already shown, gives the new counts, and the marker stays outlined.
