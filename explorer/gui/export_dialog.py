@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
@@ -44,21 +43,22 @@ def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: s
     standard output, and a relative one would land wherever the app was started), and one
     whose existing file the user agreed to replace (``confirmed``: the path the file picker
     already asked about).  ``example``: the file name the warning suggests."""
-    tr = partial(QCoreApplication.translate, "ExportDialog")
+    # (Written out: lupdate files a string under the context it reads in the call.)
     if not path or not Path(path).is_absolute():
-        QMessageBox.warning(dialog, tr("Choose a file"), tr("Choose a full path for the file, such as %1.")
+        QMessageBox.warning(dialog, QCoreApplication.translate("ExportDialog", "Choose a file"),
+                            QCoreApplication.translate("ExportDialog", "Choose a full path for the file, such as %1.")
                             .replace("%1", str(Path.home() / example)))
         return False
     problem = target_problem(through_links(Path(path)))
     if problem:  # a folder, a device, a write-protected file…: said first, not asked about replacing
-        QMessageBox.warning(dialog, tr("Export failed"),
+        QMessageBox.warning(dialog, QCoreApplication.translate("ExportDialog", "Export failed"),
                             export_error_text(ExportError(f"{path}: {problem[1]}", problem[0], path)))
         return False
     if Path(path).exists() and path != confirmed:
-        answer = QMessageBox.question(dialog, tr("Replace the file?"),
-                                      tr("%1 already exists. Replace it?").replace("%1", path),
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            dialog, QCoreApplication.translate("ExportDialog", "Replace the file?"),
+            QCoreApplication.translate("ExportDialog", "%1 already exists. Replace it?").replace("%1", path),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
     return True
 

@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>Choose a file</source>
-        <translation>请选择文件</translation>
-    </message>
-    <message>
-        <source>Choose a full path for the file, such as %1.</source>
-        <translation>请为文件选择完整路径，例如 %1。</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Replace the file?</source>
-        <translation>替换文件？</translation>
-    </message>
-    <message>
-        <source>%1 already exists. Replace it?</source>
-        <translation>%1 已存在。要替换它吗？</translation>
-    </message>
-</context>
-<context>
     <name>DetailView</name>
     <message>
         <source>Event details</source>
@@ -335,6 +312,22 @@
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>请选择文件</translation>
+    </message>
+    <message>
+        <source>Choose a full path for the file, such as %1.</source>
+        <translation>请为文件选择完整路径，例如 %1。</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 已存在。要替换它吗？</translation>
     </message>
     <message>
         <source>Exporting %n rows…</source>

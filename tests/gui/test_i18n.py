@@ -149,6 +149,29 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
         assert not dlg.grab().isNull()
 
 
+def test_the_export_dialogs_questions_are_in_chinese(qtbot, tmp_path, zh_qm, monkeypatch):
+    # Asked through a helper lupdate could not read, they were filed under no context and
+    # shown in English: "Replace the file?" at every export to the same file.
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from explorer.gui import export_dialog
+
+    app = create_app()
+    apply_language(app, "zh_CN")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a: asked.append((title, text)) or 0)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a: asked.append((title, text)) or 0)
+    there = tmp_path / "timeline.csv"
+    there.write_text("old", encoding="utf-8")
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    assert not export_dialog.confirm_target(dialog, str(there), None)
+    assert not export_dialog.confirm_target(dialog, "timeline.csv", None)
+    assert asked[0] == ("替换文件？", f"{there} 已存在。要替换它吗？")
+    assert asked[1][0] == "请选择文件" and asked[1][1].startswith("请为文件选择完整路径")
+    assert _english_words([t for pair in asked for t in pair if "/" not in t]) == []
+
+
 def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     from explorer.core.export import ExportError
     from explorer.gui.export_dialog import export_error_text
