@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
             if store is None:
                 store = EventStore(open_database(path))
             session = Session(store, data_lang(self.lang))
+            self._save_layout()  # the open database's filters, lanes and layout: the new one starts from them
             self._restore_state(session)  # before the panes exist: each is built once, for it
             panes = self._build_panes(session)
         except DatabaseError as exc:
@@ -231,7 +232,6 @@ class MainWindow(QMainWindow):
             what = self.tr("could not be shown (%1)").replace("%1", f"{type(exc).__name__}: {exc}")
             self._cannot_use(DatabaseError(path, what), interactive)
             return False
-        self._save_layout()  # the open database's, before its settings are read back below
         self.db_path = Path(path)
         self.database_problem = None
         self._interactive = interactive
@@ -606,14 +606,17 @@ class MainWindow(QMainWindow):
             f = Filters.from_dict(json.loads(raw)) if raw else Filters()
         except (ValueError, TypeError):
             f = Filters()
-        valid_zones = frozenset(z for z in f.zones if z in session.store.zone_index)
-        session.state.set(replace(f, zones=valid_zones), self)
+        st = session.store  # ids this database does not have are no filter (a chip of a raw id, no events)
+        session.state.set(replace(f, zones=frozenset(z for z in f.zones if z in st.zone_index),
+                                  categories=frozenset(c for c in f.categories if c in st.category_index),
+                                  storylines=frozenset(s for s in f.storylines if s in st.storyline_index)), self)
 
     def _save_layout(self) -> None:
         if self.session is None:
             return
         for split in (self.top_split, self.bottom_split, self.main_split):
             self.settings.setValue(f"window/{split.objectName()}", split.saveState())
+        self.settings.setValue("window/state", self.saveState())  # the dock where the user put it
         self.settings.setValue("view/lane_mode", self.session.lane_mode)
         self.settings.setValue("filters/last", json.dumps(self.session.filters.to_dict(), ensure_ascii=False))
         widths = self.table.view.column_widths()
@@ -625,7 +628,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self._save_layout()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState())  # (no database open: not saved above)
         self.settings.sync()
         if self.settings.status() != QSettings.Status.NoError:  # the window is closing: said where it can be
             print(f"zone-timeline: settings could not be saved to {self.settings.fileName()}", file=sys.stderr)

@@ -164,6 +164,37 @@ def test_filters_and_layout_are_remembered(qtbot, db_path, settings):
     assert w2.session.lane_mode == "category"
 
 
+def test_opening_another_database_keeps_the_filters_lanes_and_dock_as_they_are(qtbot, db_path, settings, tmp_path):
+    # File > Open brought back the filters and lanes the window had when last closed, and
+    # put a dock the user had moved back where it was then (saved only at close).
+    import shutil
+
+    w = open_window(qtbot, db_path, settings)
+    w.session.state.update("t", categories={"reform"})
+    w.session.set_lane_mode("category")
+    w.close()  # what the settings now hold
+    w = open_window(qtbot, db_path, settings)
+    w.session.state.update("t", categories=set(), text="阀门")
+    w.session.set_lane_mode("storyline")
+    w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, w.dock)
+    other = tmp_path / "copy.sqlite"
+    shutil.copy(db_path, other)
+    assert w.open_database(other, interactive=False)
+    assert w.session.filters.text == "阀门" and not w.session.filters.categories
+    assert w.session.lane_mode == "storyline"
+    assert w.dockWidgetArea(w.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    w.set_language("en")
+    assert w.dockWidgetArea(w.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_saved_filter_ids_the_database_lacks_are_no_filter(qtbot, db_path, settings):
+    # An unknown category or storyline (another database's) showed no events and a chip of its raw id.
+    settings.setValue("filters/last", '{"categories": ["no-such-category", "reform"], "storylines": ["nope"]}')
+    w = open_window(qtbot, db_path, settings)
+    assert w.session.filters.categories == {"reform"} and not w.session.filters.storylines
+    assert not any("no-such" in t for t in w.filters.chip_texts())
+
+
 @pytest.mark.parametrize("saved", ["[1, 2]", "null", '"x"', "{not json", '{"years": [true, false]}'])
 def test_a_damaged_saved_filter_is_dropped_and_the_database_opens(qtbot, db_path, settings, saved):
     """The settings file is the user's (a hand edit, another version): what is not a filter
