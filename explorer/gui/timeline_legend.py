@@ -15,6 +15,7 @@ GAP = 14  # between entries
 ROW_GAP = 4
 BLEED = 4  # pixels a mark may reach beyond its entry's box (a pile's card is raised 3 px)
 TILES_MAX = 200  # entry tiles kept (a legend shows about 20 entries, each plain or dimmed)
+UNSIZED_WIDTH = 800  # px: a legend not laid out yet is taken to be as wide as a timeline pane usually is
 
 
 @dataclass
@@ -40,6 +41,7 @@ class TimelineLegend(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
+        self._sized = False  # laid out in a shown window (until then, its width is a new widget's)
         self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until the entries' kinds or texts, the width or the font change
         self._tiles: dict[tuple, QtGui.QImage] = {}  # an entry drawn, by what it looks like and where (see _tile)
         font = self.font()
@@ -113,7 +115,12 @@ class TimelineLegend(QtWidgets.QWidget):
         return QtCore.QSize(w, self.heightForWidth(w))
 
     def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt API)
-        return QtCore.QSize(100, self.heightForWidth(max(self.width(), 100)))
+        # Not laid out yet, a new legend is as narrow as a new widget: its lines at that width
+        # (six times those at a pane's) made the timeline's least height clamp the height
+        # saved for it (200 px came back as 317).  Until it has a width, the lines at the
+        # width a pane usually has.
+        width = self.width() if self._sized else UNSIZED_WIDTH
+        return QtCore.QSize(100, self.heightForWidth(max(width, 100)))
 
     def changeEvent(self, ev):  # noqa: N802 (Qt API)
         if ev.type() == QtCore.QEvent.Type.FontChange:
@@ -124,6 +131,7 @@ class TimelineLegend(QtWidgets.QWidget):
 
     def resizeEvent(self, ev):  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
+        self._sized = self._sized or self.isVisible()
         # The minimum height is that of the lines at this width: the layout keeps the one it
         # asked for last (at the 100 px of a new legend, six times the height of the lines at
         # a pane's width, which the timeline could then not be made shorter than).

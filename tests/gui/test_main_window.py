@@ -187,6 +187,25 @@ def test_opening_another_database_keeps_the_filters_lanes_and_dock_as_they_are(q
     assert w.dockWidgetArea(w.dock) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
+def test_a_short_timeline_set_by_hand_comes_back_as_set(qtbot, db_path, settings):
+    # Restored while the new timeline's legend was as narrow as a new widget (six lines),
+    # its least height clamped the height saved: 200 px came back as 317, also after a
+    # language switch.
+    for lang in ("zh_CN", "en"):
+        w = open_window(qtbot, db_path, settings, size=(1366, 768), lang=lang)
+        total = sum(w.main_split.sizes())
+        w.main_split.setSizes([200, total - 200])
+        assert w.main_split.sizes()[0] == 200
+        w.close()
+        w = open_window(qtbot, db_path, settings, size=(1366, 768), lang=lang)
+        qtbot.wait(50)
+        assert abs(w.main_split.sizes()[0] - 200) <= 8, (lang, w.main_split.sizes())
+        w.set_language("en" if lang == "zh_CN" else "zh_CN")
+        qtbot.wait(50)
+        assert abs(w.main_split.sizes()[0] - 200) <= 8, (lang, w.main_split.sizes())
+        w.close()
+
+
 def test_saved_filter_ids_the_database_lacks_are_no_filter(qtbot, db_path, settings):
     # An unknown category or storyline (another database's) showed no events and a chip of its raw id.
     settings.setValue("filters/last", '{"categories": ["no-such-category", "reform"], "storylines": ["nope"]}')
