@@ -41,7 +41,6 @@ class TimelineLegend(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._entries: list[LegendEntry] = []
-        self._sized = False  # laid out in a shown window (until then, its width is a new widget's)
         self._laid_out: tuple[int, list] | None = None  # (width, _layout(width)), reused until the entries' kinds or texts, the width or the font change
         self._tiles: dict[tuple, QtGui.QImage] = {}  # an entry drawn, by what it looks like and where (see _tile)
         font = self.font()
@@ -115,11 +114,11 @@ class TimelineLegend(QtWidgets.QWidget):
         return QtCore.QSize(w, self.heightForWidth(w))
 
     def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 (Qt API)
-        # Not laid out yet, a new legend is as narrow as a new widget: its lines at that width
+        # Not shown yet, a new legend may be as narrow as a new widget: its lines at that width
         # (six times those at a pane's) made the timeline's least height clamp the height
-        # saved for it (200 px came back as 317).  Until it has a width, the lines at the
-        # width a pane usually has.
-        width = self.width() if self._sized else UNSIZED_WIDTH
+        # saved for it (200 px came back as 317).  Until it shows, the lines at the width a
+        # pane usually has; then at its own (see showEvent).
+        width = self.width() if self.isVisible() else UNSIZED_WIDTH
         return QtCore.QSize(100, self.heightForWidth(max(width, 100)))
 
     def changeEvent(self, ev):  # noqa: N802 (Qt API)
@@ -129,9 +128,12 @@ class TimelineLegend(QtWidgets.QWidget):
             self.updateGeometry()
         super().changeEvent(ev)
 
+    def showEvent(self, ev):  # noqa: N802 (Qt API)
+        super().showEvent(ev)
+        self.updateGeometry()  # its least height now follows its own width
+
     def resizeEvent(self, ev):  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
-        self._sized = self._sized or self.isVisible()
         # The minimum height is that of the lines at this width: the layout keeps the one it
         # asked for last (at the 100 px of a new legend, six times the height of the lines at
         # a pane's width, which the timeline could then not be made shorter than).
