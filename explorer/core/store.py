@@ -173,6 +173,35 @@ class Source:
 
 STORYLINE_LISTED = 50  # other events of a storyline listed in an event's detail
 
+# A figure's unit in English: (factor, unit), or a function of the value for those whose
+# English reads better in millions or billions.  Counters (个, 家, 条, …) are left out.
+_UNITS_EN: dict[str, tuple[float, str]] = {
+    "%": (1, "%"), "℃": (1, " °C"), "平方公里": (1, " km²"), "公里": (1, " km"), "亩": (1, " mu"),
+    "年": (1, " years"), "天": (1, " days"), "小时": (1, " hours"), "岁": (1, " years old"),
+    "字": (1, " characters"), "人": (1, " people"), "名": (1, " people"), "万人": (1e4, " people"),
+    "万平方米": (1e4, " m²"),
+}
+_COUNTERS = frozenset("个家条项枚座户批次")
+
+
+def _english_unit(unit: str, value: float) -> tuple[float, str]:
+    """How a figure in ``unit`` reads in English: the factor its number is multiplied by,
+    and the English unit after it."""
+    if unit == "亿元":  # 10^8 yuan
+        return (0.1, " billion yuan") if abs(value) >= 10 else (100.0, " million yuan")
+    if unit == "万元":  # 10^4 yuan
+        return (0.01, " million yuan") if abs(value) >= 100 else (1e4, " yuan")
+    if unit == "万吨":  # 10^4 tonnes
+        return (0.01, " million tonnes") if abs(value) >= 100 else (1e4, " tonnes")
+    if unit in _UNITS_EN:
+        return _UNITS_EN[unit]
+    return (1.0, "") if unit in _COUNTERS else (1.0, unit)
+
+
+def _grouped(v: float) -> str:
+    """A large whole number with thousands grouped (``40,000``)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.10g}"
+
 
 def number_text(v: float) -> str:
     """A figure's number as the detail pane and the export write it (no needless ``.0``)."""
@@ -187,8 +216,13 @@ class FigureInfo:
     label_zh: str
     label_en: str
 
-    def value_text(self) -> str:
-        return number_text(self.value) + (f"–{number_text(self.value_to)}" if self.value_to else "") + self.unit
+    def value_text(self, lang: str = "zh") -> str:
+        """The figure as read in ``lang``: in Chinese as the article writes it (``69.84亿元``);
+        in English in English units (``6.984 billion yuan``), counters left out (``15``,
+        not ``15家``: the label says what is counted)."""
+        scale, unit = (1.0, self.unit) if lang.startswith("zh") else _english_unit(self.unit, self.value)
+        ends = [self.value, self.value_to] if self.value_to else [self.value]
+        return "–".join(_grouped(v * scale) if scale >= 1e4 else number_text(v * scale) for v in ends) + unit
 
     def label(self, lang: str) -> str:
         return pick(lang, self.label_zh, self.label_en)

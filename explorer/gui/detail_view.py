@@ -182,7 +182,7 @@ class DetailView(QWidget):
         if d.figures:
             figures = self.tr("Figures")
             parts.append(f"<h3>{escape(figures)}</h3><table class='grid'>" + "".join(
-                f"<tr><td>{escape(f.label(lang))}</td><td align='right'><b>{escape(f.value_text())}</b></td></tr>"
+                f"<tr><td>{escape(f.label(lang))}</td><td align='right'><b>{escape(f.value_text(lang))}</b></td></tr>"
                 for f in d.figures) + "</table>")
         if r.conflict:
             parts.append(self._conflict_html(d))
@@ -238,7 +238,7 @@ class DetailView(QWidget):
         cells = []
         for v in versions:
             rec = v.record
-            figs = "<br>".join(escape(f"{f.label(lang)} {f.value_text()}") for f in v.figures)
+            figs = "<br>".join(escape(f"{f.label(lang)} {f.value_text(lang)}") for f in v.figures)
             opening, closing = ("（", "）") if lang == "zh" else (" (", ")")  # brackets as the language sets them
             srcs = "<br>".join(escape(f"{x.outlet(lang)}{opening}{x.published.format(lang)}{closing} ¶{x.para}")
                                for x in v.sources)

@@ -337,6 +337,26 @@ def test_a_large_selection_is_shown_as_runs_of_rows_and_kept_through_sorts(qtbot
     assert not sm.hasSelection()
 
 
+def test_figures_read_in_english_units_in_english(qtbot, session, store):
+    # The English pane showed "69.84亿元", "15家": units an English reader cannot read.
+    from explorer.core.store import FigureInfo
+
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    row = store.row_of("a003-2017-pingding-signings")
+    session.selection.select_one(row, "test")
+    assert "69.84亿元" in d.plain_text()
+    session.set_language("en")
+    text = d.plain_text()
+    figures = text.split("Figures")[1].split("Sources")[0]  # (the title in the other language stays Chinese)
+    assert "6.984 billion yuan" in figures and "亿元" not in figures
+    for value, unit, en in ((5, "亿元", "500 million yuan"), (4, "万吨", "40,000 tonnes"), (15, "家", "15"),
+                            (54.5, "%", "54.5%"), (1, "平方公里", "1 km²"), (1.5, "万人", "15,000 people")):
+        f = FigureInfo(value, None, unit, "", "")
+        assert f.value_text("en") == en and f.value_text("zh") == f"{value:g}{unit}"
+    assert FigureInfo(3, 5, "年", "", "").value_text("en") == "3–5 years"
+
+
 def test_the_date_column_shows_each_date_as_written_in_the_data_language(qtbot, session):
     # Known to the year, month or day and never padded; a range with both ends; an inferred
     # date marked " *" (the mark the legend and the detail pane explain).
