@@ -35,13 +35,14 @@ $(DB): $(SOURCES) | $(STAMP)
 
 db: $(DB)
 
-# Open the main window. With no display, it runs on a virtual one (xvfb-run).
+# Open the main window (on the database open when it last closed, else db/events.sqlite).
+# With no display, it runs on a virtual one (xvfb-run).
 run: $(SYSDEPS) $(STAMP) $(DB) $(QM)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -n "$$QT_QPA_PLATFORM" ]; then \
-		$(PY) -m explorer --db $(DB); \
+		$(PY) -m explorer; \
 	else \
 		echo "No display: running on a virtual X display (xvfb-run)."; \
-		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m explorer --db $(DB); \
+		xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m explorer; \
 	fi
 
 test: $(SYSDEPS) $(STAMP) $(QM)
