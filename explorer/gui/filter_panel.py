@@ -252,6 +252,12 @@ class _KeysFirst(QObject):
             if self._scroll_bar is not None:
                 QCoreApplication.sendEvent(self._scroll_bar, event)
             return True
+        if kind == QEvent.Type.ShortcutOverride and obj is self._search and event.key() == Qt.Key.Key_Y \
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            # The box's redo (also Ctrl+Shift+Z) left the window's Ctrl+Y (the map on
+            # Yangquan) dead while typing: the window's shortcut it is.
+            event.ignore()
+            return True
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier and self._takes(obj, event.key()):
             if kind == QEvent.Type.ShortcutOverride:

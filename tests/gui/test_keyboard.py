@@ -189,3 +189,16 @@ def test_the_map_s_whole_province_has_a_key(window):
     QTest.keyClick(window.table.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     after = window.map._vb.viewRange()
     assert after[0][1] - after[0][0] > 2 * (before[0][1] - before[0][0])  # zoomed out to Shanxi
+
+
+def test_ctrl_y_zooms_the_map_to_yangquan_while_typing_a_search(window):
+    # The search box took Ctrl+Y as its redo (Ctrl+Shift+Z still is): the key did nothing there.
+    window.map.fit_province()
+    before = window.map._vb.viewRange()
+    box = window.filters.search_edit
+    box.setFocus()
+    QTest.keyClicks(box, "valve")
+    QTest.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    after = window.map._vb.viewRange()
+    assert after[0][1] - after[0][0] < (before[0][1] - before[0][0]) / 2  # zoomed in on Yangquan
+    assert box.text() == "valve"
