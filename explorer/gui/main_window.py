@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         lang_menu = v.addMenu(self.tr("Lan&guage"))
         lgroup = QActionGroup(self)
         self._menu_groups.append(lgroup)
-        for code, label in (("zh_CN", "中文"), ("en", "English")):
+        for code, label in (("zh_CN", "中文(&Z)"), ("en", "&English")):  # each in its own language
             a = act(f"lang_{code}", label, lambda _=False, c=code: self.set_language(c), checkable=True)
             a.setChecked(code == self.lang)
             lgroup.addAction(a)

@@ -108,6 +108,8 @@ def test_each_menu_gives_each_access_key_once(qtbot, settings, lang):
             menu = menus.pop()
             keys = [m.group(1).lower() for a in menu.actions() if (m := re.search(r"&(\w)", a.text()))]
             assert len(keys) == len(set(keys)), (menu.title(), keys)
+            named = [a.text() for a in menu.actions() if not a.isSeparator()]
+            assert len(keys) == len(named), (menu.title(), named)  # every entry has one (中文 and English had none)
             menus += [a.menu() for a in menu.actions() if a.menu()]
     finally:
         apply_language(app, "en")
