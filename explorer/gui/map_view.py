@@ -164,10 +164,9 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     its marker (right first) that is free; then, for those left, farther out with a leader
     line (for the others only when ``leaders`` is on).  Of those to name, the ones of
     priority 0 (found by a search, chosen) are placed, beside or with a leader, before the
-    rest.  A spot is free when it stays in
-    ``bounds`` and overlaps no obstacle (``(x0, y0, x1, y1)``: fixed text) and no label
-    placed already, and when it cannot be read as another place's label: of every other
-    place's marker (``markers``: ``(zone, x, y, radius)``, every marker drawn), the box
+    rest.  A spot is free when it stays in ``bounds`` and overlaps no obstacle (``(x0, y0,
+    x1, y1)``: fixed text) and no label placed already, and when it cannot be read as
+    another place's label: of every other place's marker (``markers``: ``(zone, x, y, radius)``, every marker drawn), the box
     keeps ``MARKER_CLEAR_PX`` from the edge and, beside its own marker, lies nearer its own
     centre than that marker's; a leader passes no other marker (but those touching its
     own, among which it starts), crosses no other leader and meets no label with a leader;
@@ -177,8 +176,8 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
     not count.  ``rings``: how far from its marker's edge a label's spots lie (the first
     beside it, the others with a leader); ``over_markers``: a label with a leader (tied to
     its marker by it) and its leader may lie over other markers, the label moved inside the
-    bounds where its spot would leave them.  Returns ``zone -> (dx, dy, leader)``: the label's top-left corner relative
-    to its marker.
+    bounds where its spot would leave them.  Returns ``zone -> (dx, dy, leader)``: the
+    label's top-left corner relative to its marker.
 
     The spots of many labels are tested against the bounds, the obstacles and the markers
     at once (numpy); only those that pass are then checked, in order, against the labels
