@@ -173,8 +173,8 @@ class Source:
 
 STORYLINE_LISTED = 50  # other events of a storyline listed in an event's detail
 
-# A figure's unit in English: (factor, unit), or a function of the value for those whose
-# English reads better in millions or billions.  Counters (个, 家, 条, …) are left out.
+# A figure's unit in English: (factor, unit).  Those that read better in millions or
+# billions are worked out from the value (_english_unit); counters (个, 家, 条, …) are left out.
 _UNITS_EN: dict[str, tuple[float, str]] = {
     "%": (1, "%"), "℃": (1, " °C"), "平方公里": (1, " km²"), "公里": (1, " km"), "亩": (1, " mu"),
     "年": (1, " years"), "天": (1, " days"), "小时": (1, " hours"), "岁": (1, " years old"),
