@@ -153,6 +153,17 @@ def _leader(x: float, y: float, box) -> tuple[float, float, float, float]:
     return x, y, min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
 
 
+def _as_fixed(placed: dict[int, tuple[float, float, bool]], anchors: dict, sizes: dict) -> tuple:
+    """Labels ``place_labels`` placed, as its ``fixed``: ``(box, leader)`` each (the box from
+    its marker's ``anchors`` and its ``sizes``; ``leader`` the segment to it, or None)."""
+    out = []
+    for i, (ox, oy, leader) in placed.items():
+        (x, y), (w, h) = anchors[i], sizes[i]
+        box = (x + ox, y + oy, x + ox + w, y + oy + h)
+        out.append((box, _leader(x, y, box) if leader else None))
+    return tuple(out)
+
+
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
                  obstacles: list[tuple], bounds: tuple, leaders: bool,
                  fixed: tuple = (), rings: np.ndarray = _RINGS,
@@ -899,8 +910,9 @@ class MapView(QWidget):
         """Name the active event's place, ringed on the map, if at all possible.
 
         Its label is placed alone, clear of its ring, among the labels placed without it,
-        which stay where they are (selecting an event moves no other name); only when it
-        finds no room there are all placed again, it first."""
+        which stay where they are (selecting an event moves no other name), farther out over
+        other markers if need be (``_ACTIVE_RINGS``); only when it finds no room there are all
+        placed again, it first, or, failing that, it alone farther out and the others around it."""
         placed, (view, bounds, markers, obstacles, labels, sizes), anchors, zoomed_in = self._base
         a = self._named = self._active
         if a in anchors and a in self._label_size and a not in self._outside_zones:
@@ -909,16 +921,11 @@ class MapView(QWidget):
                 ring = self._halo_size(a) / 2
                 markers = [(i, mx, my, ring if i == a else r) for i, mx, my, r in markers]
                 sizes = {**sizes, a: self._label_size[a]}
-                fixed = []
-                for i, (ox, oy, leader) in placed.items():
-                    if i != a:
-                        (ix, iy), (w, h) = anchors[i], sizes[i]
-                        box = (ix + ox, iy + oy, ix + ox + w, iy + oy + h)
-                        fixed.append((box, _leader(ix, iy, box) if leader else None))
+                fixed = _as_fixed({i: v for i, v in placed.items() if i != a}, anchors, sizes)
                 own = _Label(a, x, y, ring, (0,), True)
-                one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed))
+                one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=fixed)
                 if not one:  # farther out, its leader over other markers if need be
-                    one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=tuple(fixed),
+                    one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in, fixed=fixed,
                                        rings=_ACTIVE_RINGS, over_markers=True)
                 if one:
                     placed = {i: v for i, v in placed.items() if i != a} | one
@@ -929,10 +936,8 @@ class MapView(QWidget):
                         one = place_labels([own], sizes, markers, obstacles, bounds, leaders=zoomed_in,
                                            rings=_ACTIVE_RINGS, over_markers=True)
                         if one:
-                            (ox, oy, tied), (w, h) = one[a], sizes[a]
-                            box = (x + ox, y + oy, x + ox + w, y + oy + h)
                             placed = one | place_labels(rest, sizes, markers, obstacles, bounds, leaders=zoomed_in,
-                                                        fixed=((box, _leader(x, y, box) if tied else None),))
+                                                        fixed=_as_fixed(one, anchors, sizes))
         self._apply_layout(placed, sizes, anchors, view)
 
     def _apply_layout(self, placed: dict[int, tuple[float, float, bool]], sizes: dict, anchors: dict,

@@ -12,6 +12,19 @@ from tests.gui import built_qm
 
 
 @pytest.fixture(scope="session")
+def synth_store(tmp_path_factory):
+    """A synthetic database of 3,000 events: more zones, events in places beyond the map,
+    storylines of hundreds."""
+    from explorer.core.database import open_database
+    from explorer.core.store import EventStore
+    from explorer.core.synth import synthesise
+
+    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
+    synthesise(3000, path, seed=3)
+    return EventStore(open_database(path))
+
+
+@pytest.fixture(scope="session")
 def en_qm() -> Path:
     return built_qm("en")
 

@@ -12,11 +12,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QMouseEvent, QPainterPath, QTransform
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from explorer.core.database import open_database
 from explorer.core.paths import resource
 from explorer.core.session import Session
-from explorer.core.store import EventStore
-from explorer.core.synth import synthesise
 from explorer.gui.map_labels import MARGIN, label_font, two_lines
 from explorer.gui.map_view import (
     FEW_PLACES,
@@ -52,14 +49,6 @@ def view(qtbot, session):
     w = open_map(qtbot, session)
     w.fit_province()
     return w
-
-
-@pytest.fixture(scope="module")
-def synth_store(tmp_path_factory):
-    """A synthetic database: more zones, and events in places beyond the map."""
-    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
-    synthesise(3000, path, seed=3)
-    return EventStore(open_database(path))
 
 
 def click_zone(qtbot, view, zone_id):

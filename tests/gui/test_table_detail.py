@@ -635,16 +635,6 @@ def test_the_category_column_holds_the_longest_category_name_where_there_is_room
     session.set_language("zh")
 
 
-@pytest.fixture(scope="module")
-def synth_store(tmp_path_factory):
-    from explorer.core.database import open_database
-    from explorer.core.synth import synthesise
-
-    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
-    synthesise(3000, path, seed=3)
-    return EventStore(open_database(path))
-
-
 @pytest.fixture
 def synth_session(synth_store):
     # A fixture, as ``session``: it (and through its signals the panes) outlives the test's
