@@ -43,6 +43,7 @@ def test_taken_store_serves_this_thread_and_its_first_layout_is_ready(db_path):
     everything = np.ones(store.n, bool)
     ready = build_layout(store, "zone", everything, view_rows=UNSIZED_VIEW_ROWS, rows=np.arange(store.n))
     assert store not in timeline_layout._PREPARED  # taken, and nothing else kept
+    timeline_layout._EVERY.pop(store, None)  # made from nothing, not from what the first kept
     fresh = build_layout(store, "zone", everything, view_rows=UNSIZED_VIEW_ROWS, rows=np.arange(store.n))
     assert ready is not fresh
     assert [lane.key for lane in ready.lanes] == [lane.key for lane in fresh.lanes]
