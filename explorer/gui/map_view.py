@@ -9,13 +9,14 @@ state; it reacts to ``session.filtered``, ``selection.changed`` and
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPainterPath, QTransform
+from PySide6.QtGui import QColor, QCursor, QFont, QPainterPath, QTextOption, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QLabel, QToolBar, QToolTip, QVBoxLayout, QWidget
 
 from explorer.core.basemap import (
@@ -32,7 +33,7 @@ from explorer.gui.first_paint import after_first_paint
 from explorer.gui.focus_ring import FocusRing
 from explorer.gui.map_labels import MapLabel, MapLabelLayer, two_lines
 from explorer.gui.map_markers import MarkerLayer
-from explorer.gui.static_texts import LINE_BREAK
+from explorer.gui.static_texts import LINE_BREAK, WORD_JOINER
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
 YANGQUAN_SPAN = (0.5, 0.4)  # the smallest frame of the preset, enough to separate the zones
@@ -162,6 +163,13 @@ def _as_fixed(placed: dict[int, tuple[float, float, bool]], anchors: dict, sizes
         box = (x + ox, y + oy, x + ox + w, y + oy + h)
         out.append((box, _leader(x, y, box) if leader else None))
     return tuple(out)
+
+
+def key_text(text: str) -> str:
+    """The map key as drawn: where it wraps in a narrow map, lines break only at its spaces,
+    so a symbol keeps its word and no word (企业 as "company") is broken."""
+    text = re.sub(r"(?<=\S)(?=\S)", WORD_JOINER, text)
+    return re.sub(r"(?<=[●■◆]) ", "\u00a0", text)
 
 
 def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], markers: list[tuple],
@@ -481,8 +489,11 @@ class MapView(QWidget):
         self._scale_raised = 0  # px the scale bar is moved up by (see _place_key)
         self._scale.text.setColor("#455A64")
         # A key in the map itself, so exported images carry it too.
-        self._key = pg.TextItem(self.tr("● zone  ■ park  ◆ company · size: number of events"), color="#546E7A",
+        self._key = pg.TextItem(key_text(self.tr("● zone  ■ park  ◆ company · size: number of events")), color="#546E7A",
                                 anchor=(0, 1), fill=pg.mkBrush(244, 241, 234, 245))  # the land, borders hidden: 4.8:1
+        option = self._key.textItem.document().defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        self._key.textItem.document().setDefaultTextOption(option)
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
         # The box _frame_clear showed last and the range it set for it, while the view shows that.

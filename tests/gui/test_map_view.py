@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from explorer.core.paths import resource
 from explorer.core.session import Session
+from explorer.gui.application import install_translators
 from explorer.gui.map_labels import MARGIN, label_font, two_lines
 from explorer.gui.map_view import (
     FEW_PLACES,
@@ -1030,6 +1031,39 @@ def test_a_key_wider_than_the_map_wraps_inside_it_and_the_scale_bar_clears_it(qt
     view.resize(900, 500)
     qtbot.waitUntil(lambda: view.width() == 900)
     assert view._key.sceneBoundingRect().height() == one_line  # one line again where it fits
+
+
+def key_lines(view: MapView) -> list[str]:
+    lines = []
+    block = view._key.textItem.document().begin()
+    while block.isValid():
+        text, lay = block.text(), block.layout()
+        lines += [text[line.textStart():line.textStart() + line.textLength()]
+                  for line in map(lay.lineAt, range(lay.lineCount()))]
+        block = block.next()
+    return lines
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_key_wraps_between_its_entries_and_words(qtbot, session, lang):
+    # At the smallest window the English key read "compan" / "y", or ended a line with "◆";
+    # the Chinese one broke 企业 ("company") across two lines.
+    install_translators(QApplication.instance(), lang)
+    try:
+        view = open_map(qtbot, session, (900, 500))
+    finally:
+        install_translators(QApplication.instance(), "en")
+    assert ("企\u2060业" in view._key.textItem.toPlainText()) == (lang == "zh_CN")
+    seen = set()
+    for width in range(110, 420, 12):
+        view.resize(width, 500)
+        qtbot.waitUntil(lambda w=width: view.width() == w)
+        lines = key_lines(view)
+        seen.add(len(lines))
+        for line in lines[:-1]:
+            assert not line.rstrip().endswith(("●", "■", "◆")), (width, lines)
+            assert line.endswith(" "), (width, lines)  # broken at a space: between entries or English words
+    assert max(seen) >= 3  # it did wrap, onto several lines
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
