@@ -14,11 +14,12 @@ QM      := $(TS:.ts=.qm)
 .PHONY: run test lint bench package self-test db clean screenshots i18n
 
 $(SYSDEPS): tools/system-deps.sh
-	@bash tools/system-deps.sh
+	@PYTHON=$(PYTHON) bash tools/system-deps.sh
 	@mkdir -p $(VENV) && touch $@
 
+# A .venv left without pip (made by a Python lacking ensurepip) is made again.
 $(STAMP): pyproject.toml requirements.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c "import pip" 2>/dev/null || $(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==$$(sed -n 's/^pip==//p' requirements.lock)"
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,package]'
 	@touch $@
