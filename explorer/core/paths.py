@@ -7,7 +7,9 @@ One place resolves paths both from a checkout and inside the PyInstaller bundle
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from explorer import APP_NAME, ORG_NAME
@@ -68,18 +70,36 @@ def default_db() -> Path:
     """The database the app opens when no ``--db`` is given.
 
     ``$ZONE_TIMELINE_DB``; else, when frozen, a database the user rebuilt in the per-user
-    folder, falling back to the bundled one; else the checkout's ``db/events.sqlite``.
+    folder from the sources this version carries (the bundled one damaged, say), else the
+    bundled one; else the checkout's ``db/events.sqlite``.  A rebuild from another
+    version's sources (its recorded ``source_digest`` differs from the bundled
+    database's) does not hide this version's data.
     """
     env = os.environ.get(ENV_DB)
     if env:
         return Path(env)
     if is_frozen():
-        rebuilt = user_data_dir() / DB_FILENAME
+        rebuilt, bundled = user_data_dir() / DB_FILENAME, bundled_db()
         try:
-            return rebuilt if rebuilt.exists() else bundled_db()
+            if not rebuilt.exists():
+                return bundled
         except OSError:  # a per-user folder that cannot be read: as if there were none
-            return bundled_db()
+            return bundled
+        ours = recorded_digest(bundled)
+        return rebuilt if ours is None or recorded_digest(rebuilt) == ours else bundled
     return bundled_db()
+
+
+def recorded_digest(db: Path) -> str | None:
+    """The digest of the curated sources ``db`` was built from (its ``meta`` table), or
+    None where it cannot be read."""
+    try:
+        uri = Path(db).absolute().as_uri() + "?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'source_digest'").fetchone()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return row[0] if row and isinstance(row[0], str) else None
 
 
 def default_corpus() -> Path | None:

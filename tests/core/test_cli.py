@@ -84,6 +84,32 @@ def test_a_per_user_folder_that_cannot_be_read_leaves_the_bundled_database(monke
     assert paths.default_db() == tmp_path / "app" / "db" / paths.DB_FILENAME
 
 
+def test_a_rebuild_from_another_versions_sources_does_not_hide_the_bundled_database(monkeypatch, tmp_path, db_path):
+    # Packaged, a database rebuilt in the per-user folder came first whatever it was built
+    # from: a newer version unpacked later showed the old version's data.
+    import shutil
+    import sqlite3
+
+    from explorer.core import paths
+
+    app, home = tmp_path / "app", tmp_path / "home"
+    (app / "db").mkdir(parents=True)
+    home.mkdir()
+    bundled, rebuilt = app / "db" / paths.DB_FILENAME, home / paths.DB_FILENAME
+    shutil.copyfile(db_path, bundled)
+    shutil.copyfile(db_path, rebuilt)
+    monkeypatch.setattr(paths, "is_frozen", lambda: True)
+    monkeypatch.setattr(paths, "user_data_dir", lambda: home)
+    monkeypatch.setattr(paths, "app_root", lambda: app)
+    assert paths.recorded_digest(bundled) and paths.default_db() == rebuilt  # this version's sources
+    with sqlite3.connect(rebuilt) as conn:
+        conn.execute("UPDATE meta SET value = 'another version' WHERE key = 'source_digest'")
+    conn.close()
+    assert paths.default_db() == bundled
+    bundled.write_bytes(b"damaged")  # this version's own database unusable: the rebuild, whatever it is
+    assert paths.recorded_digest(bundled) is None and paths.default_db() == rebuilt
+
+
 def test_the_window_with_no_display_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     r = subprocess.run([sys.executable, "-m", "explorer", "--db", str(tmp_path / "none.sqlite")], env=env, cwd=REPO,
