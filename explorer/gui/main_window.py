@@ -97,10 +97,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.resize(default_size(self.screen()))
         self.status = LineLabel(hint_chars=80)
+        self._unshown_message: tuple[str, int] | None = None  # see say()
         self.statusBar().addWidget(self.status, 1)  # a message shown for a while takes its place
         unsaved = settings_problem(settings)
         if unsaved:
-            self.statusBar().showMessage(self.tr("Settings cannot be saved (%1): the layout, language and filters "
+            self.say(self.tr("Settings cannot be saved (%1): the layout, language and filters "
                                                  "will not be remembered.").replace("%1", unsaved), 20000)
         self.dock = QDockWidget(self)
         self.dock.setObjectName("filterDock")
@@ -191,6 +192,32 @@ class MainWindow(QMainWindow):
             self.actions[key].setEnabled(session is not None)
         self.actions[f"lanes_{session.lane_mode if session is not None else 'zone'}"].setChecked(True)
 
+    def _remember_database(self, path: Path) -> None:
+        """The database to open at the next start: by its absolute path (a relative one
+        named another file from another folder), or, the default one (the bundled
+        database), as none: another copy or version of the app opens its own."""
+        if _same_file(path, paths.default_db()):
+            if self.settings.contains("database/last"):
+                self.settings.remove("database/last")
+        elif self.settings.value("database/last") != str(path.absolute()):  # else written at every start
+            self.settings.setValue("database/last", str(path.absolute()))
+
+    def say(self, text: str, ms: int = 0) -> None:
+        """``text`` in the status bar, in place of the counts, for ``ms`` (0: until another).
+
+        Said before the window shows (settings that cannot be saved, a database that cannot
+        be used), it is said again when it shows: ``QStatusBar`` hides the counts only while
+        shown, and the two were drawn over each other."""
+        self.statusBar().showMessage(text, ms)
+        self._unshown_message = None if self.isVisible() else (text, ms)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        said, self._unshown_message = self._unshown_message, None
+        if said is not None and self.statusBar().currentMessage() == said[0]:
+            self.statusBar().clearMessage()  # (the same message again would change nothing)
+            self.statusBar().showMessage(*said)
+
     # ----------------------------------------------------------------- database
     def open_initial(self, path: Path | None, preload: Preload | None = None) -> None:
         """Open ``path``; with none, the database open when the app last closed (unless
@@ -204,7 +231,7 @@ class MainWindow(QMainWindow):
                 self._interactive = True  # damage found later is asked about, as for any database opened
                 return
             exc = self.database_problem
-            self.statusBar().showMessage(self.tr("The database last open cannot be used (%1): %2")
+            self.say(self.tr("The database last open cannot be used (%1): %2")
                                          .replace("%1", str(exc.path)).replace("%2", self.database_reason(exc)), 15000)
         self.open_database(target, interactive=True, preload=preload)
 
@@ -235,8 +262,7 @@ class MainWindow(QMainWindow):
         self.db_path = Path(path)
         self.database_problem = None
         self._interactive = interactive
-        if self.settings.value("database/last") != str(path):  # else the file would be written again at start-up
-            self.settings.setValue("database/last", str(path))
+        self._remember_database(Path(path))
         self._set_session(session, panes)
         return True
 
@@ -317,7 +343,7 @@ class MainWindow(QMainWindow):
         target = paths.default_build_target()
         if paths.is_frozen() or (self.db_path and self.db_path.resolve() != target.resolve()):
             target = paths.user_data_dir() / paths.DB_FILENAME
-        self.statusBar().showMessage(self.tr("Rebuilding the database…"))
+        self.say(self.tr("Rebuilding the database…"))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         from explorer.core.build import BuildError, build_database  # noqa: PLC0415 (not needed at start-up)
 
@@ -333,7 +359,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, self.tr("Rebuild failed"), f"{target}: {exc.strerror or exc}")
             return
         QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(self.tr("Database rebuilt: %1").replace("%1", str(target)), 5000)
+        self.say(self.tr("Database rebuilt: %1").replace("%1", str(target)), 5000)
         self.open_database(target)
 
     # ----------------------------------------------------------------- panes
@@ -461,7 +487,7 @@ class MainWindow(QMainWindow):
         """The selected event's timeline(s) selected, as a click on a lane label does (for
         the *Selected timelines* export, from the keyboard)."""
         if self.session and not self.timeline.select_active_lanes():
-            self.statusBar().showMessage(self.tr("Select an event first: its timeline is then selected."), 5000)
+            self.say(self.tr("Select an event first: its timeline is then selected."), 5000)
 
     def focus_search(self) -> None:
         if self.session:
@@ -492,7 +518,7 @@ class MainWindow(QMainWindow):
         path = dlg.path()
         if run_export(self, self.session, dlg.spec(), path, dlg.encoding()):
             self.settings.setValue("export/dir", str(Path(path).parent))
-            self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 6000)
+            self.say(self.tr("Exported to %1").replace("%1", path), 6000)
 
     def export_image(self) -> None:
         if not self.session:
@@ -511,7 +537,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, self.tr("Image export failed"), export_error_text(exc))
             return
         self.settings.setValue("export/dir", str(out.parent))  # shared with the CSV export
-        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(out)), 6000)
+        self.say(self.tr("Saved %1").replace("%1", str(out)), 6000)
 
     def set_language(self, lang: str) -> None:
         """Switch the interface and data language at once, keeping filters and selection."""
@@ -636,3 +662,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
         super().closeEvent(event)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them missing, say
+        return a.absolute() == b.absolute()

@@ -654,6 +654,47 @@ def test_a_start_without_a_database_reopens_the_last_one(qtbot, db_path, setting
     assert start().db_path == db_path
 
 
+def test_the_database_is_remembered_by_its_absolute_path_and_the_default_as_none(
+        qtbot, db_path, settings, tmp_path, monkeypatch):
+    # "--db my.sqlite" was remembered as "my.sqlite" (another file, or none, from another
+    # folder); the bundled database by its path in that copy of the app, which another
+    # copy or a newer version then opened instead of its own.
+    monkeypatch.setattr(paths, "default_db", lambda: db_path)
+    other = tmp_path / "mine.sqlite"
+    shutil.copyfile(db_path, other)
+    monkeypatch.chdir(tmp_path)
+    w = open_window(qtbot, Path("mine.sqlite"), settings, lang="en")
+    assert settings.value("database/last") == str(other)
+    assert w.open_database(db_path, interactive=False)
+    assert not settings.contains("database/last")
+    theirs = tmp_path / "another copy" / "events.sqlite"
+    theirs.parent.mkdir()
+    shutil.copyfile(db_path, theirs)
+    monkeypatch.setattr(paths, "default_db", lambda: theirs)  # another copy of the app
+    again = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(again)
+    again.open_initial(None)
+    assert again.db_path == theirs  # its own, not the first copy's
+
+
+def test_a_message_said_before_the_window_shows_is_not_drawn_over_the_counts(qtbot, db_path, tmp_path):
+    # The app opens its database before showing the window: a message then ("Settings
+    # cannot be saved", "The database last open cannot be used") and the counts, which
+    # showing the window made visible again, were drawn over each other.
+    blocker = tmp_path / "config"
+    blocker.write_text("not a folder")
+    create_app()
+    w = MainWindow(settings=QSettings(str(blocker / "s.ini"), QSettings.Format.IniFormat), lang="en")
+    qtbot.addWidget(w)
+    w.open_initial(db_path)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.statusBar().currentMessage().startswith("Settings cannot be saved")
+    assert not w.status.isVisible()
+    w.statusBar().clearMessage()
+    assert w.status.isVisible() and w.status.text().startswith(f"{len(w.session.rows)} ")
+
+
 def test_a_status_message_is_seen_then_the_counts_come_back(window):
     # The counts' label took the whole bar as a permanent widget: Qt drew every message
     # ("Exported to …", "Database rebuilt: …") beneath it, unseen.
