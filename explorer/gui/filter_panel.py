@@ -225,6 +225,9 @@ def _under_collapsed(item: QTreeWidgetItem) -> bool:
     return any(not parent.isExpanded() for parent in _ancestors(item))
 
 
+WINDOW_KEYS = (Qt.Key.Key_E, Qt.Key.Key_Y)  # with Ctrl: the window's, even while typing (see _KeysFirst)
+
+
 class _KeysFirst(QObject):
     """Keys the panel's widgets take before the window's shortcuts: ← and → open and close
     the zone tree's branches (the window steps through events with them), and Esc empties a
@@ -252,10 +255,11 @@ class _KeysFirst(QObject):
             if self._scroll_bar is not None:
                 QCoreApplication.sendEvent(self._scroll_bar, event)
             return True
-        if kind == QEvent.Type.ShortcutOverride and obj is self._search and event.key() == Qt.Key.Key_Y \
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
-            # The box's redo (also Ctrl+Shift+Z) left the window's Ctrl+Y (the map on
-            # Yangquan) dead while typing: the window's shortcut it is.
+        if kind == QEvent.Type.ShortcutOverride and obj in (self._search, *self._spins) \
+                and event.key() in WINDOW_KEYS and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            # Typing, the boxes took the window's Ctrl+Y (the map on Yangquan) as their redo
+            # (Windows' binding; Ctrl+Shift+Z still is) and Ctrl+E (export) as "end of line"
+            # (X11's): the keys did nothing there.  The window's shortcuts they are.
             event.ignore()
             return True
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \

@@ -193,14 +193,75 @@ def test_the_map_s_whole_province_has_a_key(window):
     assert after[0][1] - after[0][0] > 2 * (before[0][1] - before[0][0])  # zoomed out to Shanxi
 
 
-def test_ctrl_y_zooms_the_map_to_yangquan_while_typing_a_search(window):
-    # The search box took Ctrl+Y as its redo (Ctrl+Shift+Z still is): the key did nothing there.
+@pytest.mark.parametrize("box", ["search_edit", "year_from", "year_to"])
+def test_ctrl_y_zooms_the_map_to_yangquan_while_typing_a_search_or_a_year(window, box):
+    # The boxes took Ctrl+Y as their redo (Ctrl+Shift+Z still is): the key did nothing there.
     window.map.fit_province()
     before = window.map._vb.viewRange()
-    box = window.filters.search_edit
-    box.setFocus()
-    QTest.keyClicks(box, "valve")
-    QTest.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    edit = getattr(window.filters, box)
+    edit.setFocus()
+    typed = "valve" if box == "search_edit" else "19"
+    if box != "search_edit":
+        edit.lineEdit().selectAll()
+    QTest.keyClicks(edit, typed)
+    QTest.keyClick(edit, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     after = window.map._vb.viewRange()
     assert after[0][1] - after[0][0] < (before[0][1] - before[0][0]) / 2  # zoomed in on Yangquan
-    assert box.text() == "valve"
+    assert (edit.text() if box == "search_edit" else edit.lineEdit().text()) == typed
+
+
+CTRL_E_UNDER_X11 = """
+import json, sys
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from explorer.gui.application import create_app
+from explorer.gui.main_window import MainWindow
+app = create_app()
+w = MainWindow(settings=QSettings(sys.argv[2], QSettings.Format.IniFormat), lang="en")
+w.open_database(sys.argv[1], interactive=False)
+w.show()
+w.activateWindow()
+QTest.qWaitForWindowActive(w)
+export = w.actions["export"]
+export.triggered.disconnect()  # (the dialog would wait for an answer)
+fired = []
+export.triggered.connect(lambda *_: fired.append(QApplication.focusWidget()))
+out = {"platform": app.platformName()}
+for name in ("search_edit", "year_from"):
+    box = getattr(w.filters, name)
+    box.setFocus()
+    QTest.qWait(50)
+    edit = box if name == "search_edit" else box.lineEdit()
+    if name == "search_edit":
+        edit.setText("valve")
+    edit.setCursorPosition(1)
+    QTest.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(50)
+    out[name] = {"exported": len(fired), "cursor": edit.cursorPosition()}
+    fired.clear()
+print(json.dumps(out))
+"""
+
+
+def test_ctrl_e_exports_while_typing_under_x11(db_path, tmp_path):
+    # X11's key bindings make Ctrl+E a text box's "end of line": in the search and year
+    # boxes it moved the cursor and Export did not open (the offscreen platform binds keys
+    # as Windows does, so this runs on a virtual X display).
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("xvfb-run"):
+        pytest.skip("xvfb-run is not installed (tools/system-deps.sh installs it)")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    r = subprocess.run(["xvfb-run", "-a", sys.executable, "-c", CTRL_E_UNDER_X11, str(db_path), str(tmp_path / "s.ini")],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["platform"] == "xcb"
+    assert got["search_edit"] == {"exported": 1, "cursor": 1}
+    assert got["year_from"] == {"exported": 1, "cursor": 1}
