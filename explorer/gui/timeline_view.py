@@ -197,7 +197,6 @@ class TimelineView(QtWidgets.QWidget):
         self.lanes_up_action = shortcut(["Shift+Up"], lambda: self._set_y_top(self._y_top - 3))
         self.lanes_down_action = shortcut(["Shift+Down"], lambda: self._set_y_top(self._y_top + 3))
         self.home_action = shortcut(["Home"], self.fit_all)
-        self.setFocusProxy(self.plot_widget)
         self._retranslate()
 
     def _retranslate(self) -> None:
