@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             collector.release()  # the session being replaced may have been frozen at start-up
         kept = self.dock.width() if self.session is not None else None  # a width the user may have set
+        focus = self._focus_place()
         self.session = session
         self.timeline, self.map, self.table, self.detail, self.filters = panes
         self.top_split = QSplitter(Qt.Orientation.Horizontal)
@@ -439,6 +440,39 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._keep_dock_width(kept)
         self._update_status()
+        if focus is not None:
+            self._refocus(*focus)
+
+    def _panes(self) -> tuple:
+        return (self.timeline, self.map, self.table, self.detail, self.filters) if self.session is not None else ()
+
+    def _focus_place(self) -> tuple[int, list[tuple[int, str]]] | None:
+        """Where the keyboard's focus is among the panes: the pane's place in
+        :meth:`_panes`, and the way down to the widget (each one's place among its
+        parent's child widgets, and its class)."""
+        w, down = QApplication.focusWidget(), []
+        panes = self._panes()
+        while w is not None and w.parent() is not None:
+            if any(w is p for p in panes):
+                return next(i for i, p in enumerate(panes) if w is p), down[::-1]
+            down.append((_child_widgets(w.parent()).index(w), type(w).__name__))
+            w = w.parent()
+        return None
+
+    def _refocus(self, pane: int, down: list[tuple[int, str]]) -> None:
+        """The focus to the same place in the new panes (a language switch or another
+        database makes them anew: the focus was nowhere, and keys did nothing); where the
+        new pane differs there, to its first widget that takes the focus."""
+        w = self._panes()[pane]
+        for i, kind in down:
+            kids = _child_widgets(w)
+            if i >= len(kids) or type(kids[i]).__name__ != kind:
+                w = next((c for c in self._panes()[pane].findChildren(QWidget)
+                          if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.isVisibleTo(self)), None)
+                break
+            w = kids[i]
+        if w is not None:
+            _FocusWhenShown(w)
 
     def _default_splits(self) -> None:
         w, h = max(self.width(), 1200), max(self.height(), 800)
@@ -669,3 +703,29 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # one of them missing, say
         return a.absolute() == b.absolute()
+
+
+def _child_widgets(w: QWidget) -> list[QWidget]:
+    """``w``'s child widgets, in order (not its other children, some of which come and go:
+    a pane's first-paint watcher, a toolbar's actions)."""
+    return [c for c in w.children() if isinstance(c, QWidget)]
+
+
+class _FocusWhenShown(QObject):
+    """Gives ``widget`` the focus once it shows (the layouts show new widgets later: a
+    queued call, a toolbar's own layout), or now if it shows already."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget)
+        if widget.isVisible():
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.deleteLater()
+        else:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Show:
+            obj.removeEventFilter(self)
+            obj.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.deleteLater()
+        return False

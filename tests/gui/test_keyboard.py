@@ -54,6 +54,26 @@ def test_tab_goes_round_every_pane_and_out_of_each(window, key):
     assert not [w for w in round_ if isinstance(w, QScrollArea)]
 
 
+@pytest.mark.parametrize("where", ["table.view", "filters.search_edit", "filters.zone_tree", "filters.year_to",
+                                   "timeline.plot_widget", "timeline.toolbar.mode_combo", "map.plot_widget",
+                                   "detail.browser"])
+def test_the_focus_stays_in_its_place_through_a_language_switch_and_another_database(window, qtbot, db_path, where):
+    # The panes are made anew: the focus was nowhere, and ↓ or Tab did nothing useful.
+    def widget():
+        w = window
+        for name in where.split("."):
+            w = getattr(w, name)
+        return w
+
+    widget().setFocus()
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is widget()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget())
+    assert window.open_database(db_path, interactive=False)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget())
+
+
 def test_esc_empties_the_search_box_before_it_clears_the_selection(window, qtbot):
     s, edit = window.session, window.filters.search_edit
     s.selection.select_one(int(s.rows[0]))
