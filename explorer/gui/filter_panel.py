@@ -458,6 +458,7 @@ class FilterPanel(QWidget):
             "QToolButton#filterChip { border: 1px solid palette(mid); border-radius: 10px;"
             " padding: 1px 7px; background: palette(alternate-base); }"
             "QToolButton#filterChip:hover { background: palette(midlight); }"
+            "QToolButton#filterChip:focus { border: 2px solid palette(highlight); padding: 0px 6px; }"
         )
         self._chip_layout = FlowLayout(self._chip_box)
         lay.addWidget(self._chip_box)
@@ -848,8 +849,10 @@ class FilterPanel(QWidget):
             if room <= 0 or over <= 0:
                 break
             width = max(MIN_CHIP_TEXT_PX, width - over)
+        # A screen reader says the name, then the description (the tooltip, unless set):
+        # the filter, then what the button does (both were the tooltip: said twice).
         chip.setToolTip(self.tr("Remove the filter {name}").format(name=label))
-        chip.setAccessibleName(chip.toolTip())
+        chip.setAccessibleName(label)
 
 
 def _disconnect(session: Session, on_filtered, on_language, *_args) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QInputMethodEvent, QRegion
+from PySide6.QtGui import QAccessible, QBrush, QColor, QImage, QInputMethodEvent, QRegion
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from explorer.core.filter_state import Filters
@@ -74,6 +74,22 @@ def test_odd_text_is_harmless(qtbot, panel, session, text):
     assert session.rows.dtype.kind == "i"
     (chip,) = panel.chip_buttons()
     assert chip.sizeHint().width() < 300  # long queries are elided, not a 5000 px chip
+
+
+def test_a_chip_is_named_by_its_filter_and_shows_the_keyboards_focus(qtbot, panel, session):
+    # A screen reader said "Remove the filter 2019–2021" twice (the name was the tooltip,
+    # which the description is by default), and a chip with the focus looked as any other.
+    session.state.update(None, years=(2019, 2021))
+    (chip,) = panel.chip_buttons()
+    face = QAccessible.queryAccessibleInterface(chip)
+    assert face.text(QAccessible.Text.Name) == "2019–2021"
+    assert face.text(QAccessible.Text.Description) == "Remove the filter 2019–2021"
+    panel.clear_all_button.setFocus()
+    qtbot.waitUntil(lambda: panel.clear_all_button.hasFocus())
+    without = chip.grab().toImage()
+    chip.setFocus()
+    qtbot.waitUntil(chip.hasFocus)
+    assert chip.grab().toImage() != without
 
 
 @pytest.mark.parametrize("text", ["   ", "\u3000", " \t "])
