@@ -63,8 +63,12 @@ def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: s
     return True
 
 
-def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
-    """A file-name field with its Browse button, as one form row."""
+def _path_row(label: str, edit: QLineEdit, browse_text: str, on_browse) -> tuple[QLabel, QWidget]:
+    """A file-name field with its Browse button, as one form row: its label (the field's
+    buddy) and the two; the field named by the label for a screen reader."""
+    caption = QLabel(label)
+    caption.setBuddy(edit)
+    edit.setAccessibleName(label.rstrip(":："))  # (Qt finds a buddy's label only beside it)
     holder = QWidget()
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +77,7 @@ def _path_row(edit: QLineEdit, browse_text: str, on_browse) -> QWidget:
     edit.setMinimumWidth(320)  # room for a real path
     row.addWidget(edit)
     row.addWidget(browse)
-    return holder
+    return caption, holder
 
 
 def export_error_text(exc) -> str:  # noqa: ANN001 (an ExportError or an ImageExportError)
@@ -159,7 +163,7 @@ class ExportDialog(QDialog):
             self.encoding_combo.addItem(label, enc)
         form.addRow(self.tr("Encoding:"), self.encoding_combo)
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.csv"))
-        form.addRow(self.tr("File:"), _path_row(self.path_edit, self.tr("Browse…"), self._browse))
+        form.addRow(*_path_row(self.tr("File:"), self.path_edit, self.tr("Browse…"), self._browse))
         lay.addLayout(form)
         self.count_label = QLabel()
         self.count_label.setObjectName("exportRowCount")
@@ -309,7 +313,7 @@ class ImageExportDialog(QDialog):
         self.width_spin.setSuffix(self.tr(" px"))
         form.addRow(self.tr("Width:"), self.width_spin)
         self.path_edit = QLineEdit(str(Path(default_dir or Path.home()) / "timeline.png"))
-        form.addRow(self.tr("File (.png or .svg):"), _path_row(self.path_edit, self.tr("Browse…"), self._browse))
+        form.addRow(*_path_row(self.tr("File (.png or .svg):"), self.path_edit, self.tr("Browse…"), self._browse))
         self.pane_combo.currentIndexChanged.connect(self._name_for_pane)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

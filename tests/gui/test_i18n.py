@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu
 
 from explorer.gui.application import apply_language, create_app
@@ -147,6 +148,9 @@ def test_chinese_dialogs_have_no_english(qtbot, session, tmp_path, zh_qm):
         texts += [w.text() for w in dlg.findChildren(QAbstractButton) if w.text()]
         assert _english_words(texts) == [], texts
         assert not dlg.grab().isNull()
+        # The file field is named by its label to a screen reader (it had no name).
+        name = QAccessible.queryAccessibleInterface(dlg.path_edit).text(QAccessible.Text.Name)
+        assert name.startswith("文件"), name
 
 
 def test_the_export_dialogs_questions_are_in_chinese(qtbot, tmp_path, zh_qm, monkeypatch):
