@@ -629,9 +629,9 @@ class MainWindow(QMainWindow):
         texts = self.tr("Event titles and summaries: written by the project in its own words; "
                         "facts and figures from the cited articles.")
         app = self.tr("The app: MIT licence.")
-        libraries = self.tr("Built with Qt for Python (PySide6 and Qt 6, LGPL-3.0), pyqtgraph (MIT), NumPy "
-                            "(BSD-3-Clause), SQLAlchemy (MIT) and OpenCC (Apache-2.0); their licence texts come "
-                            "with the app (resources/licenses).")
+        libraries = self.tr("Built with Python (PSF licence), Qt for Python (PySide6 and Qt 6, LGPL-3.0), pyqtgraph "
+                            "(MIT), NumPy (BSD-3-Clause), SQLAlchemy (MIT) and OpenCC (Apache-2.0); their licence "
+                            "texts come with the app (%1).").replace("%1", str(paths.resource("licenses")))
         return (
             f"<h3>{APP_NAME_ZH} · {APP_NAME}</h3><p>{version} {__version__}</p>"
             f"<p>{curated}</p>"

@@ -703,8 +703,8 @@
         <translation>本软件：MIT 许可证。</translation>
     </message>
     <message>
-        <source>Built with Qt for Python (PySide6 and Qt 6, LGPL-3.0), pyqtgraph (MIT), NumPy (BSD-3-Clause), SQLAlchemy (MIT) and OpenCC (Apache-2.0); their licence texts come with the app (resources/licenses).</source>
-        <translation>使用 Qt for Python（PySide6 与 Qt 6，LGPL-3.0）、pyqtgraph（MIT）、NumPy（BSD-3-Clause）、SQLAlchemy（MIT）和 OpenCC（Apache-2.0）构建；各自的许可证文本随软件附带（resources/licenses）。</translation>
+        <source>Built with Python (PSF licence), Qt for Python (PySide6 and Qt 6, LGPL-3.0), pyqtgraph (MIT), NumPy (BSD-3-Clause), SQLAlchemy (MIT) and OpenCC (Apache-2.0); their licence texts come with the app (%1).</source>
+        <translation>使用 Python（PSF 许可证）、Qt for Python（PySide6 与 Qt 6，LGPL-3.0）、pyqtgraph（MIT）、NumPy（BSD-3-Clause）、SQLAlchemy（MIT）和 OpenCC（Apache-2.0）构建；各自的许可证文本随软件附带（%1）。</translation>
     </message>
 </context>
 <context>

@@ -725,8 +725,11 @@ def test_settings_that_cannot_be_saved_are_said_to_be(qtbot, db_path, tmp_path, 
 def test_about_names_every_licence_and_the_texts_are_there(window):
     text = window.about_text()
     for words in ("Natural Earth", "WenQuanYi", "MIT licence", "PySide6 and Qt 6, LGPL-3.0", "pyqtgraph (MIT)",
-                  "OpenCC (Apache-2.0)", "resources/licenses"):
+                  "OpenCC (Apache-2.0)", "Python (PSF licence)"):
         assert words in text, words
+    # Where the texts are, as a path that holds them (packaged, "resources/licenses" was no
+    # folder of the app's: they are under _internal/).
+    assert f"({paths.resource('licenses')})" in text and paths.resource("licenses", "LGPL-3.0.txt").is_file()
     root = Path(__file__).resolve().parents[2]
     for name in ("resources/licenses/LGPL-3.0.txt", "resources/licenses/GPL-3.0.txt", "LICENSE"):
         assert (root / name).stat().st_size > 1000, name
