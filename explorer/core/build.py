@@ -320,7 +320,8 @@ def write_curated(conn: Connection, cur: Curated, digest: str, corpus: Path | No
             if corpus is not None:
                 if c.article not in texts:
                     texts[c.article] = read_article(corpus, c.article)
-                ptext, hs, he = passage_for_span(texts[c.article], c.para, c.start, c.end)
+                ptext, hs, he = passage_for_span(texts[c.article], c.para, c.start, c.end,
+                                                 cur.articles[c.article].continued)
                 passages.append({"citation_id": cid, "text": ptext, "hl_start": hs, "hl_end": he})
     if cites:
         conn.execute(insert(CitationRow), cites)

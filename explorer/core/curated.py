@@ -62,6 +62,7 @@ class Article:
     lines: int
     chars: int
     sha256: str
+    continued: frozenset[int] = frozenset()  # lines a page break cut with no sign of it
 
 
 @dataclass
@@ -207,6 +208,15 @@ class _Reader:
             return None
 
 
+def _line_numbers(r: _Reader, name: str) -> list[int]:
+    """An optional list of 1-based line numbers (a problem for anything else)."""
+    v = r.get(name, list, [], required=False)
+    if any(isinstance(x, bool) or not isinstance(x, int) or x < 1 for x in v):
+        r.problem(name, "should be a list of line numbers (1 or more)")
+        return [x for x in v if isinstance(x, int) and not isinstance(x, bool) and x >= 1]
+    return v
+
+
 def _load_toml(path: Path, root: Path, problems: list[Problem]) -> dict:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
@@ -276,9 +286,12 @@ def load_curated(source: Path, corpus: Path | None = None) -> Curated:
             lines=r.get("lines", int, 0),
             chars=r.get("chars", int, 0),
             sha256=r.text("sha256", required=False, nonempty=False),
+            continued=frozenset(_line_numbers(r, "continued")),
         )
         if art.published_confidence and art.published_confidence not in CONFIDENCES:
             r.problem("published_confidence", f"must be one of {', '.join(CONFIDENCES)}")
+        if art.lines and any(n > art.lines for n in art.continued):
+            r.problem("continued", f"a line beyond the article's {art.lines}")
         if art.script and art.script not in SCRIPTS:
             r.problem("script", f"must be one of {', '.join(SCRIPTS)}")
         if aid in cur.articles:

@@ -102,18 +102,20 @@ def is_caption(line: str) -> bool:
     return bool(s) and bool(_CAPTION.search(s)) and len(s) <= 40
 
 
-def _is_broken(lines: list[str], i: int) -> bool:
+def _is_broken(lines: list[str], i: int, continued: frozenset[int] = frozenset()) -> bool:
     """Line ``i`` stops mid-sentence: the page or column broke inside it.
 
     It ends on a comma or a list's mark (，、); or it is long and lacks closing
     punctuation; or it lacks closing punctuation and picture captions follow it (a
-    headline never has captions right after it).  A web page's leftover paragraph tag
-    after the punctuation (``?!/p>``) does not hide a sentence's end.
+    headline never has captions right after it); or its 1-based number is in
+    ``continued``, the lines the article's record says go on (short, with no sign of it:
+    "平坦建筑陶瓷厂、王坨耐火厂、平" reads like a headline).  A web page's leftover paragraph
+    tag after the punctuation (``?!/p>``) does not hide a sentence's end.
     """
     s = _TAG_DEBRIS.sub("", lines[i].rstrip())
     if not s or s.endswith(_SENTENCE_END):
         return False
-    if s.endswith(_CLAUSE_END) or len(s) >= 30:
+    if s.endswith(_CLAUSE_END) or len(s) >= 30 or i + 1 in continued:
         return True
     for nxt in lines[i + 1 :]:
         if nxt.strip():
@@ -121,12 +123,13 @@ def _is_broken(lines: list[str], i: int) -> bool:
     return False
 
 
-def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int, int]]]:
+def paragraph_around(text: str, line_no: int,
+                     continued: frozenset[int] = frozenset()) -> tuple[int, int, list[tuple[int, int]]]:
     """The logical paragraph containing 1-based line ``line_no``, repaired.
 
     Returns ``(first_line, last_line, pieces)`` where ``pieces`` are the source spans
     ``(start, end)`` that make up the paragraph once caption debris and line breaks
-    inside sentences are removed.
+    inside sentences are removed.  ``continued``: see :func:`_is_broken`.
     """
     lines = text.split("\n")
     starts = [0]
@@ -146,7 +149,7 @@ def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int,
         if not content(j):
             j -= 1
             continue
-        if _is_broken(lines, j):
+        if _is_broken(lines, j, continued):
             first = j
             j -= 1
             continue
@@ -154,7 +157,7 @@ def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int,
     last = idx
     j = idx + 1
     cur = idx
-    while _is_broken(lines, cur) and j < len(lines):
+    while _is_broken(lines, cur, continued) and j < len(lines):
         if not content(j):
             j += 1
             continue
@@ -164,7 +167,8 @@ def paragraph_around(text: str, line_no: int) -> tuple[int, int, list[tuple[int,
     return first + 1, last + 1, pieces
 
 
-def passage_for_span(text: str, line_no: int, start: int, end: int) -> tuple[str, int, int]:
+def passage_for_span(text: str, line_no: int, start: int, end: int,
+                     continued: frozenset[int] = frozenset()) -> tuple[str, int, int]:
     """The repaired, gloss-free paragraph around a citation and the span's place in it.
 
     Parameters
@@ -173,13 +177,16 @@ def passage_for_span(text: str, line_no: int, start: int, end: int) -> tuple[str
         The whole article file.
     line_no, start, end
         The citation locator (1-based line, half-open character span in ``text``).
+    continued
+        Lines the article's record says a page break cut mid-sentence (``continued``
+        in ``db/articles.toml``): see :func:`_is_broken`.
 
     Returns
     -------
     passage, hl_start, hl_end
         The passage text and the half-open highlight inside it.
     """
-    _, _, pieces = paragraph_around(text, line_no)
+    _, _, pieces = paragraph_around(text, line_no, continued)
     chars: list[str] = []
     offs: list[int] = []
     for a, b in pieces:

@@ -94,3 +94,26 @@ def test_a_line_ending_on_a_comma_goes_on_and_tag_debris_ends_nothing():
     start = text.index("新区")
     passage, a, b = passage_for_span(text, 6, start, start + 6)
     assert passage == "新区今年引进项目的税收贡献首次过半，转型见效。"
+
+
+def test_a_line_the_record_says_goes_on_is_joined_to_the_next():
+    # Invented text after article 004: a page broke a list after a short line with no mark
+    # of it ("…、平" / "坦水泥厂…"), which reads like a headline: only the record knows.
+    text = "甲砖厂、乙瓦厂、丙\n\n丁水泥厂……建区之初的工厂多已关停。\n"
+    start = text.index("丁水泥厂")
+    alone, _, _ = passage_for_span(text, 3, start, start + 4)
+    assert alone == "丁水泥厂……建区之初的工厂多已关停。"
+    joined, a, b = passage_for_span(text, 3, start, start + 4, frozenset({1}))
+    assert joined == "甲砖厂、乙瓦厂、丙丁水泥厂……建区之初的工厂多已关停。"
+    assert joined[a:b] == "丁水泥厂"
+    assert passage_for_span(text, 1, 0, 3, frozenset({1}))[0] == joined  # from either line
+
+
+@needs_seeds
+def test_the_cited_list_cut_by_article_004s_page_is_one_passage(db_path):
+    conn = sqlite3.connect(db_path)
+    texts = [t for (t,) in conn.execute(
+        "SELECT p.text FROM citations c JOIN passages p ON p.citation_id = c.id "
+        "WHERE c.event_id = 'a004-early-firms-declined'")]
+    conn.close()
+    assert texts and all("平坦水泥厂" in t for t in texts), texts  # it read "…王坨耐火厂、平" and "坦水泥厂…"
