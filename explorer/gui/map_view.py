@@ -926,7 +926,7 @@ class MapView(QWidget):
         placed again, it first, or, failing that, it alone farther out and the others around it."""
         placed, (view, bounds, markers, obstacles, labels, sizes), anchors, zoomed_in = self._base
         a = self._named = self._active
-        if a in anchors and a in self._label_size and a not in self._outside_zones:
+        if a in anchors and a in self._label_size:
             x, y = anchors[a]
             if bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]:
                 ring = self._halo_size(a) / 2

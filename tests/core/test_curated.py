@@ -39,7 +39,8 @@ def test_curated_sources_are_clean(curated_dir):
     cur = load_curated(curated_dir)
     assert cur.problems == []
     assert len(cur.events) > 100
-    assert {"hitech-rename-year", "platform-area", "valve-relocation-start"} <= set(cur.conflicts)
+    assert {"hitech-rename-year", "platform-area", "yuanqu-new-energy-scale", "yangquan-econ-conference-year"} \
+        <= set(cur.conflicts)
 
 
 def test_an_inferred_date_needs_its_reasoning_in_english_and_chinese(src):
@@ -98,6 +99,19 @@ def test_a_source_without_event_files_or_that_is_a_file_is_a_problem(src, tmp_pa
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     assert _problems(tmp_path / "afile") == [f"{tmp_path / 'afile'} is not a folder"]
     assert _problems(tmp_path / "none") == [f"{tmp_path / 'none'} curated source folder not found"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[0]", "should be a list of line numbers"), ('["9"]', "should be a list of line numbers"),
+    ("[true]", "should be a list of line numbers"), ("[100000]", "a line beyond the article's"),
+])
+def test_an_articles_continued_lines_are_line_numbers_within_it(src, value, message):
+    path = src / "articles.toml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("sha256 = ")
+    path.write_text(text[:first] + f"continued = {value}\n" + text[first:], encoding="utf-8")
+    problems = [str(p) for p in load_curated(src).problems]
+    assert any("continued" in p and message in p for p in problems), problems
 
 
 def test_unknown_zone(src):

@@ -281,6 +281,9 @@ def test_long_english_names_are_set_on_two_lines(view, session):
     texts = view.label_texts()
     for label in view._label_layer.labels:
         zone = store.zones[label.zone]
+        if zone.kind == "outside":  # pinned to the edge, its count after its name: "Lanzhou (1)"
+            assert lines[zone.id][0].startswith(f"{zone.name_en} (")
+            continue
         metrics = QFontMetricsF(label_font(label.pixel_size, label.bold))
         one = metrics.horizontalAdvance(zone.name_en) + 2 * MARGIN
         if one > WRAP_PX:

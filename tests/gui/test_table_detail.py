@@ -30,7 +30,7 @@ def test_table_follows_filter_and_counts(qtbot, session):
     t = EventTable(session)
     qtbot.addWidget(t)
     assert t.model.rowCount() == session.store.n
-    session.state.update("test", zones={"yangquan-valve"})
+    session.state.update("test", zones={"yangquan-hitech"})
     n = len(session.rows)
     assert 0 < n < session.store.n
     assert t.model.rowCount() == n
