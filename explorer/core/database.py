@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -252,6 +252,16 @@ def _schema_version(conn: sqlite3.Connection, tables: set[str], missing: list[st
     except ValueError:
         return -1
 
+
+def recorded_digest(path: str | Path) -> str | None:
+    """The digest of the curated sources the database at ``path`` was built from (its
+    ``meta`` table), or None where it cannot be read."""
+    try:
+        with closing(sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'source_digest'").fetchone()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return row[0] if row and isinstance(row[0], str) else None
 
 def _check(p: Path, conn: sqlite3.Connection) -> int:
     """The schema version of an opened file, or :class:`DatabaseError` if it is not an

@@ -7,9 +7,7 @@ One place resolves paths both from a checkout and inside the PyInstaller bundle
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from contextlib import closing
 from pathlib import Path
 
 from explorer import APP_NAME, ORG_NAME
@@ -85,21 +83,11 @@ def default_db() -> Path:
                 return bundled
         except OSError:  # a per-user folder that cannot be read: as if there were none
             return bundled
+        from explorer.core.database import recorded_digest  # noqa: PLC0415 (keeps `--help` fast: no numpy)
+
         ours = recorded_digest(bundled)
         return rebuilt if ours is None or recorded_digest(rebuilt) == ours else bundled
     return bundled_db()
-
-
-def recorded_digest(db: Path) -> str | None:
-    """The digest of the curated sources ``db`` was built from (its ``meta`` table), or
-    None where it cannot be read."""
-    try:
-        uri = Path(db).absolute().as_uri() + "?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'source_digest'").fetchone()
-    except (sqlite3.Error, OSError, ValueError):
-        return None
-    return row[0] if row and isinstance(row[0], str) else None
 
 
 def default_corpus() -> Path | None:

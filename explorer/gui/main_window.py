@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from explorer import APP_NAME, APP_NAME_ZH, __version__, collector
 from explorer.core import paths
 from explorer.core.database import DatabaseError, open_database
+from explorer.core.files import same_file
 from explorer.core.filter_state import Filters
 from explorer.core.session import Session
 from explorer.core.store import LANE_MODES, EventStore
@@ -36,6 +37,7 @@ from explorer.gui.application import apply_language, data_lang, settings_problem
 from explorer.gui.detail_view import DetailView
 from explorer.gui.event_table import COLUMN_WIDTHS, EventTable
 from explorer.gui.filter_panel import FilterPanel
+from explorer.gui.first_paint import after_first
 from explorer.gui.line_label import LineLabel
 from explorer.gui.map_view import MapView
 from explorer.gui.timeline_view import TimelineView
@@ -196,7 +198,7 @@ class MainWindow(QMainWindow):
         """The database to open at the next start: by its absolute path (a relative one
         named another file from another folder), or, the default one (the bundled
         database), as none: another copy or version of the app opens its own."""
-        if _same_file(path, paths.default_db()):
+        if same_file(path, paths.default_db()):
             if self.settings.contains("database/last"):
                 self.settings.remove("database/last")
         elif self.settings.value("database/last") != str(path.absolute()):  # else written at every start
@@ -471,8 +473,12 @@ class MainWindow(QMainWindow):
                           if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.isVisibleTo(self)), None)
                 break
             w = kids[i]
-        if w is not None:
-            _FocusWhenShown(w)
+        if w is None:
+            return
+        if w.isVisible():
+            w.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:  # once shown: the layouts show new widgets later (a queued call, a toolbar's own layout)
+            after_first(w, QEvent.Type.Show, lambda: w.setFocus(Qt.FocusReason.OtherFocusReason), w)
 
     def _default_splits(self) -> None:
         w, h = max(self.width(), 1200), max(self.height(), 800)
@@ -698,34 +704,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them missing, say
-        return a.absolute() == b.absolute()
-
-
 def _child_widgets(w: QWidget) -> list[QWidget]:
     """``w``'s child widgets, in order (not its other children, some of which come and go:
     a pane's first-paint watcher, a toolbar's actions)."""
     return [c for c in w.children() if isinstance(c, QWidget)]
-
-
-class _FocusWhenShown(QObject):
-    """Gives ``widget`` the focus once it shows (the layouts show new widgets later: a
-    queued call, a toolbar's own layout), or now if it shows already."""
-
-    def __init__(self, widget: QWidget):
-        super().__init__(widget)
-        if widget.isVisible():
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.deleteLater()
-        else:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Show:
-            obj.removeEventFilter(self)
-            obj.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.deleteLater()
-        return False

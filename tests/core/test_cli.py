@@ -91,6 +91,7 @@ def test_a_rebuild_from_another_versions_sources_does_not_hide_the_bundled_datab
     import sqlite3
 
     from explorer.core import paths
+    from explorer.core.database import recorded_digest
 
     app, home = tmp_path / "app", tmp_path / "home"
     (app / "db").mkdir(parents=True)
@@ -101,13 +102,13 @@ def test_a_rebuild_from_another_versions_sources_does_not_hide_the_bundled_datab
     monkeypatch.setattr(paths, "is_frozen", lambda: True)
     monkeypatch.setattr(paths, "user_data_dir", lambda: home)
     monkeypatch.setattr(paths, "app_root", lambda: app)
-    assert paths.recorded_digest(bundled) and paths.default_db() == rebuilt  # this version's sources
+    assert recorded_digest(bundled) and paths.default_db() == rebuilt  # this version's sources
     with sqlite3.connect(rebuilt) as conn:
         conn.execute("UPDATE meta SET value = 'another version' WHERE key = 'source_digest'")
     conn.close()
     assert paths.default_db() == bundled
     bundled.write_bytes(b"damaged")  # this version's own database unusable: the rebuild, whatever it is
-    assert paths.recorded_digest(bundled) is None and paths.default_db() == rebuilt
+    assert recorded_digest(bundled) is None and paths.default_db() == rebuilt
 
 
 def test_the_window_with_no_display_says_so(tmp_path):
