@@ -509,6 +509,11 @@ class FilterPanel(QWidget):
         lay.addWidget(self.storyline_list)
         self._keys_first = _KeysFirst(self, self.search_edit, [self.zone_tree], [self.year_from, self.year_to],
                                       self._scroll.verticalScrollBar())
+        # The flat lists have no scroll bar of their own: the panel scrolls to their current
+        # row, or ↓ moved it below the fold and Space ticked a row the user could not see.
+        for tree in (self.category_list, self.storyline_list):
+            tree.currentItemChanged.connect(partial(self._show_row, tree))
+            tree.installEventFilter(self)  # its focus-in (see eventFilter)
 
     def _populate(self) -> None:
         """Rows for every zone, category and storyline with at least one event."""
@@ -825,7 +830,19 @@ class FilterPanel(QWidget):
         m = self._scroll.widget().layout().contentsMargins()
         return max(0, self._scroll.viewport().width() - m.left() - m.right())
 
+    def _show_row(self, tree: QTreeWidget, item: QTreeWidgetItem | None, *_previous) -> None:
+        """Scroll the panel so that ``item``, a row of a flat list, is in view with a row
+        of room around it (the focused list's current row: where Space ticks)."""
+        if item is None or not tree.hasFocus():
+            return
+        rect = tree.visualItemRect(item)
+        centre = tree.viewport().mapTo(self._scroll.widget(), rect.center())
+        self._scroll.ensureVisible(centre.x(), centre.y(), 0, rect.height() * 3 // 2)
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FocusIn and obj in (self.category_list, self.storyline_list):
+            # The scroll area brings the list's top into view; its current row may lie lower.
+            QTimer.singleShot(0, self, lambda tree=obj: self._show_row(tree, tree.currentItem()))
         if event.type() == QEvent.Type.Resize and obj is self._scroll.viewport():
             room = self._chip_room()
             if room != self._chip_room_px and self._chip_for:  # the dock was resized: fit the chips again

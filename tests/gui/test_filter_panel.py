@@ -773,3 +773,33 @@ def test_a_zone_s_other_names_are_listed_as_its_language_lists_them(panel, sessi
     assert "、".join(z.aliases) in panel._zone_tooltip(z.id)  # the session's language is Chinese
     session.set_language("en")
     assert ", ".join(z.aliases) in panel._zone_tooltip(z.id)
+
+
+@pytest.mark.parametrize("which", ["category_list", "storyline_list"])
+def test_the_current_row_of_a_flat_list_stays_in_view_as_the_keys_move_it(qtbot, session, which):
+    # The flat lists have no scroll bar of their own: ↓ moved the current row below the
+    # panel's fold, and Space then ticked a row the user could not see.
+    panel = on_screen(qtbot, FilterPanel(session), (320, 300))  # short: the panel scrolls
+    tree = getattr(panel, which)
+    viewport = panel._scroll.viewport()
+
+    def current_in_view() -> bool:
+        rect = tree.visualItemRect(tree.currentItem())
+        top_left = tree.viewport().mapTo(viewport, rect.topLeft())
+        return viewport.rect().contains(QRect(top_left, rect.size()))
+
+    tree.setFocus()
+    qtbot.waitUntil(tree.hasFocus)
+    tree.setCurrentItem(tree.topLevelItem(0))
+    qtbot.wait(1)  # the focus-in's scroll
+    assert current_in_view()
+    moved = 0
+    for _ in range(tree.topLevelItemCount() - 1):
+        qtbot.keyClick(tree, Qt.Key.Key_Down)
+        moved += 1
+        assert current_in_view(), f"row {moved} out of sight"
+    assert tree.currentItem() is tree.topLevelItem(tree.topLevelItemCount() - 1)
+    qtbot.keyClick(tree, Qt.Key.Key_Home)
+    assert current_in_view()
+    qtbot.keyClick(tree, Qt.Key.Key_Space)  # ticks the row in sight
+    assert checked(tree.topLevelItem(0))
