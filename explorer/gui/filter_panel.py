@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, QRectF, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -315,15 +315,24 @@ def _checkable_item(parent, ident: str) -> QTreeWidgetItem:
     return item
 
 
+SWATCH_RATIOS = (1.0, 1.25, 1.5, 2.0, 3.0)  # the screens' device pixel ratios a swatch is drawn for
+
+
 def _swatch(colour: str, size: int = 12) -> QIcon:
-    pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    with QPainter(pix) as p:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QColor(colour).darker(130))
-        p.setBrush(QColor(colour))
-        p.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 2, 2)
-    return QIcon(pix)
+    """A category's colour tile, drawn for each of :data:`SWATCH_RATIOS` (one pixmap of
+    ``size`` logical pixels, scaled up, was blurred on a high-density screen)."""
+    icon = QIcon()
+    for ratio in SWATCH_RATIOS:
+        pix = QPixmap(round(size * ratio), round(size * ratio))
+        pix.setDevicePixelRatio(ratio)
+        pix.fill(Qt.GlobalColor.transparent)
+        with QPainter(pix) as p:  # in logical pixels: its outline is `ratio` device pixels wide
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(QColor(colour).darker(130))
+            p.setBrush(QColor(colour))
+            p.drawRoundedRect(QRectF(0.5, 0.5, size - 1, size - 1), 2, 2)
+        icon.addPixmap(pix)
+    return icon
 
 
 def _section_label() -> QLabel:

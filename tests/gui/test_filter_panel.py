@@ -21,6 +21,7 @@ from explorer.gui.filter_panel import (
     _Rows,
     _under_collapsed,
 )
+from explorer.gui.palette import category_colour
 from tests.gui import PaintSpy, on_screen
 
 HITECH = "yangquan-hitech"
@@ -803,3 +804,20 @@ def test_the_current_row_of_a_flat_list_stays_in_view_as_the_keys_move_it(qtbot,
     assert current_in_view()
     qtbot.keyClick(tree, Qt.Key.Key_Space)  # ticks the row in sight
     assert checked(tree.topLevelItem(0))
+
+
+@pytest.mark.parametrize("ratio", [1.25, 1.5, 2.0, 3.0])
+def test_category_swatches_are_drawn_for_dense_screens(panel, session, store, ratio):
+    # One 12-pixel swatch, scaled up by the painter, was blurred on a 2x screen.
+    from PySide6.QtCore import QSize
+
+    c = store.categories[0]
+    session.state.update("test", categories={c.id})
+    chip = panel.chip_buttons()[0]
+    for icon in (panel.category_item(c.id).icon(0), chip.icon()):
+        pix = icon.pixmap(QSize(12, 12), ratio)
+        assert pix.devicePixelRatio() == ratio
+        assert pix.width() == round(12 * ratio)
+        image = pix.toImage()
+        middle = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert middle.name() == QColor(category_colour(c.index)).name()
