@@ -47,6 +47,7 @@ from explorer.core.session import Session
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
 from explorer.gui.badge import badge_icon
 from explorer.gui.first_paint import after_first_paint
+from explorer.gui.focus_ring import FocusRing
 from explorer.gui.line_label import LineLabel
 from explorer.gui.palette import category_colour
 from explorer.gui.static_texts import StaticTexts
@@ -572,6 +573,9 @@ class EventTable(QWidget):
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        # Qt's own mark (a 1-pixel outline of the current cell) was all but invisible: the
+        # table is ringed as the other panes are.
+        self._focus_ring = FocusRing(self.view)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)

@@ -1,10 +1,11 @@
 """A ring around the pane that has the keyboard's focus.
 
-The timeline, the map and the detail pane take keys (+, −, Home, the arrows, Tab through
-links) but draw no focus of their own: without a mark, a user cannot tell where a key
-will go.  A :class:`FocusRing` lies over its widget's edge, two pixels wide, shown while
-the widget (or a child of it) has the focus.  Masked to the ring, it takes no part in
-painting the widget's inside, and it lets the mouse through.
+The timeline, the map, the detail pane and the event table take keys (+, −, Home, the
+arrows, Tab through links, the rows) but draw no focus of their own, or, the table, one
+all but invisible: without a mark, a user cannot tell where a key will go. A
+:class:`FocusRing` lies over its widget's edge, two pixels wide, shown while the widget
+(or a child of it) has the focus. Masked to the ring, it takes no part in painting the
+widget's inside, and it lets the mouse through.
 """
 
 from __future__ import annotations
