@@ -41,6 +41,13 @@ FRAME_CLEAR_PX = 28  # px a framed place keeps from the map's edges (and above t
 SCALE_KM = (1, 2, 5, 10, 20, 50, 100, 200)
 KM_PER_DEG_LAT = 111.2
 ZOOM_STEP = 1.5  # per + / - key press
+PAN_STEP = 0.25  # of the view, per Shift+arrow key press
+_SHIFT, _NONE = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
+# (key, modifiers) -> (east, north) fractions of the view, or "home".  Shift, as on the
+# timeline: the plain ← and → step through the events, window-wide.
+_PAN_KEYS = {(Qt.Key.Key_Left, _SHIFT): (-PAN_STEP, 0.0), (Qt.Key.Key_Right, _SHIFT): (PAN_STEP, 0.0),
+             (Qt.Key.Key_Up, _SHIFT): (0.0, PAN_STEP), (Qt.Key.Key_Down, _SHIFT): (0.0, -PAN_STEP),
+             (Qt.Key.Key_Home, _NONE): "home"}
 LABEL_RATE = 20  # label re-layouts per second at most while zooming or panning
 EDGE_INSET_PX = 16  # how far from the view edge places outside the map are pinned
 SCALE_OFFSET = (-16, -14)  # the scale bar's place, from the map's bottom right corner (px)
@@ -472,7 +479,7 @@ class MapView(QWidget):
         self.plot_widget.setAccessibleName(self.tr("Zone map"))
         self.plot_widget.setAccessibleDescription(self.tr(
             "Each place's marker is sized by its events under the filters; click one to filter by it. "
-            "+ and − zoom."))
+            "+ and − zoom, Shift and the arrow keys move the map, Home shows all of Shanxi."))
         self.plot_widget.installEventFilter(self)  # before pyqtgraph's view takes +/- for its zoom history
         after_first_paint(self.plot_widget.viewport(), self._draw_ahead, self)
         self._vb = pg.ViewBox(enableMenu=False)
@@ -515,7 +522,7 @@ class MapView(QWidget):
             self.basemap_note.setStyleSheet("QLabel { background: #FFF3E0; color: #BF360C; padding: 4px 6px; }")
             lay.addWidget(self.basemap_note)
         lay.addWidget(self.plot_widget, 1)
-        self._focus_ring = FocusRing(self.plot_widget)  # where +, − and the arrows go
+        self._focus_ring = FocusRing(self.plot_widget)  # where +, −, Home and Shift+arrows go
 
     def _fit_limits(self) -> None:
         """How far the view may zoom out and pan: the basemap and a margin, made wider (or
@@ -1129,22 +1136,37 @@ class MapView(QWidget):
         self._markers.fragmentAtlas[self.reachable_marker_styles()]
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and _PAN_KEYS.get((event.key(), event.modifiers())):
+            event.accept()  # the map's key, before any shortcut of the window's
+            return True
+        if kind == QEvent.Type.KeyPress and self._view_key(event):
             return True
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:
-        if not self._zoom_key(event):
+        if not self._view_key(event):
             super().keyPressEvent(event)
 
-    def _zoom_key(self, event) -> bool:
-        if event.text() in ("+", "="):
+    def _view_key(self, event) -> bool:
+        """+ and − zoom, Shift+arrows pan, Home shows all of Shanxi (the map has the focus)."""
+        pan = _PAN_KEYS.get((event.key(), event.modifiers()))
+        if pan == "home":
+            self.fit_province()
+        elif pan:
+            self.pan_by(*pan)
+        elif event.text() in ("+", "="):
             self.zoom_by(1 / ZOOM_STEP)
         elif event.text() in ("-", "_"):
             self.zoom_by(ZOOM_STEP)
         else:
             return False
         return True
+
+    def pan_by(self, fx: float, fy: float) -> None:
+        """Move the view by fractions of its width (east positive) and height (north positive)."""
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        self._vb.translateBy(x=fx * (x1 - x0), y=fy * (y1 - y0))
 
     def zoom_by(self, factor: float) -> None:
         """Zoom around the view centre (factor < 1 zooms in)."""

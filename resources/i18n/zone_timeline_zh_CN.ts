@@ -762,8 +762,8 @@
         <translation>开发区地图</translation>
     </message>
     <message>
-        <source>Each place&apos;s marker is sized by its events under the filters; click one to filter by it. + and − zoom.</source>
-        <translation>各地标记的大小表示当前筛选下的事件数；点击标记即按该地筛选。按 + 和 − 缩放。</translation>
+        <source>Each place&apos;s marker is sized by its events under the filters; click one to filter by it. + and − zoom, Shift and the arrow keys move the map, Home shows all of Shanxi.</source>
+        <translation>各地标记的大小表示当前筛选下的事件数；点击标记即按该地筛选。按 + 和 − 缩放，按住 Shift 加方向键移动地图，按 Home 显示山西全省。</translation>
     </message>
     <message>
         <source>● zone  ■ park  ◆ company · size: number of events</source>

@@ -206,6 +206,21 @@ def test_ctrl_l_selects_the_event_s_timeline_for_the_export(window):
     assert set(s.selection.lanes) == want
 
 
+def test_shift_and_the_arrows_move_the_focused_map_not_the_selection(window):
+    s, plot = window.session, window.map.plot_widget
+    s.selection.select_one(int(s.rows[3]))
+    active = s.selection.active
+    window.map.zoom_to_yangquan()
+    plot.setFocus()
+    QApplication.processEvents()
+    before = window.map._vb.viewRange()
+    QTest.keyClick(plot, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    after = window.map._vb.viewRange()
+    assert after[0][0] < before[0][0] and s.selection.active == active  # moved west, no step
+    QTest.keyClick(plot, Qt.Key.Key_Right)
+    assert s.selection.active != active  # the plain arrow still steps to the next event
+
+
 def test_the_map_s_whole_province_has_a_key(window):
     window.map.zoom_to_yangquan()
     before = window.map._vb.viewRange()

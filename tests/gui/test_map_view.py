@@ -21,6 +21,7 @@ from explorer.gui.map_view import (
     FRAME_CLEAR_PX,
     KM_PER_DEG_LAT,
     LABEL_RATE,
+    PAN_STEP,
     SCALE_ROOM,
     WRAP_PX,
     YANGQUAN_SPAN,
@@ -539,6 +540,29 @@ def test_keys_and_presets_zoom(view, qtbot):
     assert np.diff(view._vb.viewRange()[0])[0] == pytest.approx(width, rel=0.01)
     view.reset_view()
     assert np.diff(view._vb.viewRange()[0])[0] >= 8
+
+
+def test_shift_and_the_arrows_pan_the_map_and_home_shows_the_province(view, qtbot):
+    # The map zoomed by keys but could only be moved with the mouse.
+    view.zoom_to_yangquan()
+    view.plot_widget.setFocus()
+
+    def centre():
+        (x0, x1), (y0, y1) = view._vb.viewRange()
+        return (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+
+    for key, east, north in ((Qt.Key.Key_Right, 1, 0), (Qt.Key.Key_Left, -1, 0),
+                             (Qt.Key.Key_Up, 0, 1), (Qt.Key.Key_Down, 0, -1)):
+        x, y, w, h = centre()
+        qtbot.keyClick(view.plot_widget, key, Qt.KeyboardModifier.ShiftModifier)
+        x2, y2, w2, h2 = centre()
+        assert (w2, h2) == pytest.approx((w, h))  # moved, not zoomed
+        assert (x2 - x, y2 - y) == pytest.approx((east * w * PAN_STEP, north * h * PAN_STEP)), key
+    qtbot.keyClick(view.plot_widget, Qt.Key.Key_Home)
+    province = np.ravel(view._vb.viewRange())
+    view.zoom_to_yangquan()
+    view.fit_province()
+    assert np.ravel(view._vb.viewRange()) == pytest.approx(province)
 
 
 @pytest.mark.parametrize("size", [(1200, 385), (1600, 300), (360, 900)])
