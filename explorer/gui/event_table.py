@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QSize,
@@ -21,8 +22,10 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QActionGroup,
     QBrush,
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QIcon,
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyleOptionFocusRect,
     QStyleOptionViewItem,
@@ -576,6 +580,10 @@ class EventTable(QWidget):
         # Qt's own mark (a 1-pixel outline of the current cell) was all but invisible: the
         # table is ringed as the other panes are.
         self._focus_ring = FocusRing(self.view)
+        # Sorting by a click on a header has no key: the context menu (the Menu key,
+        # Shift+F10, or a right click on the rows or the header) sorts too.
+        for widget in (self.view, self.view.viewport(), self.view.horizontalHeader()):
+            widget.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -592,6 +600,52 @@ class EventTable(QWidget):
         self._update_caption()
         self._fit_categories()
         after_first_paint(self.view.viewport(), self._read_ahead, self)  # painted with the window, at its first paint
+
+    def sort_menu(self) -> QMenu:
+        """The table's context menu: sort by a column, ascending or descending."""
+        menu = QMenu(self)
+        header = self.view.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        for choices in (
+            [(self.tr("Sort by %1").replace("%1", self.model.headerData(c, Qt.Orientation.Horizontal)), c, order)
+             for c in range(self.model.columnCount())],
+            [(self.tr("Ascending"), column, Qt.SortOrder.AscendingOrder),
+             (self.tr("Descending"), column, Qt.SortOrder.DescendingOrder)],
+        ):
+            group = QActionGroup(menu)  # one of them checked, drawn as a radio button
+            for text, c, o in choices:
+                act = menu.addAction(text)
+                act.setCheckable(True)
+                act.setChecked((c, o) == (column, order))
+                act.setActionGroup(group)
+                act.triggered.connect(lambda _checked=False, c=c, o=o: self.view.sortByColumn(c, o))
+            menu.addSeparator()
+        menu.removeAction(menu.actions()[-1])
+        return menu
+
+    def _show_menu(self, at: QPoint | None) -> None:
+        """The context menu at ``at`` (global), or, opened from the keys, under the current
+        row's first cell (the top left of the rows when it is out of sight)."""
+        if at is None:
+            viewport = self.view.viewport()
+            index = self.view.currentIndex()
+            rect = self.view.visualRect(index.siblingAtColumn(0)) if index.isValid() else QRect()
+            at = viewport.mapToGlobal(rect.bottomLeft() if viewport.rect().intersects(rect) else QPoint(0, 0))
+        menu = self.sort_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(at)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind == QEvent.Type.ContextMenu:
+            keys = event.reason() == QContextMenuEvent.Reason.Keyboard
+            self._show_menu(None if keys else event.globalPos())
+            return True
+        if kind == QEvent.Type.KeyPress and obj is self.view and event.key() == Qt.Key.Key_F10 \
+                and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            self._show_menu(None)  # the menu's key where there is no Menu key (not every platform makes it one)
+            return True
+        return super().eventFilter(obj, event)
 
     def _read_ahead(self) -> None:
         """Read every record of a small database into the store's cache (see READ_AHEAD_MAX)."""

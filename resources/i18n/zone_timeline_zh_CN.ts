@@ -139,6 +139,18 @@
         <translation>事件列表</translation>
     </message>
     <message>
+        <source>Sort by %1</source>
+        <translation>按%1排序</translation>
+    </message>
+    <message>
+        <source>Ascending</source>
+        <translation>升序</translation>
+    </message>
+    <message>
+        <source>Descending</source>
+        <translation>降序</translation>
+    </message>
+    <message>
         <source>%1 of %2 events</source>
         <translation>显示 %1 / %2 个事件</translation>
     </message>

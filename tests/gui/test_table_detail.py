@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPalette
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QFontMetricsF, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QTableView, QWidget
 
 from explorer.core.dates import format_range
@@ -391,6 +391,46 @@ def test_table_sorts_by_zone(qtbot, session):
     assert np.all(np.diff(zones) >= 0)
     t.view.sortByColumn(COL_ZONE, Qt.SortOrder.DescendingOrder)
     assert np.all(np.diff(session.store.zone[t.model.rows]) <= 0)
+
+
+@pytest.mark.parametrize("key", ["menu", "shift+f10"])
+def test_the_keys_sort_the_table_through_its_context_menu(qtbot, session, key):
+    # Sorting took a click on a header: no key reached it.
+    t = on_screen(qtbot, EventTable(session), (700, 300))
+    t.view.setFocus()
+    qtbot.waitUntil(t.view.hasFocus)
+    t.view.setCurrentIndex(t.model.index(2, COL_TITLE))
+    if key == "menu":  # the platform makes the Menu key a context menu event for the focus
+        QApplication.sendEvent(t.view, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(5, 5), t.view.mapToGlobal(QPoint(5, 5))))
+    else:
+        qtbot.keyClick(t.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    row = t.view.visualRect(t.model.index(2, 0))
+    assert menu.pos() == t.view.viewport().mapToGlobal(row.bottomLeft())  # under the current row
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["Sort by Date", "Sort by Zone", "Sort by Category", "Sort by Title", "Ascending", "Descending"]
+    checked = [a.text() for a in menu.actions() if a.isChecked()]
+    assert checked == ["Sort by Date", "Ascending"]  # what the table is sorted by
+    by_zone = menu.actions()[1]
+    for _ in range(2):  # the menu answers the keys: the first row, then the second
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+    assert menu.activeAction() is by_zone
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    assert not menu.isVisible()
+    assert t.view.horizontalHeader().sortIndicatorSection() == COL_ZONE, by_zone.text()
+    assert np.all(np.diff(session.store.zone[t.model.rows]) >= 0)
+    down = next(a for a in t.sort_menu().actions() if a.text() == "Descending")
+    down.trigger()
+    assert t.view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert np.all(np.diff(session.store.zone[t.model.rows]) <= 0)
+    header = t.view.horizontalHeader()  # a right click on the header: the menu where it was clicked
+    at = header.mapToGlobal(QPoint(30, 5))
+    QApplication.sendEvent(header, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(30, 5), at))
+    menu = QApplication.activePopupWidget()
+    assert menu is not None and menu.pos() == at
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["Sort by Zone", "Descending"]
+    menu.close()
 
 
 def shown_date(d: DetailView, session: Session, event_id: str) -> str:
