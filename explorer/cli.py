@@ -127,11 +127,31 @@ def open_store(db_path: str | None):
     return EventStore(open_database(db_path or paths.default_db()))
 
 
-def no_display() -> bool:
-    """On Linux, nothing to show a window on: no X or Wayland display, and no Qt platform
-    chosen (Qt would abort, blaming a missing xcb library)."""
-    return sys.platform.startswith("linux") and not any(
-        os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+def display_problem() -> str | None:
+    """On Linux, why there is nothing to show a window on, or None: no X or Wayland display
+    and no Qt platform chosen, or a local X display named by DISPLAY that is not running (a
+    stale DISPLAY: Qt would abort with its own message, blaming the xcb plugin)."""
+    if not sys.platform.startswith("linux") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set)"
+    import re  # noqa: PLC0415 (only for a window on X)
+    import socket  # noqa: PLC0415
+
+    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
+    if local is None:
+        return None  # another host's display, or a socket path: Qt tries it
+    path = f"/tmp/.X11-unix/X{local[1]}"
+    for address in ("\0" + path, path):  # the abstract socket, then the file
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2.0)
+            try:
+                sock.connect(address)
+            except OSError:
+                continue
+            return None
+    return f"no display to open the window on (DISPLAY is {display}, but no X server answers at {path})"
 
 
 def _err(msg: str) -> None:
@@ -301,9 +321,9 @@ def _main(parser: argparse.ArgumentParser, args: argparse.Namespace, window: boo
             return cmd_db(args)
         if args.command == "export":
             return cmd_export(args)
-        if window and no_display():
-            _err("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set): start it in a "
-                 "desktop session or under xvfb-run; `render` and `--self-test` need none")
+        problem = display_problem() if window else None
+        if problem:
+            _err(f"{problem}: start it in a desktop session or under xvfb-run; `render` and `--self-test` need none")
             return EXIT_FAIL
         preload = None
         if window:  # read the database in a thread while Qt loads (see explorer.gui.preload)

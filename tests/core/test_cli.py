@@ -111,6 +111,38 @@ def test_a_rebuild_from_another_versions_sources_does_not_hide_the_bundled_datab
     assert recorded_digest(bundled) is None and paths.default_db() == rebuilt
 
 
+def test_a_display_that_is_not_running_is_said_to_be(tmp_path):
+    # A stale DISPLAY (a closed session, a stopped Xvfb): Qt aborted with its own message.
+    free = next(n for n in range(4000, 4100) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = f":{free}"
+    r = subprocess.run([sys.executable, "-m", "explorer", "--db", str(tmp_path / "none.sqlite")], env=env, cwd=REPO,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert f"DISPLAY is :{free}, but no X server answers at /tmp/.X11-unix/X{free}" in r.stderr, r.stderr
+    assert "xvfb-run" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_running_display_is_not_refused(monkeypatch):
+    import socket
+
+    from explorer.cli import display_problem
+
+    for var in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    n = next(n for n in range(4000, 4100) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    monkeypatch.setenv("DISPLAY", f":{n}")
+    assert "no X server answers" in display_problem()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:  # as an X server listens (abstract)
+        server.bind(f"\0/tmp/.X11-unix/X{n}")
+        server.listen(4)
+        for display in (f":{n}", f":{n}.0", f"unix:{n}"):
+            monkeypatch.setenv("DISPLAY", display)
+            assert display_problem() is None, display
+    monkeypatch.setenv("DISPLAY", "otherhost:0")  # not ours to check: Qt tries it
+    assert display_problem() is None
+
+
 def test_the_window_with_no_display_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     r = subprocess.run([sys.executable, "-m", "explorer", "--db", str(tmp_path / "none.sqlite")], env=env, cwd=REPO,
