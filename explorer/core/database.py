@@ -33,7 +33,7 @@ class DatabaseError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
-        self.kind = kind  # "missing" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
+        self.kind = kind  # "missing" | "folder" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
 
 
 def damaged(path: str | Path, exc: BaseException) -> DatabaseError:
@@ -303,7 +303,7 @@ def open_database(path: str | Path, read_only: bool = True) -> Database:
     if not p.exists():
         raise DatabaseError(p, "database file not found", "missing")
     if p.is_dir():
-        raise DatabaseError(p, "is a folder, not a database file", "not-sqlite")
+        raise DatabaseError(p, "is a folder, not a database file", "folder")
     try:
         with p.open("rb") as fh:
             head = fh.read(16)

@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
         """Why a database cannot be used, in the interface language."""
         words = {
             "missing": self.tr("The file does not exist."),
+            "folder": self.tr("It is a folder, not a database file."),
             "not-sqlite": self.tr("The file is not an SQLite database, or it is damaged."),
             "wrong-shape": self.tr("The file is an SQLite database, but not an event database of this app."),
             "wrong-version": self.tr("The database was made by another version of the app. Rebuild it."),

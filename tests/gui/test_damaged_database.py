@@ -76,6 +76,18 @@ def test_a_database_that_fails_to_open_leaves_the_one_shown(qtbot, tmp_path, db_
     assert w.session is shown and placeholder(w) == ""
 
 
+def test_a_folder_given_as_the_database_is_said_to_be_one(qtbot, tmp_path, db_path, settings, dialogs):
+    # It was called "not an SQLite database, or damaged": the user looked for damage.
+    folder = tmp_path / "events.sqlite"
+    folder.mkdir()
+    w = new_window(qtbot, settings)
+    assert w.open_database(db_path, interactive=False)
+    assert not w.open_database(folder, interactive=True)
+    assert len(dialogs) == 1 and "It is a folder, not a database file." in dialogs[0]
+    assert "damaged" not in dialogs[0]
+    assert w.database_problem.kind == "folder" and w.database_problem.path == str(folder)
+
+
 @pytest.mark.parametrize("interactive", [False, True])
 def test_damage_met_while_painting_closes_the_database_with_the_reason(qtbot, tmp_path, db_path, settings, dialogs,
                                                                       interactive):
