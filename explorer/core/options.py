@@ -50,8 +50,14 @@ def filters_from_options(
     for name in zones:
         zid = store.resolve_zone(name)
         if zid is None:
-            close = difflib.get_close_matches(name, store.zone_name_candidates(), n=5, cutoff=0.3)
-            hint = f"; closest: {', '.join(close)}" if close else ""
+            names = store.zone_name_candidates()
+            # Each zone once (its simplified and traditional names, its aliases came one by
+            # one), as "name (id)": the names that came closest, the closest first.
+            close: dict[int, str] = {}
+            for n in difflib.get_close_matches(name, names, n=20, cutoff=0.3):
+                close.setdefault(names[n], n)
+            shown = [n if n == store.zones[i].id else f"{n} ({store.zones[i].id})" for i, n in close.items()][:5]
+            hint = f"; closest: {', '.join(shown)}" if shown else ""
             raise UsageError(f"unknown zone {name!r}{hint}")
         zone_ids.append(zid)
     for c in categories:

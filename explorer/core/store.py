@@ -725,10 +725,13 @@ class EventStore:
                 return z.id
         return None
 
-    def zone_name_candidates(self) -> list[str]:
-        out = []
+    def zone_name_candidates(self) -> dict[str, int]:
+        """Every name a zone can be given by (id, names, aliases, former names) -> its zone
+        index (a name two zones share: the first's)."""
+        out: dict[str, int] = {}
         for z in self.zones:
-            out += [z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names]
+            for name in (z.id, z.name_zh, z.name_en, *z.aliases, *z.former_names):
+                out.setdefault(name, z.index)
         return out
 
 

@@ -4,6 +4,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -407,8 +408,12 @@ def test_cli_unknown_zone_lists_closest_and_writes_nothing(db_path, tmp_path):
     r = _cli("export", "--db", str(db_path), "--zone", "阳泉高新", "-o", str(out))
     assert r.returncode == 2
     err = r.stderr.decode()
-    assert "unknown zone '阳泉高新'" in err and "阳泉高新区" in err
+    assert "unknown zone '阳泉高新'" in err and "阳泉高新区 (yangquan-hitech)" in err
     assert not out.exists()
+    # Each zone once, by its closest name and its id (陽泉高新區, the same zone, came again).
+    closest = err.split("closest: ")[1].strip().split(", ")
+    ids = [re.search(r"\(([^)]+)\)$", c)[1] for c in closest]
+    assert closest[0] == "阳泉高新区 (yangquan-hitech)" and len(ids) == len(set(ids)) == 5
 
 
 def test_cli_unwritable_path_exit_1(db_path, tmp_path):
