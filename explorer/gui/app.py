@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from explorer import collector
@@ -21,8 +21,45 @@ RESUME_COLLECTOR_MS = 5000
 
 def run(args, preload: Preload | None = None) -> int:
     """Open the main window and run the event loop (``preload``: the database being read)."""
-    _window = open_window(args, preload)  # the window lives as long as this reference
+    window = open_window(args, preload)  # the window lives as long as this reference
+    close_on_signals(window)
     return QApplication.instance().exec()
+
+
+def close_on_signals(window: MainWindow) -> None:
+    """SIGTERM, SIGHUP and SIGINT (a session ending, ``kill``, Ctrl+C in the terminal) close
+    the window as its close button does, its layout and filters saved; Python's default
+    ended the process on the spot, or, for Ctrl+C, not until Python next ran.
+
+    Python runs a signal's handler only when it next runs Python code, and the event loop
+    runs none while idle: the signal also writes a byte to a socket (``signal.set_wakeup_fd``)
+    that Qt watches, and the slot reading it lets the handler run."""
+    import signal  # noqa: PLC0415 (only for the window)
+    import socket  # noqa: PLC0415
+
+    reader, writer = socket.socketpair()
+    for sock in (reader, writer):
+        sock.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    notifier.activated.connect(lambda *_: _drain(reader))
+    window.signal_sockets = (reader, writer)  # kept open while the window is
+
+    def close(_signum, _frame) -> None:
+        window.close()  # saves the settings (closeEvent), as a click on its close button does
+        QApplication.quit()  # and leaves any dialog's loop too
+
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+
+
+def _drain(sock) -> None:
+    try:
+        while sock.recv(64):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def open_window(args, preload: Preload | None = None) -> MainWindow:

@@ -6,9 +6,11 @@ import gc
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -398,6 +400,29 @@ def test_app_reports_its_first_paint_and_quits(db_path, tmp_path):
     assert r.returncode == 0, r.stderr
     m = re.search(r"first window after ([0-9.]+) s \(monotonic ([0-9.]+)\)", r.stderr)
     assert m and 0 < float(m.group(1)) < 180
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_to_end_closes_the_window_as_its_close_button_does(db_path, tmp_path, sig):
+    # A session ending (SIGTERM, SIGHUP) or Ctrl+C killed the app on the spot (or, Ctrl+C,
+    # not until Python next ran): the layout and the filters were not saved.
+    home = tmp_path / "home"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZONE_TIMELINE_HOME=str(home),
+               ZONE_TIMELINE_STARTUP_REPORT="1")
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "--db", str(db_path)], cwd=REPO, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()  # once painted, the event loop idle
+        assert "first window after" in line, line
+        time.sleep(0.3)
+        proc.send_signal(getattr(signal, sig))
+        rest = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, rest
+    saved = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+    assert saved.value("window/geometry") and saved.value("window/state")
+    assert "Traceback" not in rest
 
 
 def test_the_window_starts_the_paused_collector_once_painted(qtbot, db_path):
