@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 
 from explorer import __version__
 from explorer.core import paths, sqlite_setup
@@ -63,6 +63,8 @@ def _run(args, tmp: Path) -> str:
     _check(not missing, f"licence texts missing: {', '.join(missing)}")  # Qt's LGPL asks for them
     lang = args.lang or "zh_CN"
     apply_language(app, lang)
+    if lang == "zh_CN":  # Qt's own words too (dialog buttons): its translation is bundled
+        _check(QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel", "Qt's Chinese translation is missing")
     db_path = Path(args.db) if args.db else paths.default_db()
     s = QSettings(str(tmp / "selftest.ini"), QSettings.Format.IniFormat)
     win = prepare_window(db_path, lang, (1400, 900), s)
