@@ -52,10 +52,16 @@ def _gap(bracketed: str) -> str:
 class _Browser(QTextBrowser):
     """A text browser that draws the conflict badge the table and the timeline draw, and
     that Tab moves through to its links and then on to the next pane (Qt's starts over at
-    the first link: Tab never left the pane)."""
+    the first link: Tab never left the pane); Ctrl+Tab (Ctrl+Shift+Tab) goes on to the next
+    (previous) pane at once, past the links (a long storyline has over forty)."""
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and mods == Qt.KeyboardModifier.ControlModifier:
+            forward = key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.setTextCursor(QTextCursor(self.document()))
+            QWidget.focusNextPrevChild(self, forward)
+            return
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and mods == Qt.KeyboardModifier.NoModifier:
             forward = key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             cursor = self.textCursor()
@@ -96,6 +102,7 @@ class DetailView(QWidget):
         self.session = session
         self.browser = _Browser()
         self.browser.setAccessibleName(self.tr("Event details"))
+        self.browser.setAccessibleDescription(self.tr("Tab goes through the links, Ctrl+Tab on to the next pane."))
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         # Text in the other language keeps its own punctuation: English quotes in a Chinese

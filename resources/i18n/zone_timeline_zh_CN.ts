@@ -8,6 +8,10 @@
         <translation>事件详情</translation>
     </message>
     <message>
+        <source>Tab goes through the links, Ctrl+Tab on to the next pane.</source>
+        <translation>按 Tab 逐个经过链接，按 Ctrl+Tab 直接转到下一个窗格。</translation>
+    </message>
+    <message>
         <source>Select an event on the timeline, the map or the table to see its details and sources.</source>
         <translation>在时间线、地图或表格中选择一个事件，即可查看其详情和来源。</translation>
     </message>

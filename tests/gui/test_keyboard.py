@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QScrollArea, QToolButton
+from PySide6.QtWidgets import QApplication, QScrollArea, QToolButton, QWidget
 
 from explorer.gui.application import apply_language, create_app
 from explorer.gui.main_window import MainWindow
@@ -52,6 +52,32 @@ def test_tab_goes_round_every_pane_and_out_of_each(window, key):
         assert pane in round_, type(pane).__name__  # (Tab skipped the lanes' list: only Shift+Tab reached it)
     # No stop that is only a frame (the filter dock's scrolling body was one, with no name).
     assert not [w for w in round_ if isinstance(w, QScrollArea)]
+
+
+def test_ctrl_tab_leaves_the_detail_pane_past_its_links(window):
+    # A long storyline's links took over forty Tabs to get past.
+    s, browser = window.session, window.detail.browser
+    s.selection.select_one(s.store.row_of("a000-sanhua-sanzhi-2019"))  # a storyline: many links
+
+    def leave(key) -> tuple[QWidget, int]:
+        """Where ``key`` pressed again and again takes the focus out of the pane, and how many presses."""
+        browser.setFocus()
+        for n in range(1, 300):
+            QTest.keyClick(browser, key)
+            if QApplication.focusWidget() is not browser:
+                return QApplication.focusWidget(), n
+        raise AssertionError("the focus never left")
+
+    (after, presses), (before, _n) = leave(Qt.Key.Key_Tab), leave(Qt.Key.Key_Backtab)
+    assert presses > 5  # links to go through
+    for key, mods, there in ((Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier, after),
+                             (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+                              before)):
+        browser.setFocus()
+        QTest.keyClick(browser, Qt.Key.Key_Tab)  # on a link
+        assert browser.textCursor().hasSelection()
+        QTest.keyClick(browser, key, mods)
+        assert QApplication.focusWidget() is there, type(QApplication.focusWidget()).__name__
 
 
 @pytest.mark.parametrize("where", ["table.view", "filters.search_edit", "filters.zone_tree", "filters.year_to",
