@@ -199,6 +199,24 @@ def raster_pool_threads() -> int | None:
     return sum(name == "Thread (pooled)" for name in names)
 
 
+# Common Latin interface families, for when the system's default is a CJK font.
+LATIN_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "Cantarell", "Ubuntu", "Open Sans", "Roboto",
+                  "Segoe UI", "Arial", "Helvetica")
+_CJK_SYSTEMS = (QFontDatabase.WritingSystem.SimplifiedChinese, QFontDatabase.WritingSystem.TraditionalChinese,
+                QFontDatabase.WritingSystem.Japanese, QFontDatabase.WritingSystem.Korean)
+
+
+def latin_family(family: str) -> str:
+    """``family``, the system's interface font, or, where that is a CJK font, the first
+    of :data:`LATIN_FAMILIES` the system has: in a Chinese locale fontconfig answers the
+    default with one (WenQuanYi here), and English text was set in its Latin letters and
+    its full-width punctuation.  ``family`` again when none is there."""
+    if not any(ws in QFontDatabase.writingSystems(family) for ws in _CJK_SYSTEMS):
+        return family
+    return next((f for f in LATIN_FAMILIES if QFontDatabase.hasFamily(f)
+                 and not any(ws in QFontDatabase.writingSystems(f) for ws in _CJK_SYSTEMS)), family)
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, set up once: names, the app's style (:class:`AppStyle`), the CJK
     font (the system's copy, else the bundled one; see :func:`register_fonts`) in the
@@ -215,7 +233,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     if not isinstance(app.style(), AppStyle):
         app.setStyle(AppStyle())
     if "ui" not in _families:  # the family behind the default font (an alias such as "Sans Serif" here)
-        _families["ui"] = QFontInfo(app.font()).family()
+        _families["ui"] = latin_family(QFontInfo(app.font()).family())
     family = register_fonts()
     if family:
         _families["cjk"] = family

@@ -1,6 +1,11 @@
 """The CJK font: the system's copy when it has one, else the bundled file; the application
 font's order of families for each interface language."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetricsF, QTextLayout
 
@@ -70,3 +75,25 @@ def test_apply_language_sets_the_application_font_order(qapp):
     assert qapp.font().families()[0] == application._families["ui"]
     application.apply_language(qapp, "zh_CN")
     assert qapp.font().families()[0] == CJK_FAMILY
+
+
+def test_english_in_a_chinese_locale_is_set_in_a_latin_family(tmp_path):
+    # fontconfig answers a Chinese locale's default font with a CJK one (WenQuanYi here): the
+    # English interface took its Latin letters and punctuation from it.
+    code = (
+        "from PySide6.QtGui import QFontDatabase\n"
+        "from explorer.gui.application import _CJK_SYSTEMS, LATIN_FAMILIES, create_app, font_families\n"
+        "create_app()\n"
+        "ui = font_families('en')[0]\n"
+        "latin = [f for f in LATIN_FAMILIES if QFontDatabase.hasFamily(f)\n"
+        "         and not any(w in QFontDatabase.writingSystems(f) for w in _CJK_SYSTEMS)]\n"
+        "print(ui, '|', ','.join(latin), '|', any(w in QFontDatabase.writingSystems(ui) for w in _CJK_SYSTEMS))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8",
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    ui, latin, cjk = (part.strip() for part in out.stdout.strip().splitlines()[-1].split("|"))
+    if not latin:
+        pytest.skip("no Latin interface family installed: the CJK one is all there is")
+    assert cjk == "False", out.stdout  # ui: a family without Han characters
