@@ -33,6 +33,7 @@ from explorer.gui.first_paint import after_first_paint
 from explorer.gui.focus_ring import FocusRing
 from explorer.gui.map_labels import MapLabel, MapLabelLayer, two_lines
 from explorer.gui.map_markers import MarkerLayer
+from explorer.gui.pane_keys import pane_shortcut
 from explorer.gui.static_texts import LINE_BREAK, WORD_JOINER
 
 YANGQUAN = (113.58, 37.86)  # city centre, used when the data has no Yangquan zones
@@ -42,12 +43,6 @@ SCALE_KM = (1, 2, 5, 10, 20, 50, 100, 200)
 KM_PER_DEG_LAT = 111.2
 ZOOM_STEP = 1.5  # per + / - key press
 PAN_STEP = 0.25  # of the view, per Shift+arrow key press
-_SHIFT, _NONE = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
-# (key, modifiers) -> (east, north) fractions of the view, or "home".  Shift, as on the
-# timeline: the plain ← and → step through the events, window-wide.
-_PAN_KEYS = {(Qt.Key.Key_Left, _SHIFT): (-PAN_STEP, 0.0), (Qt.Key.Key_Right, _SHIFT): (PAN_STEP, 0.0),
-             (Qt.Key.Key_Up, _SHIFT): (0.0, PAN_STEP), (Qt.Key.Key_Down, _SHIFT): (0.0, -PAN_STEP),
-             (Qt.Key.Key_Home, _NONE): "home"}
 LABEL_RATE = 20  # label re-layouts per second at most while zooming or panning
 EDGE_INSET_PX = 16  # how far from the view edge places outside the map are pinned
 SCALE_OFFSET = (-16, -14)  # the scale bar's place, from the map's bottom right corner (px)
@@ -523,6 +518,11 @@ class MapView(QWidget):
             lay.addWidget(self.basemap_note)
         lay.addWidget(self.plot_widget, 1)
         self._focus_ring = FocusRing(self.plot_widget)  # where +, −, Home and Shift+arrows go
+        # Shift, as on the timeline: the plain ← and → step through the events, window-wide.
+        for key, east, north in (("Shift+Left", -1, 0), ("Shift+Right", 1, 0), ("Shift+Up", 0, 1),
+                                 ("Shift+Down", 0, -1)):
+            pane_shortcut(self, [key], lambda _checked=False, e=east, n=north: self.pan_by(e * PAN_STEP, n * PAN_STEP))
+        pane_shortcut(self, ["Home"], self.fit_province)
 
     def _fit_limits(self) -> None:
         """How far the view may zoom out and pan: the basemap and a margin, made wider (or
@@ -1136,26 +1136,16 @@ class MapView(QWidget):
         self._markers.fragmentAtlas[self.reachable_marker_styles()]
 
     def eventFilter(self, obj, event) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.ShortcutOverride and _PAN_KEYS.get((event.key(), event.modifiers())):
-            event.accept()  # the map's key, before any shortcut of the window's
-            return True
-        if kind == QEvent.Type.KeyPress and self._view_key(event):
+        if event.type() == QEvent.Type.KeyPress and self._zoom_key(event):
             return True
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event) -> None:
-        if not self._view_key(event):
+        if not self._zoom_key(event):
             super().keyPressEvent(event)
 
-    def _view_key(self, event) -> bool:
-        """+ and − zoom, Shift+arrows pan, Home shows all of Shanxi (the map has the focus)."""
-        pan = _PAN_KEYS.get((event.key(), event.modifiers()))
-        if pan == "home":
-            self.fit_province()
-        elif pan:
-            self.pan_by(*pan)
-        elif event.text() in ("+", "="):
+    def _zoom_key(self, event) -> bool:
+        if event.text() in ("+", "="):
             self.zoom_by(1 / ZOOM_STEP)
         elif event.text() in ("-", "_"):
             self.zoom_by(ZOOM_STEP)

@@ -22,6 +22,7 @@ from explorer.core.arrays import distinct
 from explorer.core.session import Session
 from explorer.gui.focus_ring import FocusRing
 from explorer.gui.palette import category_colour
+from explorer.gui.pane_keys import pane_shortcut
 from explorer.gui.timeline_axes import LaneAxis, LaneGeometry, TimelinePlotWidget, TimeViewBox, YearAxis
 from explorer.gui.timeline_canvas import TimelineCanvas
 from explorer.gui.timeline_layout import PILE, UNSIZED_VIEW_ROWS, TimelineLayout, build_layout
@@ -182,21 +183,13 @@ class TimelineView(QtWidgets.QWidget):
         box.addLayout(row, 1)
         box.addWidget(self.legend)
 
-        def shortcut(keys, slot):
-            act = QtGui.QAction(self)
-            act.setShortcuts([QtGui.QKeySequence(k) for k in keys])
-            act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.zoom_in_action = shortcut(["+", "=", "Ctrl++"], lambda: self.zoom(1 / ZOOM_STEP))
-        self.zoom_out_action = shortcut(["-", "Ctrl+-"], lambda: self.zoom(ZOOM_STEP))
-        self.earlier_action = shortcut(["Shift+Left", "PgUp"], lambda: self.pan(-0.25))
-        self.later_action = shortcut(["Shift+Right", "PgDown"], lambda: self.pan(0.25))
-        self.lanes_up_action = shortcut(["Shift+Up"], lambda: self._set_y_top(self._y_top - 3))
-        self.lanes_down_action = shortcut(["Shift+Down"], lambda: self._set_y_top(self._y_top + 3))
-        self.home_action = shortcut(["Home"], self.fit_all)
+        self.zoom_in_action = pane_shortcut(self, ["+", "=", "Ctrl++"], lambda: self.zoom(1 / ZOOM_STEP))
+        self.zoom_out_action = pane_shortcut(self, ["-", "Ctrl+-"], lambda: self.zoom(ZOOM_STEP))
+        self.earlier_action = pane_shortcut(self, ["Shift+Left", "PgUp"], lambda: self.pan(-0.25))
+        self.later_action = pane_shortcut(self, ["Shift+Right", "PgDown"], lambda: self.pan(0.25))
+        self.lanes_up_action = pane_shortcut(self, ["Shift+Up"], lambda: self._set_y_top(self._y_top - 3))
+        self.lanes_down_action = pane_shortcut(self, ["Shift+Down"], lambda: self._set_y_top(self._y_top + 3))
+        self.home_action = pane_shortcut(self, ["Home"], self.fit_all)
         self._retranslate()
 
     def _retranslate(self) -> None:
