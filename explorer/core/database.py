@@ -263,6 +263,7 @@ def recorded_digest(path: str | Path) -> str | None:
         return None
     return row[0] if row and isinstance(row[0], str) else None
 
+
 def _check(p: Path, conn: sqlite3.Connection) -> int:
     """The schema version of an opened file, or :class:`DatabaseError` if it is not an
     event database of this version."""

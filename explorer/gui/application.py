@@ -211,10 +211,12 @@ def latin_family(family: str) -> str:
     of :data:`LATIN_FAMILIES` the system has: in a Chinese locale fontconfig answers the
     default with one (WenQuanYi here), and English text was set in its Latin letters and
     its full-width punctuation.  ``family`` again when none is there."""
-    if not any(ws in QFontDatabase.writingSystems(family) for ws in _CJK_SYSTEMS):
+    def cjk(f: str) -> bool:
+        return any(ws in QFontDatabase.writingSystems(f) for ws in _CJK_SYSTEMS)
+
+    if not cjk(family):
         return family
-    return next((f for f in LATIN_FAMILIES if QFontDatabase.hasFamily(f)
-                 and not any(ws in QFontDatabase.writingSystems(f) for ws in _CJK_SYSTEMS)), family)
+    return next((f for f in LATIN_FAMILIES if QFontDatabase.hasFamily(f) and not cjk(f)), family)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:

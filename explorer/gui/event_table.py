@@ -606,12 +606,14 @@ class EventTable(QWidget):
         menu = QMenu(self)
         header = self.view.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        for choices in (
+        for k, choices in enumerate((
             [(self.tr("Sort by %1").replace("%1", self.model.headerData(c, Qt.Orientation.Horizontal)), c, order)
              for c in range(self.model.columnCount())],
             [(self.tr("Ascending"), column, Qt.SortOrder.AscendingOrder),
              (self.tr("Descending"), column, Qt.SortOrder.DescendingOrder)],
-        ):
+        )):
+            if k:
+                menu.addSeparator()
             group = QActionGroup(menu)  # one of them checked, drawn as a radio button
             for text, c, o in choices:
                 act = menu.addAction(text)
@@ -619,8 +621,6 @@ class EventTable(QWidget):
                 act.setChecked((c, o) == (column, order))
                 act.setActionGroup(group)
                 act.triggered.connect(lambda _checked=False, c=c, o=o: self.view.sortByColumn(c, o))
-            menu.addSeparator()
-        menu.removeAction(menu.actions()[-1])
         return menu
 
     def _show_menu(self, at: QPoint | None) -> None:

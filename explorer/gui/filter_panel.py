@@ -715,10 +715,8 @@ class FilterPanel(QWidget):
         """Open the branches down to each of ``zone_ids`` and scroll it into view."""
         for zid in zone_ids:
             item = self._zone_items[zid]
-            parent = item.parent()
-            while parent is not None:
+            for parent in _ancestors(item):
                 parent.setExpanded(True)
-                parent = parent.parent()
             self.zone_tree.scrollToItem(item)
 
     def _update_summary(self) -> None:

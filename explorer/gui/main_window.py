@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         unsaved = settings_problem(settings)
         if unsaved:
             self.say(self.tr("Settings cannot be saved (%1): the layout, language and filters "
-                                                 "will not be remembered.").replace("%1", unsaved), 20000)
+                             "will not be remembered.").replace("%1", unsaved), 20000)
         self.dock = QDockWidget(self)
         self.dock.setObjectName("filterDock")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
                 return
             exc = self.database_problem
             self.say(self.tr("The database last open cannot be used (%1): %2")
-                                         .replace("%1", str(exc.path)).replace("%2", self.database_reason(exc)), 15000)
+                     .replace("%1", str(exc.path)).replace("%2", self.database_reason(exc)), 15000)
         self.open_database(target, interactive=True, preload=preload)
 
     def open_database(self, path: Path, interactive: bool = True, preload: Preload | None = None) -> bool:
