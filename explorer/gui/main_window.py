@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -40,6 +39,7 @@ from explorer.gui.filter_panel import FilterPanel
 from explorer.gui.first_paint import after_first
 from explorer.gui.line_label import LineLabel
 from explorer.gui.map_view import MapView
+from explorer.gui.start_page import StartPage
 from explorer.gui.timeline_view import TimelineView
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self._build_menus()
-        self._show_placeholder(self.tr("No database open."))
+        self._show_placeholder(None)
         geo = settings.value("window/geometry")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         if interactive:
             self._database_problem(exc)
         elif self.session is None:
-            self._show_placeholder(self._problem_text(exc))
+            self._show_placeholder(exc)
 
     def database_failed(self, exc: DatabaseError) -> bool:
         """A database error that left a slot or a paint unhandled (see
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         collector.release()  # the session may have been frozen at start-up
         self.session.store.db.close()  # the file is free to be rebuilt in place
         self.session = None
-        self._show_placeholder(self._problem_text(exc))
+        self._show_placeholder(exc)
         if self._interactive:
             self._database_problem(exc)
 
@@ -316,11 +316,7 @@ class MainWindow(QMainWindow):
         elif clicked is other:
             self.choose_database()
         elif self.session is None:  # else the database shown stays
-            self._show_placeholder(self._problem_text(exc))
-
-    def _problem_text(self, exc: DatabaseError) -> str:
-        """Where there is no database shown: which file, why in the interface's words, and the detail."""
-        return f"{exc.path}\n{self.database_reason(exc)}\n\n{exc.reason}"
+            self._show_placeholder(exc)
 
     def database_reason(self, exc: DatabaseError) -> str:
         """Why a database cannot be used, in the interface language."""
@@ -366,16 +362,28 @@ class MainWindow(QMainWindow):
         self.open_database(target)
 
     # ----------------------------------------------------------------- panes
-    def _show_placeholder(self, text: str) -> None:
-        label = QLabel(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        self.setCentralWidget(label)  # (Qt deletes the panes it held)
+    def _show_placeholder(self, problem: DatabaseError | None) -> None:
+        """Where there is no database to show: the start page (which file cannot be used
+        and why, or that none is open, and the ways on), the filter dock hidden (empty, it
+        was a bare strip with no title) until panes come back."""
+        if problem is None:
+            heading, message, detail = self.tr("No database open"), "", ""
+        else:
+            heading = self.tr("The database cannot be used")
+            message, detail = f"{problem.path}\n{self.database_reason(problem)}", problem.reason
+        buttons = [(self.tr("Open a database…"), lambda: self.choose_database()),
+                   (self.tr("Rebuild from bundled sources"), lambda: self.rebuild_database())]
+        bundled = paths.default_db()
+        if problem is not None and bundled.is_file() and not same_file(problem.path, bundled):
+            buttons.insert(0, (self.tr("Open the bundled database"), lambda: self.open_database(bundled)))
+        page = StartPage(heading, message, detail, buttons)
+        self.setCentralWidget(page)  # (Qt deletes the panes it held)
+        page.setFocus()  # its first button: Enter takes the first way on
         panel = self.dock.widget()
         self.dock.setWidget(QWidget())
         if panel is not None:
             panel.deleteLater()  # the filter panel: its search waits on a timer
-        self._keep_dock_width(None)
+        self.dock.hide()
         self._sync_actions()  # (called with no session)
         self.status.setText("")
 
@@ -441,6 +449,7 @@ class MainWindow(QMainWindow):
         session.selection.changed.connect(lambda *_: self._update_status())
         session.lane_mode_changed.connect(lambda s, _i: self.actions[f"lanes_{s.lane_mode}"].setChecked(True))
         self._restore_layout()
+        self.dock.show()  # (hidden on the start page; not closable, so never hidden by the user)
         self._keep_dock_width(kept)
         self._update_status()
         if focus is not None:
@@ -593,6 +602,7 @@ class MainWindow(QMainWindow):
             self.actions[f"lang_{code}"].setChecked(code == lang)
         old = self.session
         if old is None:
+            self._show_placeholder(self.database_problem)  # the start page in the new language
             return
         self._save_layout()
         new = Session(old.store, data_lang(lang))
@@ -612,9 +622,9 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """The dock, splitters and columns as in a new window; its size too, unless the
         window is maximized or full screen (which it stays)."""
-        self.dock.show()
         self.dock.setFloating(False)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.dock.setVisible(self.session is not None)  # (empty on the start page)
         if not (self.isMaximized() or self.isFullScreen()):
             self.resize(default_size(self.screen()))
         if self.session:

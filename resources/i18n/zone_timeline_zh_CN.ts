@@ -475,10 +475,6 @@
         <translation>设置无法保存（%1）：窗口布局、语言和筛选条件将不会被记住。</translation>
     </message>
     <message>
-        <source>No database open.</source>
-        <translation>未打开数据库。</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -653,6 +649,22 @@
     <message>
         <source>Database rebuilt: %1</source>
         <translation>数据库已重建：%1</translation>
+    </message>
+    <message>
+        <source>No database open</source>
+        <translation>未打开数据库</translation>
+    </message>
+    <message>
+        <source>The database cannot be used</source>
+        <translation>数据库无法使用</translation>
+    </message>
+    <message>
+        <source>Open a database…</source>
+        <translation>打开数据库…</translation>
+    </message>
+    <message>
+        <source>Open the bundled database</source>
+        <translation>打开内置数据库</translation>
     </message>
     <message>
         <source>Filters</source>

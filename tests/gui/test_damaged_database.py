@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from explorer.gui.application import create_app
 from explorer.gui.main_window import MainWindow
+from explorer.gui.start_page import StartPage
 from tests.damage import altered, garbled
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def new_window(qtbot, settings) -> MainWindow:
 
 def placeholder(w: MainWindow) -> str:
     central = w.centralWidget()
-    return central.text() if isinstance(central, QLabel) else ""
+    return central.text() if isinstance(central, StartPage) else ""
 
 
 def test_a_value_that_does_not_decode_refuses_the_database_and_leaves_no_work(qtbot, tmp_path, db_path, settings):

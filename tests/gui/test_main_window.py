@@ -27,6 +27,7 @@ from explorer.gui import export_dialog
 from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_settings, resolve_language
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import DEFAULT_SIZE, MainWindow, column_widths_setting, default_size
+from explorer.gui.start_page import StartPage
 from tests.gui import PaintSpy
 from tests.modes import umask
 
@@ -352,6 +353,72 @@ def test_bad_database_shows_message_not_crash(qtbot, tmp_path, settings, content
     assert "bad.sqlite" in w.centralWidget().text()
     assert not w.actions["export"].isEnabled()
     assert bad.read_bytes() == content
+
+
+def test_a_database_that_cannot_be_used_leaves_a_start_page_with_the_ways_on(qtbot, tmp_path, settings, db_path,
+                                                                             monkeypatch):
+    # Before, the window showed a bare line of text beside an empty strip of dock (no
+    # title, a stray float button): the ways on were only in the File menu.
+    monkeypatch.setenv(paths.ENV_DB, str(db_path))  # the bundled database, here
+    create_app()
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all")
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    w.resize(1000, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    assert not w.open_database(bad, interactive=False)
+    page = w.centralWidget()
+    assert isinstance(page, StartPage)
+    lines = page.text().splitlines()
+    assert lines[:3] == ["The database cannot be used", str(bad), "The file is not an SQLite database, or it is damaged."]
+    assert "wrong file header" in lines[3]  # the technical detail, for a report
+    assert w.dock.isHidden()
+    labels = [b.text() for b in page.buttons]
+    assert labels == ["Open the bundled database", "Open a database…", "Rebuild from bundled sources"]
+    assert page.buttons[0].isDefault()
+    assert w.focusWidget() is page.buttons[0]  # (the window's focus child: it has the focus when active)
+    with mock.patch.object(MainWindow, "choose_database") as choose, \
+            mock.patch.object(MainWindow, "rebuild_database") as rebuild:
+        page.buttons[1].click()
+        page.buttons[2].click()
+    choose.assert_called_once_with()
+    rebuild.assert_called_once_with()
+    assert w.session is None
+    page.buttons[0].click()  # the bundled database: the panes, the dock and the actions back
+    assert w.session is not None and w.db_path == db_path
+    assert w.centralWidget() is w.main_split and w.dock.isVisible() and w.actions["export"].isEnabled()
+
+
+def test_the_start_page_offers_no_bundled_database_when_that_is_what_failed(qtbot, tmp_path, settings, monkeypatch):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all")
+    monkeypatch.setenv(paths.ENV_DB, str(bad))
+    create_app()
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    assert [b.text() for b in w.centralWidget().buttons] == ["Open a database…", "Rebuild from bundled sources"]
+    assert w.centralWidget().text() == "No database open"  # before any is opened
+    assert not w.open_database(bad, interactive=False)
+    assert [b.text() for b in w.centralWidget().buttons] == ["Open a database…", "Rebuild from bundled sources"]
+
+
+def test_the_start_page_follows_a_language_switch(qtbot, tmp_path, settings):
+    create_app()
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all")
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    assert not w.open_database(bad, interactive=False)
+    try:
+        w.set_language("zh_CN")
+        page = w.centralWidget()
+        assert page.text().startswith("数据库无法使用\n" + str(bad) + "\n该文件不是 SQLite 数据库")
+        assert page.buttons[-1].text() == "从内置数据源重建"
+    finally:
+        w.set_language("en")
+    assert w.centralWidget().text().startswith("The database cannot be used")
 
 
 def test_user_folder_matches_qt_standard_location(monkeypatch):
@@ -996,7 +1063,11 @@ def test_a_database_opened_in_a_shown_window_leaves_the_dock_its_width(qtbot, db
     w2.database_failed(DatabaseError(db_path, "damaged", "damaged"))  # as if a pane met damage
     qtbot.waitUntil(lambda: w2.session is None)
     qtbot.wait(50)
-    assert w2.dock.width() == 250 and w2.centralWidget().width() > 700  # the reason readable, not squeezed
+    # The start page has the window's width (the empty dock is hidden), the reason readable.
+    assert w2.dock.isHidden() and w2.centralWidget().width() == w2.width()
+    assert w2.open_database(db_path, interactive=False)  # the dock back, at its share
+    qtbot.waitUntil(lambda: w2.dock.isVisible() and w2.dock.width() == 250)
+    assert w2.centralWidget().width() > 700
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
