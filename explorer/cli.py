@@ -348,5 +348,8 @@ def _main(parser: argparse.ArgumentParser, args: argparse.Namespace, window: boo
         if exc.kind == "missing" and not args.db:
             _err("build it with: zone-timeline db build")
         return EXIT_DB
+    except BrokenPipeError:  # the reader stopped reading (`db check | head`): nothing to say
+        _drop_stdout()
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130

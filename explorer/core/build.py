@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
-from explorer.core.database import SQLiteBackend, open_database, sqlite_url
+from explorer.core.database import SQLITE_MAGIC, SQLiteBackend, open_database, sqlite_url
 from explorer.core.files import create_beside, file_in_the_way, is_folder, is_protected, is_special, through_links
 from explorer.core.schema import (
     SCHEMA_VERSION,
@@ -138,11 +138,18 @@ def new_database(out: Path) -> Iterator[tuple[Engine, Path]]:
             engine.dispose()
         os.replace(tmp, out)
     except (OperationalError, sqlite3.OperationalError) as exc:  # SQLite could not write: said as the system's errors are
-        tmp.unlink(missing_ok=True)
+        _discard_database(tmp)
         raise OSError(errno.EIO, str(getattr(exc, "orig", None) or exc), str(out)) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard_database(tmp)
         raise
+
+
+def _discard_database(path: Path) -> None:
+    """Remove an unfinished database and the files SQLite keeps beside it while writing (a
+    journal left by a full disk was 140 kB of hidden file)."""
+    for extra in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
 
 
 def check_target(out: Path) -> None:
@@ -157,9 +164,29 @@ def check_target(out: Path) -> None:
         raise OSError(errno.EINVAL, "it is a device or pipe, not a file", str(out))
     if is_protected(out):
         raise PermissionError(errno.EACCES, "it is write-protected", str(out))
+    if not_a_database(out):
+        kind = f"a {out.suffix} file" if out.suffix else "a file"
+        raise FileExistsError(errno.EEXIST, f"it is {kind} that is not a database; only a database, or a file named "
+                              f"{', '.join(DATABASE_SUFFIXES[:-1])} or {DATABASE_SUFFIXES[-1]}, is replaced", str(out))
     blocker = file_in_the_way(out.parent)
     if blocker:
         raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is not a folder", str(blocker))
+
+
+DATABASE_SUFFIXES = (".sqlite", ".sqlite3", ".db")  # names a database (damaged, it may hold anything) may have
+
+
+def not_a_database(out: Path) -> bool:
+    """Whether ``out`` is a file a build must not replace: one with content, neither named
+    as a database nor starting as one (a source file, notes, an image named by mistake).
+    A damaged database under a database's name is replaced: rebuilding it is the way out."""
+    try:
+        if not out.is_file() or out.suffix.lower() in DATABASE_SUFFIXES or out.stat().st_size == 0:
+            return False
+        with open(out, "rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC
+    except (OSError, ValueError):
+        return False  # unreadable: writing it says why
 
 
 def write_indexes(conn) -> None:  # noqa: ANN001 (an SQLAlchemy connection)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.core.files import is_special
 from explorer.core.tables import SCHEMA_VERSION, TABLES
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -33,7 +34,7 @@ class DatabaseError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
-        self.kind = kind  # "missing" | "folder" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
+        self.kind = kind  # "missing" | "folder" | "not-file" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
 
 
 def damaged(path: str | Path, exc: BaseException) -> DatabaseError:
@@ -305,6 +306,8 @@ def open_database(path: str | Path, read_only: bool = True) -> Database:
         raise DatabaseError(p, "database file not found", "missing")
     if p.is_dir():
         raise DatabaseError(p, "is a folder, not a database file", "folder")
+    if is_special(p):  # opening a named pipe would wait for a writer: the app hung
+        raise DatabaseError(p, "is a device, pipe or socket, not a database file", "not-file")
     try:
         with p.open("rb") as fh:
             head = fh.read(16)

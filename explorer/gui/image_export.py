@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
-from explorer.core.files import create_beside, discard, target_problem, through_links
+from explorer.core.files import create_beside, discard, same_file, target_problem, through_links
 
 
 class ImageExportError(Exception):
@@ -27,16 +27,21 @@ class ImageExportError(Exception):
         self.path = path
 
 
-def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000, legend=None) -> Path:
+def export_plot(plot: pg.GraphicsView, path: str | Path, width: int = 2000, legend=None,
+                database: Path | None = None) -> Path:
     """Save a plot (a PlotWidget, or any pyqtgraph view) as PNG (``width`` pixels wide) or SVG, chosen by the file extension.
 
     ``legend``: what the plot's marks mean, drawn below it (an object with
-    ``draw(painter, width) -> height``, as :class:`~explorer.gui.timeline_legend.TimelineLegend`)."""
+    ``draw(painter, width) -> height``, as :class:`~explorer.gui.timeline_legend.TimelineLegend`).
+    ``database``: the file the plot is drawn from, which the image must not replace."""
     path = through_links(Path(path))  # a link keeps leading to the image
     ext = path.suffix.lower()
     problem = target_problem(path)
     if problem is not None:
         raise ImageExportError(f"{path}: {problem[1]}", problem[0], str(path))
+    if database is not None and same_file(path, database):
+        raise ImageExportError(f"{path}: is the database being shown; choose another file name", "is-database",
+                               str(path))
     if ext not in (".png", ".svg"):
         raise ImageExportError(f"{path}: use a .png or .svg file name", "extension", str(path))
     item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot.scene()

@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
         words = {
             "missing": self.tr("The file does not exist."),
             "folder": self.tr("It is a folder, not a database file."),
+            "not-file": self.tr("It is a device or a pipe, not a database file."),
             "not-sqlite": self.tr("The file is not an SQLite database, or it is damaged."),
             "wrong-shape": self.tr("The file is an SQLite database, but not an event database of this app."),
             "wrong-version": self.tr("The database was made by another version of the app. Rebuild it."),
@@ -582,7 +583,8 @@ class MainWindow(QMainWindow):
         pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
         try:
             legend = self.timeline.legend if pane is self.timeline else None  # the map's key is in its picture
-            out = export_plot(pane.plot_widget, dlg.path(), dlg.width_spin.value(), legend)
+            out = export_plot(pane.plot_widget, dlg.path(), dlg.width_spin.value(), legend,
+                              database=self.session.store.db.path)
         except ImageExportError as exc:
             QMessageBox.critical(self, self.tr("Image export failed"), export_error_text(exc))
             return

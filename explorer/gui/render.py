@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from explorer.core import paths
-from explorer.core.files import create_beside, discard, target_problem, through_links
+from explorer.core.files import create_beside, discard, same_file, target_problem, through_links
 from explorer.core.options import UsageError, check_text, filters_from_args
 from explorer.gui.application import apply_language, create_app, resolve_language
 from explorer.gui.main_window import MainWindow
@@ -63,12 +63,15 @@ def render_window(args) -> int:
     if problem:  # found before the window is made and drawn
         print(f"zone-timeline: {out}: {problem[1]}", file=sys.stderr)
         return 1
+    db_path = Path(args.db) if args.db else paths.default_db()
+    if same_file(out, db_path):  # (through a link, or a database named *.png): it would be replaced
+        print(f"zone-timeline: {out}: is the database being drawn; choose another file name", file=sys.stderr)
+        return 1
     app = create_app()
     with tempfile.TemporaryDirectory() as tmp:
         s = QSettings(str(Path(tmp) / "render.ini"), QSettings.Format.IniFormat)  # never the user's layout
         lang = resolve_language(args.lang, s)
         apply_language(app, lang)
-        db_path = Path(args.db) if args.db else paths.default_db()
         win = prepare_window(db_path, lang, size, s)
         session = win.session
         session.set_lane_mode(args.lanes, None)

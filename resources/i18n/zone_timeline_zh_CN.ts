@@ -611,6 +611,10 @@
         <translation>这是一个文件夹，不是数据库文件。</translation>
     </message>
     <message>
+        <source>It is a device or a pipe, not a database file.</source>
+        <translation>这是一个设备或管道，不是数据库文件。</translation>
+    </message>
+    <message>
         <source>The file is not an SQLite database, or it is damaged.</source>
         <translation>该文件不是 SQLite 数据库，或已损坏。</translation>
     </message>

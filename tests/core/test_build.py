@@ -1,7 +1,11 @@
 """Building the database: round trip, determinism, atomicity, and refusing bad files."""
 
+import resource
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +15,7 @@ from explorer.core.curated import load_curated
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.schema import SCHEMA_VERSION
 from explorer.core.store import EventStore
+from explorer.core.synth import synthesise
 
 
 def _dump(path):
@@ -167,3 +172,49 @@ def test_a_target_that_cannot_be_a_file_is_refused_before_the_build(tmp_path, cu
         build_database(curated_dir, tmp_path, None)
     check_target(tmp_path / "new" / "folders" / "e.sqlite")  # made when written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.mark.parametrize("name", ["vocab.toml", "notes.txt", "README"])
+def test_a_file_that_is_not_a_database_is_not_replaced(tmp_path, curated_dir, name):
+    # `db build -o srcv/vocab.toml` turned a source file into a database, and `db synth -o
+    # notes.txt` replaced the notes.
+    target = tmp_path / name
+    target.write_text("kept\n", encoding="utf-8")
+    with pytest.raises(FileExistsError) as info:
+        build_database(curated_dir, target, None)
+    assert "that is not a database" in info.value.strerror
+    with pytest.raises(FileExistsError):
+        synthesise(3, target)
+    assert target.read_text(encoding="utf-8") == "kept\n"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("content", [b"", b"damaged beyond reading", b"SQLite format 3\x00" + b"\x00" * 200])
+def test_a_database_however_damaged_or_empty_is_replaced(tmp_path, content):
+    # Rebuilding is the way out of a damaged database: its name, or its header, says what it is.
+    for target in (tmp_path / "events.sqlite", tmp_path / "events.db", tmp_path / "named-oddly.bin"):
+        if target.suffix == ".bin" and content and not content.startswith(b"SQLite"):
+            continue  # (neither named nor made as a database: kept, as above)
+        target.write_bytes(content)
+        synthesise(3, target)
+        assert EventStore(open_database(target)).n == 3
+
+
+def test_a_build_that_runs_out_of_room_leaves_no_file_behind(tmp_path, curated_dir):
+    # A disk filling up while SQLite writes: the unfinished database went, but its hidden
+    # journal (140 kB) stayed. The file size limit stands in for the full disk.
+    out = tmp_path / "out"
+    out.mkdir()
+    existing = out / "events.sqlite"
+    existing.write_bytes(b"SQLite format 3\x00old")
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    run = subprocess.run([sys.executable, "-m", "explorer", "db", "build", "--source", str(curated_dir),
+                          "--no-corpus", "-o", str(existing)], capture_output=True, text=True, preexec_fn=limited,
+                         timeout=300, check=False)
+    assert run.returncode != 0 and "could not be written" in run.stderr, run.stderr
+    assert [p.name for p in out.iterdir()] == ["events.sqlite"]
+    assert existing.read_bytes() == b"SQLite format 3\x00old"

@@ -3,6 +3,7 @@ traceback, nothing half-written (README, "Command line": 1 the work failed, 2 us
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,38 @@ def test_export_onto_its_own_database_or_a_pipe_is_refused(db_path, tmp_path):
     os.mkfifo(tmp_path / "p")
     r = _cli("--db", str(copy), "export", "--all", "-o", str(tmp_path / "p"))  # (refused, not written into: with no reader that would hang)
     assert r.returncode == 1 and "is a device or pipe, not a file" in r.stderr.decode()
+
+
+def test_render_onto_its_own_database_is_refused(db_path, tmp_path):
+    # A link named *.png to the database, or the database itself named *.png: render
+    # replaced the database with the picture of it.
+    copy = tmp_path / "e.sqlite"
+    copy.write_bytes(db_path.read_bytes())
+    (tmp_path / "shot.png").symlink_to(copy)
+    named = tmp_path / "named.png"
+    named.write_bytes(db_path.read_bytes())
+    for db, out in ((copy, tmp_path / "shot.png"), (named, named)):
+        r = _cli("--db", str(db), "render", "--size", "400x300", "-o", str(out))
+        assert r.returncode == 1 and f"{out}: is the database being drawn; choose another file name" in r.stderr.decode()
+        assert db.read_bytes() == db_path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.sqlite", "named.png", "shot.png"]
+
+
+def test_a_database_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
+    # Opening a named pipe waits for a writer: the export (and the window) hung.
+    fifo = tmp_path / "fifo.sqlite"
+    os.mkfifo(fifo)
+    r = _cli("--db", str(fifo), "export", "--all", "-o", "-", timeout=60)
+    assert r.returncode == 3 and f"{fifo}: is a device, pipe or socket, not a database file" in r.stderr.decode()
+
+
+def test_a_check_whose_reader_stops_reading_ends_quietly(curated_dir, tmp_path):
+    # `db check | head -1` ended in a BrokenPipeError traceback (the export's was handled).
+    src = tmp_path / "db"
+    shutil.copytree(curated_dir, src)
+    (src / "vocab.toml").write_text("", encoding="utf-8")  # every event's category unknown: hundreds of lines
+    p = subprocess.Popen([sys.executable, "-m", "explorer", "db", "check", "--source", str(src)], cwd=REPO,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader gone before the first line
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 1 and err == ""

@@ -897,6 +897,28 @@ def test_an_image_export_names_its_pane_and_remembers_its_folder(window, tmp_pat
     assert (folder / "t.png").exists() and window.settings.value("export/dir") == str(folder)
 
 
+def test_an_image_export_onto_the_database_shown_is_refused(window, tmp_path, monkeypatch):
+    # A link named *.png to the database: the picture replaced the database it shows.
+    from explorer.gui import export_dialog
+
+    db = Path(window.session.store.db.path)
+    before = db.read_bytes()
+    (tmp_path / "db.png").symlink_to(db)
+
+    class Chosen(export_dialog.ImageExportDialog):
+        def exec(self):
+            self.path_edit.setText(str(tmp_path / "db.png"))
+            return self.DialogCode.Accepted
+
+    said = []
+    monkeypatch.setattr(export_dialog, "ImageExportDialog", Chosen)
+    monkeypatch.setattr("explorer.gui.main_window.QMessageBox.critical", lambda _parent, title, text: said.append(text))
+    window.export_image()
+    assert len(said) == 1 and said[0].startswith("The chosen file is the database")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.png", "s.ini"]
+
+
 @pytest.mark.parametrize("ext", ["png", "svg"])
 def test_the_timeline_s_image_carries_its_legend(window, tmp_path, monkeypatch, ext):
     # The image had no key: which colour is which category, what a hollow bar or a pile is.
