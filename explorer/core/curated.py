@@ -8,12 +8,14 @@ returns what it could read plus the list of problems.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from explorer.core.dates import DateError, PartialDate
+from explorer.core.files import is_special
 
 ZONE_KINDS = (
     "province",
@@ -29,6 +31,27 @@ STATUSES = ("occurred", "planned", "reported")
 SCRIPTS = ("simplified", "traditional")
 CONFIDENCES = ("high", "medium", "low")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Characters no text of the sources may hold: C0 controls (tab and line breaks too: every text
+# is one line, and none of the sources has another), DEL, C1 controls, and the bidirectional
+# embeddings, overrides and isolates, which reorder what is shown around them.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_INT64 = (-(2**63), 2**63 - 1)  # what an SQLite INTEGER holds
+
+
+def _code_points(text: str) -> list[str]:
+    """The forbidden characters in ``text``, each once, as ``U+XXXX`` in order of appearance."""
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _FORBIDDEN.findall(text)))
+
+
+def _number(value: int) -> str:
+    """An integer for a message: itself, or how many digits it has when that is too long to read."""
+    digits = len(str(value))
+    return str(value) if digits <= 30 else f"an integer of {digits} digits"
+
+
+def _visible(text: str) -> str:
+    """``text`` with each forbidden character written as ``<U+XXXX>``, safe to print."""
+    return _FORBIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 @dataclass(frozen=True)
@@ -43,7 +66,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file + (f" [{self.entry}]" if self.entry else "")
         what = f" {self.field}:" if self.field else ""
-        return f"{where}{what} {self.message}"
+        return _visible(f"{where}{what} {self.message}")
 
 
 @dataclass
@@ -178,7 +201,17 @@ class _Reader:
         value = self.data[name]
         ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:
+                self.problem(name, f"should be a finite number, got {_number(value)}")
+                return default
+        if kind is float and ok and not math.isfinite(value):
+            self.problem(name, f"should be a finite number, got {value!r}")
+            return default
+        if kind is int and ok and not _INT64[0] <= value <= _INT64[1]:
+            self.problem(name, f"out of range: {_number(value)} is beyond a 64-bit integer")
+            return value  # named; kept, so that the checks against it add no knock-on problems
         if not ok:
             self.problem(name, f"should be {getattr(kind, '__name__', kind)}, got {value!r}")
             return default
@@ -188,18 +221,28 @@ class _Reader:
         v = self.get(name, str, "", required)
         if required and nonempty and v == "" and name in self.data:
             self.problem(name, "is empty")
+        self._printable(name, v)
         return v
 
     def strings(self, name, required=False) -> list[str]:
         v = self.get(name, list, [], required)
         if any(not isinstance(x, str) for x in v):
             self.problem(name, "should be a list of strings")
-            return [x for x in v if isinstance(x, str)]
+            v = [x for x in v if isinstance(x, str)]
+        self._printable(name, "".join(v))
         return v
 
+    def _printable(self, name: str, text: str) -> None:
+        if bad := _code_points(text):
+            self.problem(name, f"contains {', '.join(bad)}, which text may not hold "
+                         "(control characters and bidirectional formatting characters are refused)")
+
     def date(self, name, required=True) -> PartialDate | None:
+        """A partial date; an optional one left empty (``date_end = ""``) is none."""
         raw = self.get(name, str, "", required)
         if not raw:
+            if required and name in self.data:
+                self.problem(name, "is empty")
             return None
         try:
             return PartialDate.parse(raw)
@@ -219,6 +262,9 @@ def _line_numbers(r: _Reader, name: str) -> list[int]:
 
 def _load_toml(path: Path, root: Path, problems: list[Problem]) -> dict:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    if is_special(path):  # a named pipe would be waited on: the check hung
+        problems.append(Problem(rel, "", "", "cannot read: it is a device, pipe or socket, not a file"))
+        return {}
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -368,8 +414,14 @@ def load_curated(source: Path, corpus: Path | None = None) -> Curated:
     if not event_files:
         P.append(Problem("events/", "", "", "no event files"))
     for ep in event_files:
+        known = len(P)
         doc = _load_toml(ep, source, P)
-        for i, d in enumerate(_entries(doc, "event", rel(ep), P)):
+        entries = _entries(doc, "event", rel(ep), P)
+        if not entries and len(P) == known:  # read, but holds no event (a file it cannot read is named already)
+            others = ", ".join(_visible(str(k)) for k in doc if k != "event")
+            P.append(Problem(rel(ep), "", "", "has no events (no [[event]] entries"
+                             + (f"; it holds only: {others})" if others else ")")))
+        for i, d in enumerate(entries):
             ev = _read_event(cur, rel(ep), i, d)
             if ev is None:
                 continue

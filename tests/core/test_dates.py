@@ -38,3 +38,10 @@ def test_ordering_and_range_format():
     assert PartialDate(2019) < PartialDate(2019, 1) < PartialDate(2019, 1, 2) < PartialDate(2020)
     assert format_range(PartialDate(1993), PartialDate(2023), "zh") == "1993年—2023年"
     assert format_range(PartialDate(2019), PartialDate(2021), "en") == "2019 – 2021"
+
+
+@pytest.mark.parametrize("bad", ["２０２３", "2023-０２", "٢٠٢٣", "१९२४"])
+def test_only_ascii_digits_make_a_date(bad):
+    """Full-width or other scripts' digits are not the YYYY form: they would be stored as another text."""
+    with pytest.raises(DateError, match="is not YYYY, YYYY-MM or YYYY-MM-DD"):
+        PartialDate.parse(bad)
