@@ -45,6 +45,8 @@ from explorer.core.search import write_postings
 from explorer.core.store import write_column_cache
 from explorer.core.text import normalise_for_search, passage_for_span
 
+DATABASE_SUFFIXES = (".sqlite", ".sqlite3", ".db")  # names a database (damaged, it may hold anything) may have
+
 
 class BuildError(Exception):
     """The curated sources have problems; nothing was written."""
@@ -171,9 +173,6 @@ def check_target(out: Path) -> None:
     blocker = file_in_the_way(out.parent)
     if blocker:
         raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is not a folder", str(blocker))
-
-
-DATABASE_SUFFIXES = (".sqlite", ".sqlite3", ".db")  # names a database (damaged, it may hold anything) may have
 
 
 def not_a_database(out: Path) -> bool:
