@@ -24,7 +24,15 @@ from explorer import __version__
 from explorer.core.coverage import citation_problems
 from explorer.core.curated import Curated, Problem, load_curated, read_article
 from explorer.core.database import SQLITE_MAGIC, SQLiteBackend, open_database, sqlite_url
-from explorer.core.files import create_beside, file_in_the_way, is_folder, is_protected, is_special, through_links
+from explorer.core.files import (
+    create_beside,
+    discard,
+    file_in_the_way,
+    is_folder,
+    is_protected,
+    is_special,
+    through_links,
+)
 from explorer.core.schema import (
     SCHEMA_VERSION,
     ArticleRow,
@@ -151,7 +159,7 @@ def _discard_database(path: Path) -> None:
     """Remove an unfinished database and the files SQLite keeps beside it while writing (a
     journal left by a full disk was 140 kB of hidden file)."""
     for extra in ("", "-journal", "-wal", "-shm"):
-        Path(f"{path}{extra}").unlink(missing_ok=True)
+        discard(f"{path}{extra}")
 
 
 def check_target(out: Path) -> None:

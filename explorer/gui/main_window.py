@@ -374,9 +374,10 @@ class MainWindow(QMainWindow):
             message, detail = f"{problem.path}\n{self.database_reason(problem)}", problem.reason
         buttons = [(self.tr("Open a database…"), lambda: self.choose_database()),
                    (self.tr("Rebuild from bundled sources"), lambda: self.rebuild_database())]
-        bundled = paths.default_db()
-        if problem is not None and bundled.is_file() and not same_file(problem.path, bundled):
-            buttons.insert(0, (self.tr("Open the bundled database"), lambda: self.open_database(bundled)))
+        if problem is not None:  # (not at start-up: finding the default may read two databases' digests)
+            bundled = paths.default_db()
+            if bundled.is_file() and not same_file(problem.path, bundled):
+                buttons.insert(0, (self.tr("Open the bundled database"), lambda: self.open_database(bundled)))
         page = StartPage(heading, message, detail, buttons)
         self.setCentralWidget(page)  # (Qt deletes the panes it held)
         page.setFocus()  # its first button: Enter takes the first way on
