@@ -498,12 +498,16 @@ class MapView(QWidget):
         self._key.textItem.document().setDefaultTextOption(option)
         self._key.setParentItem(self._vb)
         self._key_room = 0.0  # the width the key was last fitted to (see _fit_key)
-        # The box _frame_clear showed last and the range it set for it, while the view shows that.
-        self._framed: tuple[tuple, list] | None = None
+        # What the view was last set to show, shown again at every resize until the user
+        # moves the view (mouse, keys): ``("framed", box)`` from _frame_clear, or
+        # ``("range", box)`` restored as it was.  A pane not laid out yet, whose size changes
+        # in steps (its aspect ratio locked), so shows it at its final size.
+        self._framed: tuple[str, tuple] | None = None
         self._key_taller = 0.0  # px the key's wrapped lines add to its one line
         self._vb.sigResized.connect(lambda _vb: self._fit_limits())
         self._vb.sigResized.connect(lambda _vb: self._place_key())
         self._vb.sigResized.connect(lambda _vb: self._keep_frame())
+        self._vb.sigRangeChangedManually.connect(self._unframe)  # a drag or the wheel
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -1028,6 +1032,7 @@ class MapView(QWidget):
 
     # ------------------------------------------------------------------ view
     def _frame(self, x0: float, y0: float, x1: float, y1: float, relayout: bool = True) -> None:
+        self._framed = ("range", (x0, y0, x1, y1))  # (_frame_clear makes it "framed")
         self._vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if relayout:
             self.relayout_labels()
@@ -1065,7 +1070,7 @@ class MapView(QWidget):
             inner_w, inner_h, bottom = w, h, 0.0
         if inner_w <= 0 or inner_h <= 0:
             self._frame(x0, y0, x1, y1, relayout)
-            self._framed = ((x0, y0, x1, y1), self._vb.targetRange())  # framed again once it has a size
+            self._framed = ("framed", (x0, y0, x1, y1))  # framed again once it has a size
             return
         # Degrees per pixel; the locked aspect makes a latitude pixel ``ratio`` times a longitude one.
         lon_px = max((x1 - x0) / inner_w, (y1 - y0) / inner_h / self._ratio, 1e-9)
@@ -1074,32 +1079,32 @@ class MapView(QWidget):
         left = (x0 + x1) / 2 - (margin_x + inner_w / 2) * lon_px
         top = (y0 + y1) / 2 + (margin_top + inner_h / 2) * lat_px
         self._frame(left, top - h * lat_px, left + w * lon_px, top, relayout)
-        self._framed = ((x0, y0, x1, y1), self._vb.targetRange())
+        self._framed = ("framed", (x0, y0, x1, y1))
 
     def _keep_frame(self) -> None:
-        """A pane resized while it shows a box framed by :meth:`_frame_clear`: frame it
-        again for the new size (the margins are in pixels), unless the view moved since."""
+        """A pane resized while it shows what it was set to: show that again for the new
+        size (a frame's margins are in pixels)."""
         if self._framed is not None:
-            box, target = self._framed
-            if self._vb.targetRange() == target:
-                self._frame_clear(*box, relayout=False)  # the resize's geometryChanged places the labels
-            else:
-                self._framed = None
+            self.restore_view(self._framed, relayout=False)  # the resize's geometryChanged places the labels
+
+    def _unframe(self, *_args) -> None:
+        """The user moved the view: a resize keeps the range, no longer a box."""
+        self._framed = None
 
     def view_state(self) -> tuple:
         """What the map shows, for :meth:`restore_view` on a pane made anew (a language
         switch): the box a preset framed, or the range the user zoomed to."""
-        if self._framed is not None and self._vb.targetRange() == self._framed[1]:
-            return "framed", self._framed[0]
-        return "range", tuple(tuple(r) for r in self._vb.viewRange())
+        if self._framed is not None:
+            return self._framed
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        return "range", (x0, y0, x1, y1)
 
-    def restore_view(self, state: tuple) -> None:
-        kind, where = state
+    def restore_view(self, state: tuple, relayout: bool = True) -> None:
+        kind, box = state
         if kind == "framed":
-            self._frame_clear(*where)
+            self._frame_clear(*box, relayout=relayout)
         else:
-            (x0, x1), (y0, y1) = where
-            self._frame(x0, y0, x1, y1)
+            self._frame(*box, relayout=relayout)
 
     def reset_view(self) -> None:
         """Show the whole basemap, neighbours included."""
@@ -1156,10 +1161,12 @@ class MapView(QWidget):
     def pan_by(self, fx: float, fy: float) -> None:
         """Move the view by fractions of its width (east positive) and height (north positive)."""
         (x0, x1), (y0, y1) = self._vb.viewRange()
+        self._unframe()
         self._vb.translateBy(x=fx * (x1 - x0), y=fy * (y1 - y0))
 
     def zoom_by(self, factor: float) -> None:
         """Zoom around the view centre (factor < 1 zooms in)."""
+        self._unframe()
         self._vb.scaleBy((factor, factor))
 
     # ------------------------------------------------------------------ for tests

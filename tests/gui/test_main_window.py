@@ -292,7 +292,7 @@ def test_language_switch_keeps_state(window):
     assert s2.store.record(row).title_en in window.detail.plain_text()
 
 
-def test_a_language_switch_keeps_what_the_panes_show(window):
+def test_a_language_switch_keeps_what_the_panes_show(window, qtbot):
     # The panes are made anew in the other language: the table's order, the years and lanes
     # the timeline shows and the map's frame are the user's, not the new panes' defaults.
     window.table.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
@@ -300,6 +300,7 @@ def test_a_language_switch_keeps_what_the_panes_show(window):
     window.timeline.scrollbar.setValue(window.timeline.scrollbar.maximum() // 2)
     window.map.zoom_to_yangquan()
     (x0, x1, lane, offset), framed = window.timeline.view_state(), window.map.view_state()
+    shown = window.map._vb.viewRange()
     assert lane not in (None, window.timeline.lane_keys()[0])  # scrolled down the lanes
     window.set_language("en")
     head = window.table.view.horizontalHeader()
@@ -307,11 +308,38 @@ def test_a_language_switch_keeps_what_the_panes_show(window):
     now = window.timeline.view_state()
     assert now[:2] == pytest.approx((x0, x1)) and now[2] == lane and now[3] == pytest.approx(offset, abs=1)
     assert framed[0] == "framed" and window.map.view_state() == framed  # the same box, framed for the new pane
+    qtbot.wait(200)  # the new pane laid out: the box framed at its size
+    assert window.map.view_state() == framed
+    _shows_box_as_before(window.map, framed[1], shown)
     window.map.zoom_by(0.5)  # a range of the user's own is kept as it is
     (mx, my) = window.map._vb.viewRange()
     window.set_language("zh_CN")
+    qtbot.wait(200)  # (its aspect ratio locked, a pane resized as it is laid out may show more)
     (nx, ny) = window.map._vb.viewRange()
     assert nx == pytest.approx(mx, abs=0.01) and ny == pytest.approx(my, abs=0.01)
+
+
+def _shows_box_as_before(map_view, box, before) -> None:
+    """The map shows all of ``box`` (lon, lat) at the scale of the range ``before`` (the
+    key's other words may move the frame a little)."""
+    (vx0, vx1), (vy0, vy1) = map_view._vb.viewRange()
+    x0, y0, x1, y1 = box
+    assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1
+    assert vx1 - vx0 == pytest.approx(before[0][1] - before[0][0], rel=0.03)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_language_switch_keeps_the_province_whole_on_the_map(qtbot, db_path, settings, lang):
+    # The new map pane is framed before it is laid out: it must show the province at its
+    # final size, not the range worked out for pyqtgraph's default size (south cut off).
+    window = open_window(qtbot, db_path, settings, size=(1280, 800), lang=lang)
+    qtbot.wait(100)
+    framed, shown = window.map.view_state(), window.map._vb.viewRange()
+    assert framed[0] == "framed"
+    window.set_language("en" if lang == "zh_CN" else "zh_CN")
+    qtbot.wait(200)
+    assert window.map.view_state() == framed
+    _shows_box_as_before(window.map, framed[1], shown)
 
 
 def test_shortcuts_work_after_a_language_switch(window, qtbot):
