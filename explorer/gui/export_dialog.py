@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.export import ExportCancelled, ExportError, ExportSpec, plan, row_count, write_csv
-from explorer.core.files import target_problem, through_links
+from explorer.core.files import same_file, target_problem, through_links
 from explorer.core.session import Session
 
 BACKGROUND_ROWS = 20000  # above this the export runs in a worker thread with a progress bar
@@ -38,11 +38,13 @@ def grouped(text: str, n: int) -> str:
     return text.replace(str(n), f"{n:,}", 1)
 
 
-def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: str = "timeline.csv") -> bool:
+def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: str = "timeline.csv",
+                   database: Path | None = None) -> bool:
     """Whether the dialog may write ``path``: a full path (``-`` is the command line's
-    standard output, and a relative one would land wherever the app was started), and one
-    whose existing file the user agreed to replace (``confirmed``: the path the file picker
-    already asked about).  ``example``: the file name the warning suggests."""
+    standard output, and a relative one would land wherever the app was started), not the
+    open ``database``, and one whose existing file the user agreed to replace
+    (``confirmed``: the path the file picker already asked about).  ``example``: the file
+    name the warning suggests."""
     # (Written out: lupdate files a string under the context it reads in the call.)
     if not path or not Path(path).is_absolute():
         QMessageBox.warning(dialog, QCoreApplication.translate("ExportDialog", "Choose a file"),
@@ -50,7 +52,9 @@ def confirm_target(dialog: QDialog, path: str, confirmed: str | None, example: s
                             .replace("%1", str(Path.home() / example)))
         return False
     problem = target_problem(through_links(Path(path)))
-    if problem:  # a folder, a device, a write-protected file…: said first, not asked about replacing
+    if problem is None and database is not None and same_file(path, database):
+        problem = ("is-database", "is the database being exported; choose another file name")
+    if problem:  # a folder, a device, a write-protected file, the database…: said first, not asked about replacing
         QMessageBox.warning(dialog, QCoreApplication.translate("ExportDialog", "Export failed"),
                             export_error_text(ExportError(f"{path}: {problem[1]}", problem[0], path)))
         return False
@@ -94,7 +98,7 @@ def export_error_text(exc) -> str:  # noqa: ANN001 (an ExportError or an ImageEx
         "read-only": QCoreApplication.translate(
             "ExportDialog", "The chosen file is write-protected. Choose another name, or make it writable."),
         "is-database": QCoreApplication.translate(
-            "ExportDialog", "The chosen file is the database being exported. Choose another file name."),
+            "ExportDialog", "The chosen file is the open event database. Choose another file name."),
         "unwritable": QCoreApplication.translate("ExportDialog", "Cannot write in this folder (no permission or read-only)."),
         "not-encodable": QCoreApplication.translate("ExportDialog", "Some text cannot be written in this encoding. Choose UTF-8."),
         "write-failed": QCoreApplication.translate(
@@ -211,7 +215,7 @@ class ExportDialog(QDialog):
         return row_count(plan(self.session.store, self._spec_for(scope)))
 
     def accept(self) -> None:
-        if confirm_target(self, self.path(), self._confirmed):
+        if confirm_target(self, self.path(), self._confirmed, database=self.session.store.db.path):
             super().accept()
 
     def _update_count(self) -> None:
@@ -299,8 +303,9 @@ class _ExportOutcome(QObject):
 class ImageExportDialog(QDialog):
     """Pick a pane, a size and a PNG or SVG file."""
 
-    def __init__(self, default_dir: str = "", parent=None):
+    def __init__(self, default_dir: str = "", parent=None, database: Path | None = None):
         super().__init__(parent)
+        self.database = database  # the open database: never a target
         self.setWindowTitle(self.tr("Export image"))
         form = QFormLayout(self)
         self.pane_combo = QComboBox()
@@ -331,7 +336,7 @@ class ImageExportDialog(QDialog):
             self.path_edit.setText(str(path.with_stem(self.pane_combo.currentData())))
 
     def accept(self) -> None:
-        if confirm_target(self, self.path(), self._confirmed, f"{self.pane_combo.currentData()}.png"):
+        if confirm_target(self, self.path(), self._confirmed, f"{self.pane_combo.currentData()}.png", self.database):
             super().accept()
 
     def _browse(self) -> None:

@@ -654,6 +654,15 @@ class FilterPanel(QWidget):
         self.session.state.clear(self, field)
         self._refresh(self)  # also when the state was already clear but a widget was not
 
+    def apply_pending(self) -> None:
+        """Apply a search or year edit still waiting out its debounce: before an export
+        reads the filters, or the window saves them as it closes (the edit would be lost)."""
+        if self._search_timer.isActive():
+            self._apply_text()
+        if self._year_timer.isActive():
+            self._year_timer.stop()
+            self._apply_years()
+
     def clear_all(self) -> None:
         """Every filter cleared, an edit still waiting in the search or year boxes too (it
         would otherwise come back when its wait ends): *Clear all*, here or from the menu."""

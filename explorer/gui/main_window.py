@@ -564,6 +564,7 @@ class MainWindow(QMainWindow):
             return
         from explorer.gui.export_dialog import ExportDialog, run_export  # noqa: PLC0415 (not needed at start-up)
 
+        self.filters.apply_pending()  # a search typed just before: the rows it leaves are exported
         dlg = ExportDialog(self.session, text_setting(self.settings, "export/dir"), self)
         if dlg.exec() != ExportDialog.DialogCode.Accepted:
             return
@@ -578,7 +579,8 @@ class MainWindow(QMainWindow):
         from explorer.gui.export_dialog import ImageExportDialog, export_error_text  # noqa: PLC0415 (not at start-up)
         from explorer.gui.image_export import ImageExportError, export_plot  # noqa: PLC0415
 
-        dlg = ImageExportDialog(text_setting(self.settings, "export/dir"), self)
+        self.filters.apply_pending()  # the picture shows a search typed just before
+        dlg = ImageExportDialog(text_setting(self.settings, "export/dir"), self, database=self.session.store.db.path)
         if dlg.exec() != ImageExportDialog.DialogCode.Accepted:
             return
         pane = self.timeline if dlg.pane_combo.currentData() == "timeline" else self.map
@@ -694,6 +696,7 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         if self.session is None:
             return
+        self.filters.apply_pending()  # a search typed just before closing is saved with the rest
         for split in (self.top_split, self.bottom_split, self.main_split):
             self.settings.setValue(f"window/{split.objectName()}", split.saveState())
         self.settings.setValue("window/state", self.saveState())  # the dock where the user put it

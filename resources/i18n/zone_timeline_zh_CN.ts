@@ -232,10 +232,6 @@
         <translation>所选文件受写保护。请另选文件名，或先将其设为可写。</translation>
     </message>
     <message>
-        <source>The chosen file is the database being exported. Choose another file name.</source>
-        <translation>所选文件正是要导出的数据库。请另选一个文件名。</translation>
-    </message>
-    <message>
         <source>Cannot write in this folder (no permission or read-only).</source>
         <translation>无法写入该文件夹（没有权限或为只读）。</translation>
     </message>
@@ -344,6 +340,10 @@
     <message>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>The chosen file is the open event database. Choose another file name.</source>
+        <translation>所选文件正是打开着的事件数据库。请另选一个文件名。</translation>
     </message>
     <message>
         <source>Exporting %n rows…</source>

@@ -196,7 +196,7 @@ def test_errors_are_worded_in_chinese(qtbot, tmp_path, zh_qm):
     text = export_error_text(ExportError("x: is a device or pipe, not a file", "not-file", "x.csv"))
     assert text.startswith("所选路径是设备或管道，不是文件。")
     text = export_error_text(ExportError("x: is the database being exported", "is-database", "x.csv"))
-    assert text.startswith("所选文件正是要导出的数据库。")
+    assert text.startswith("所选文件正是打开着的事件数据库。")
     from explorer.gui.image_export import export_plot  # its errors are worded as the CSV export's
 
     for target, words in ((tmp_path / "nope" / "x.png", "该文件所在的文件夹不存在"),

@@ -721,6 +721,48 @@ def test_export_dialogs_ask_before_replacing_a_file_and_want_a_full_path(window,
         assert not asked and warned and warned[0].startswith("The chosen path is a folder") and dlg.isVisible()
         dlg.reject()
         assert target.read_text(encoding="utf-8") == "my earlier work"
+    # The open database: refused at once, not offered to be replaced and refused after a "Yes".
+    db = window.session.store.db.path
+    for dlg in (ExportDialog(window.session, str(tmp_path), window),
+                ImageExportDialog(str(tmp_path), window, database=db)):
+        dlg.path_edit.setText(str(db))
+        dlg.open()
+        asked.clear()
+        warned.clear()
+        dlg.accept()
+        assert not asked and warned and warned[0].startswith("The chosen file is the open event database")
+        assert dlg.isVisible()
+        dlg.reject()
+
+
+def test_an_edit_still_waiting_in_the_search_box_is_exported_and_saved(qtbot, db_path, settings, monkeypatch):
+    # Typed, then Ctrl+E (or the window closed) before the search's debounce ended: the
+    # dialog counted, and the export wrote, every event; the closed window forgot the text.
+    from explorer.gui import export_dialog
+
+    window = open_window(qtbot, db_path, settings, lang="en")
+    window.activateWindow()  # (the shortcut is the window's)
+    QApplication.processEvents()
+    counted = []
+
+    class Counting(export_dialog.ExportDialog):
+        def exec(self):
+            counted.append(self.row_count())
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(export_dialog, "ExportDialog", Counting)
+    s = window.session
+    window.filters.search_edit.setText("閥門")
+    assert s.filters.text == ""  # still waiting
+    qtbot.keyClick(window.filters.search_edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert s.filters.text == "閥門" and counted == [len(s.rows)] and 0 < len(s.rows) < s.store.n
+    window.filters.search_edit.setText("园区")
+    window.close()
+    again = open_window(qtbot, db_path, settings, lang="en")
+    assert again.session.filters.text == "园区"
+    again.filters.year_from.setValue(2019)  # the year boxes wait too
+    again.close()
+    assert open_window(qtbot, db_path, settings, lang="en").session.filters.years[0] == 2019
 
 
 def test_the_export_dialog_opens_on_a_scope_that_writes_rows(window, tmp_path):
@@ -942,7 +984,7 @@ def test_an_image_export_onto_the_database_shown_is_refused(window, tmp_path, mo
     monkeypatch.setattr(export_dialog, "ImageExportDialog", Chosen)
     monkeypatch.setattr("explorer.gui.main_window.QMessageBox.critical", lambda _parent, title, text: said.append(text))
     window.export_image()
-    assert len(said) == 1 and said[0].startswith("The chosen file is the database")
+    assert len(said) == 1 and said[0].startswith("The chosen file is the open event database")
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.png", "s.ini"]
 
