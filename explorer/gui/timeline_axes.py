@@ -567,7 +567,7 @@ class LaneAxis(pg.AxisItem):
         (_, _), (vy0, vy1) = vb.viewRange()
         # The lanes' strip beside the plot: a label of a lane cut by the plot's edge stays in
         # it (the last lane's second line was drawn over the year axis below).
-        shown = QtCore.QRectF(0, 0, rect.right(), self.height())
+        shown = QtCore.QRectF(0, 0, w, self.height())
         p.save()  # the clip is the labels' only: the painter goes on to other items
         p.setClipRect(shown, QtCore.Qt.ClipOperation.IntersectClip)
         # View to item coordinates is affine: two points give it, not one mapping per lane.
@@ -602,8 +602,10 @@ class LaneAxis(pg.AxisItem):
             label = self._texts.wrapped(g.label, w - x - self.PAD, fm, self.label_font, lines)
             p.drawStaticText(QtCore.QPointF(x, top), label)
         p.restore()
+        # The column's edge where the plot begins (the item's bounds reach a few pixels into
+        # the plot, for pyqtgraph's tick labels): a bar starting before the view ends on it.
         p.setPen(_EDGE)
-        p.drawLine(QtCore.QPointF(rect.right() - 0.5, rect.top()), QtCore.QPointF(rect.right() - 0.5, rect.bottom()))
+        p.drawLine(QtCore.QPointF(w - 0.5, rect.top()), QtCore.QPointF(w - 0.5, rect.bottom()))
 
     # ------------------------------------------------------------------ mouse
     def mouseClickEvent(self, ev):  # noqa: N802 (pyqtgraph API)

@@ -316,12 +316,16 @@ class TimelineCanvas(QtCore.QObject):
         lay = self.layout
         w = self._fm.horizontalAdvance(text)
         y = float(lay.y[item])
-        if not lay.point[item] and inside >= w + 10:
+        room = right - 12
+        within = inside - 10 if not lay.point[item] else 0.0
+        # The whole title inside the bar, else after it; else shortened where there is more
+        # room (a long English title in a wide bar: inside it, not left out).
+        if within >= w or (room < w and within > room and within >= MIN_ELIDED_PX):
             colour = self.styles.style(self.store.category[lay.row[item]], self.store.flags[lay.row[item]])[1].color()
             a = colour.alphaF()
             lum = a * luminance(colour) + (1 - a)  # over a white background
-            return Label(lo + left / ppy, y, text, "#FFFFFF" if lum < 0.55 else "#1F2328", 4)
-        room = right - 12
+            shown = text if within >= w else self._fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, within)
+            return Label(lo + left / ppy, y, shown, "#FFFFFF" if lum < 0.55 else "#1F2328", 4)
         if room >= w:
             shown = text
         elif room >= MIN_ELIDED_PX:

@@ -787,6 +787,50 @@ def test_labels_stay_few_and_never_overlap(qtbot, view, session):
                     assert b0 >= a1 - 0.5, (mode, rng)
 
 
+def test_a_long_title_in_a_wide_bar_is_shortened_inside_it(qtbot, view, session):
+    # English titles are longer than their bars more often: a bar of 2017 some 200 pixels
+    # wide, with no room after it, had no title at all where the Chinese one had its own.
+    session.set_language("en")
+    view.set_x_range(2012.5, 2020.0)  # a year ~150 px: most titles of 2017 do not fit their bar
+    settle(qtbot, view)
+    lay, canvas = view._layout, view.canvas
+    (lo, hi), (y0, y1) = view._vb.viewRange()
+    ppy = view._vb.width() / (hi - lo)
+    fm = QtGui.QFontMetricsF(canvas.label_font)
+    at = {(round(lb.y, 3), round(lb.x, 6)): lb for lb in view.labels()}
+    shortened = 0
+    for i in canvas.drawn[lay.group[canvas.drawn] < 0].tolist():
+        x0, x1, y = float(lay.x0[i]), float(lay.x1[i]), float(lay.y[i])
+        inside = (min(x1, hi) - max(x0, lo)) * ppy
+        title = session.store.record(int(lay.row[i])).title("en")
+        if (lay.point[i] or not (y0 <= y <= y1) or inside < timeline_canvas.MIN_ELIDED_PX + 20
+                or fm.horizontalAdvance(title) + 10 <= inside):
+            continue  # a point, out of view, narrow, or the whole title fits: other tests
+        within = at.get((round(y, 3), round(max(x0, lo), 6)))
+        after = at.get((round(y, 3), round(x1, 6)))
+        assert within is not None or after is not None, title  # labelled, inside or after it
+        if within is not None:
+            assert within.text.endswith("…") and title.startswith(within.text[:-1].rstrip())
+            assert fm.horizontalAdvance(within.text) + within.dx <= inside  # kept inside the bar
+            shortened += 1
+    assert shortened >= 1
+
+
+def test_bars_begun_before_the_view_end_at_the_lane_labels_edge(qtbot, view, session):
+    # The column's edge line was drawn 5 pixels into the plot (at the axis item's bounds,
+    # which reach past its geometry): bars cut at the plot's left edge poked past it, and a
+    # title inside such a bar started on the line.
+    view.set_x_range(2016.0, 2018.0)  # the 1993-2023 bar of the hi-tech zone begins before
+    settle(qtbot, view)
+    img = view.plot_widget.grab().toImage()
+    ratio = img.devicePixelRatio()
+    left = view.plot_widget.mapFromScene(view._vb.sceneBoundingRect().topLeft()).x()
+    edge = QtGui.QColor("#C9CED6").rgb()
+    y = view.plot_widget.mapFromScene(view._vb.sceneBoundingRect().center()).y()
+    column = [img.pixelColor(int((left - 1) * ratio), int((y + dy) * ratio)).rgb() for dy in range(-40, 40, 8)]
+    assert all(c == edge for c in column)
+
+
 def test_keyboard_zooms_and_pans(qtbot, view):
     view.set_x_range(2000, 2020)
     settle(qtbot, view)
