@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.dates import PartialDate, format_range
 from explorer.core.session import Session
 from explorer.core.store import FLAG_CONFLICT, FLAG_INFERRED
 from explorer.gui.badge import badge_icon
@@ -62,11 +63,17 @@ TEXTS_KEPT = 4000  # cell texts kept laid out (dates, zones, categories) before 
 # least they shrink to in a narrow one; the title column takes the rest.
 COLUMN_WIDTHS = {COL_DATE: 120, COL_ZONE: 170, COL_CATEGORY: 110}
 COLUMN_MIN_WIDTHS = {COL_DATE: 64, COL_ZONE: 72, COL_CATEGORY: 64}
-SHRINK_ORDER = (COL_ZONE, COL_CATEGORY, COL_DATE)  # long zone names are elided anyway; dates last
+# In a narrow table the columns give way in steps, each down to the widths given: the date
+# column's room for its longest form (a day range) first, then the zone and category
+# columns together (each by its share of the room it has: a zone cut to "Yangqua…" told no
+# zone from another), then the date.
+SHRINK_ORDER = ({COL_DATE: COLUMN_WIDTHS[COL_DATE]}, {COL_ZONE: COLUMN_MIN_WIDTHS[COL_ZONE],
+                COL_CATEGORY: COLUMN_MIN_WIDTHS[COL_CATEGORY]}, {COL_DATE: COLUMN_MIN_WIDTHS[COL_DATE]})
 # Of a narrow table's width kept for the titles (unless the columns were set by hand, or the
 # others are down to their least widths).
 TITLE_SHARE = 0.35
 CATEGORY_MAX_WIDTH = 200  # the most the category column widens to show its longest name
+DATE_MAX_WIDTH = 240  # the most the date column widens to show its longest form (a day range)
 # Rows read with the first one that is not yet in memory: a few above it (for scrolling up),
 # and those the view paints with it (or PREFETCH_AFTER, asked for without a view).  Rows
 # below the view are not read ahead: after a filter change they cost as much as the rows
@@ -190,11 +197,8 @@ class EventTableModel(QAbstractTableModel):
         rows = [int(r) for r in self.rows[lo:hi]]
         store, lang = self.session.store, self.session.lang
         for rec in store.records(rows):
-            text = rec.date.format(lang)
-            if rec.date_end:
-                text += ("—" if lang == "zh" else " – ") + rec.date_end.format(lang)
             self._texts[rec.row] = (
-                text + (" *" if rec.inferred else ""),
+                format_range(rec.date, rec.date_end, lang) + (" *" if rec.inferred else ""),
                 store.zones[rec.zone].name(lang),
                 store.categories[rec.category].name(lang),
                 rec.title(lang),
@@ -308,6 +312,28 @@ class _Look:
     elide: Qt.TextElideMode
 
 
+def date_forms(store, lang: str) -> list[tuple[str, bool]]:  # noqa: ANN001 (an EventStore)
+    """The longest date texts the table may show for ``store``, as ``(text, italic)``: for
+    each precision its events have, a date, and a range of two when an event of that
+    precision spans more than one year, month or day; marked and in italics when some date
+    is inferred.  Two-digit days and every month's name stand for any."""
+    if not store.n:
+        return []
+    spans = store.t_end - store.t_start
+    inferred = bool((store.flags & FLAG_INFERRED).any())
+    out = []
+    for p, unit in enumerate((1.0, 1 / 12, 1 / 366)):  # year, month, day (PRECISIONS)
+        these = store.precision == p
+        if not these.any():
+            continue
+        dates = [PartialDate(2028)] if p == 0 else [PartialDate(2028, m, 28 if p == 2 else None) for m in range(1, 13)]
+        ranged = bool((spans[these] > 1.5 * unit).any())
+        for d in dates:
+            text = format_range(d, d if ranged else None, lang)
+            out.append((text + " *", True) if inferred else (text, False))
+    return out
+
+
 class EventTableView(QTableView):
     """The table's view, painting its rows itself.
 
@@ -366,18 +392,34 @@ class EventTableView(QTableView):
         self._usual[COL_CATEGORY] = min(max(need, COLUMN_WIDTHS[COL_CATEGORY]), CATEGORY_MAX_WIDTH)
         self._fit_columns()
 
+    def fit_dates(self, texts: Sequence[tuple[str, bool]]) -> None:
+        """Make the date column's usual width hold the widest of ``texts`` (``(text,
+        italic)``: an inferred date is drawn in italics), at most ``DATE_MAX_WIDTH``, at least
+        its width in ``COLUMN_WIDTHS``."""
+        look = self._look()
+        text = max((look.metrics[int(italic)].horizontalAdvance(t) for t, italic in texts), default=0.0)
+        need = math.ceil(text + 2 * look.margin + look.gap + 1)
+        self._usual[COL_DATE] = min(max(need, COLUMN_WIDTHS[COL_DATE]), DATE_MAX_WIDTH)
+        self._fit_columns()
+
     def _fit_columns(self) -> None:
         """The columns' usual widths; in a table too narrow to leave the titles
-        ``TITLE_SHARE`` of its width, the zone column gives way first, then the category,
-        then the date (none below its least width)."""
+        ``TITLE_SHARE`` of its width, the zone and category columns give way first, then
+        the date (none below its least width)."""
         if self._by_hand:
             return
         widths = dict(self._usual)
         excess = max(0, sum(widths.values()) - round(self.viewport().width() * (1 - TITLE_SHARE)))
-        for c in SHRINK_ORDER:
-            give = min(excess, widths[c] - COLUMN_MIN_WIDTHS[c])
-            widths[c] -= give
-            excess -= give
+        for group in SHRINK_ORDER:
+            spare = {c: max(0, widths[c] - least) for c, least in group.items()}
+            total = sum(spare.values())
+            give_all = min(excess, total)
+            gives = {c: spare[c] * give_all // total if total else 0 for c in group}  # each by its share
+            for c in group:  # and what rounding left, where there is room
+                more = min(give_all - sum(gives.values()), spare[c] - gives[c])
+                gives[c] += more
+                widths[c] -= gives[c]
+            excess -= give_all
         self._fitting = True
         try:
             for c, w in widths.items():
@@ -676,6 +718,7 @@ class EventTable(QWidget):
 
     def _fit_categories(self) -> None:
         self.view.fit_categories([c.name(self.session.lang) for c in self.session.store.categories])
+        self.view.fit_dates(date_forms(self.session.store, self.session.lang))
 
     def _on_selection(self, selection, initiator) -> None:
         if initiator is not self:

@@ -224,8 +224,9 @@ def test_resized_columns_elide_their_cells_as_a_new_view_of_that_width_does(qtbo
 def test_a_narrow_table_keeps_room_for_titles_until_its_columns_are_set_by_hand(qtbot, session):
     table = on_screen(qtbot, EventTable(session), (1000, 300))
     view, header = table.view, table.view.horizontalHeader()
-    usual = [COLUMN_WIDTHS[c] for c in (COL_DATE, COL_ZONE, COL_CATEGORY)]
+    usual = [view._usual[c] for c in (COL_DATE, COL_ZONE, COL_CATEGORY)]
     least = [COLUMN_MIN_WIDTHS[c] for c in (COL_DATE, COL_ZONE, COL_CATEGORY)]
+    assert usual[0] > COLUMN_WIDTHS[COL_DATE]  # widened for the data's inferred day ranges
 
     def widths():
         return [header.sectionSize(c) for c in (COL_DATE, COL_ZONE, COL_CATEGORY, COL_TITLE)]
@@ -236,9 +237,14 @@ def test_a_narrow_table_keeps_room_for_titles_until_its_columns_are_set_by_hand(
         return widths()
 
     assert widths()[:3] == usual and view.column_widths() is None  # wide enough: the usual widths
-    date, zone, category, title = resized(440)
+    date, zone, category, title = resized(520)
     assert title >= TITLE_SHARE * view.viewport().width() - 1
-    assert date == usual[0] and zone < usual[1]  # the zone column gives way first, the dates last
+    # The date column's room for ranges gives way first, then the zone and category
+    # columns together, each keeping the same share of its room (a zone cut to its least
+    # width told none from another), the date column's usual width last.
+    assert date == COLUMN_WIDTHS[COL_DATE] and zone < usual[1] and category < usual[2]
+    kept = [(w - lo) / (u - lo) for w, u, lo in ((zone, usual[1], least[1]), (category, usual[2], least[2]))]
+    assert 0.1 < kept[0] == pytest.approx(kept[1], abs=0.03)
     assert resized(200)[:3] == least  # no column below its least width
     assert resized(1000)[:3] == usual  # and back
     header.resizeSection(COL_ZONE, 90)  # by hand: kept whatever the table's width
@@ -247,6 +253,21 @@ def test_a_narrow_table_keeps_room_for_titles_until_its_columns_are_set_by_hand(
     view.reset_columns()
     assert view.column_widths() is None and widths()[:3] != [usual[0], 90, usual[2]]
     assert resized(1000)[:3] == usual
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_wide_table_shows_every_date_whole(qtbot, session, lang):
+    # Day ranges ("2016年12月16日—2016年12月17日 *") were cut short even in a wide table
+    # with room to spare for the titles.
+    session.set_language(lang)
+    table = on_screen(qtbot, EventTable(session), (1300, 300))
+    view = table.view
+    italic = QFont(view.font())
+    italic.setItalic(True)
+    widest = max(QFontMetricsF(italic if t.endswith(" *") else view.font()).horizontalAdvance(t)
+                 for t in (table.model.index(i, COL_DATE).data() for i in range(table.model.rowCount())))
+    assert view.horizontalHeader().sectionSize(COL_DATE) >= widest + 4
+    session.set_language("zh")
 
 
 def test_table_texts_follow_language_and_sort(qtbot, session):
