@@ -116,6 +116,7 @@ class DetailView(QWidget):
         lay.addWidget(self.browser)
         self._focus_ring = FocusRing(self.browser)  # where Tab and the keys go
         self._hidden = False  # the event shown is one the filters hide
+        self._none = False  # no event shown, and the filters leave none to select
         session.selection.changed.connect(lambda *_: self.refresh())
         session.filtered.connect(self._on_filtered)
         session.language_changed.connect(lambda *_: self.refresh())
@@ -134,18 +135,25 @@ class DetailView(QWidget):
         row = self.session.selection.active
         return row is not None and not self.session.mask[row]
 
+    def _none_to_select(self) -> bool:
+        s = self.session
+        return s.selection.active is None and not s.selection.rows and not len(s.rows)
+
     def _on_filtered(self, *_) -> None:
-        if self._active_hidden() != self._hidden:  # else the pane stays as it is
+        if self._active_hidden() != self._hidden or self._none_to_select() != self._none:  # else it stays as it is
             self.refresh()
 
     def refresh(self) -> None:
         self._hidden = self._active_hidden()
+        self._none = self._none_to_select()
         row = self.session.selection.active
         if row is None:
             n = len(self.session.selection.rows)
             msg = self.tr("Select an event on the timeline, the map or the table to see its details and sources.")
             if n:
                 msg = self.tr("%n events selected.", "", n)
+            elif self._none:  # nothing to select: say so, as the timeline and the table do
+                msg = self.tr("No events match the current filters.")
             self.browser.setHtml(f"<p class='muted'>{escape(msg)}</p>")
             return
         self.browser.setHtml(self._render(self.session.store.detail(row)))

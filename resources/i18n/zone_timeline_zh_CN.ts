@@ -22,6 +22,10 @@
         </translation>
     </message>
     <message>
+        <source>No events match the current filters.</source>
+        <translation>没有符合当前筛选条件的事件。</translation>
+    </message>
+    <message>
         <source>Hidden by the current filters: the other panes show it again when they are cleared.</source>
         <translation>当前筛选条件隐藏了此事件；清除筛选后，其他窗格会重新显示它。</translation>
     </message>

@@ -462,6 +462,21 @@ def shown_date(d: DetailView, session: Session, event_id: str) -> str:
     return lines[next(i for i, line in enumerate(lines) if line in ("Date", "日期")) + 1]
 
 
+def test_detail_says_when_the_filters_leave_nothing_to_select(qtbot, session):
+    # With no event left it still asked the user to select one on the timeline.
+    d = DetailView(session)
+    qtbot.addWidget(d)
+    assert d.plain_text().startswith("Select an event")
+    session.state.update("test", text="no such words anywhere")
+    assert not len(session.rows) and d.plain_text() == "No events match the current filters."
+    session.state.update("test", text="")
+    assert d.plain_text().startswith("Select an event")
+    row = int(session.rows[0])
+    session.selection.select_one(row, "test")
+    session.state.update("test", text="no such words anywhere")  # the event shown stays, marked hidden
+    assert session.store.record(row).title_zh in d.plain_text()
+
+
 def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
     d = DetailView(session)
     qtbot.addWidget(d)
