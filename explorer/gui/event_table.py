@@ -640,7 +640,7 @@ class EventTable(QWidget):
         session.selection.changed.connect(self._on_selection)
         session.language_changed.connect(self._on_language)
         self._update_caption()
-        self._fit_categories()
+        self._fit_to_texts()
         after_first_paint(self.view.viewport(), self._read_ahead, self)  # painted with the window, at its first paint
 
     def sort_menu(self) -> QMenu:
@@ -713,10 +713,11 @@ class EventTable(QWidget):
 
     def _on_language(self, session) -> None:
         self.model.reset_rows()
-        self._fit_categories()
+        self._fit_to_texts()
         self._show_selection()
 
-    def _fit_categories(self) -> None:
+    def _fit_to_texts(self) -> None:
+        """The category and date columns' usual widths, for the names and date forms shown."""
         self.view.fit_categories([c.name(self.session.lang) for c in self.session.store.categories])
         self.view.fit_dates(date_forms(self.session.store, self.session.lang))
 
