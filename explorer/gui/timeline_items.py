@@ -506,8 +506,28 @@ class LabelLayer(DeviceLayer):
         p.restore()
 
 
+def apart(x: np.ndarray, y: np.ndarray, diameter: float) -> np.ndarray:
+    """Which of the discs centred at ``x, y`` (pixels) to draw so that none covers another:
+    left to right, top to bottom, a disc overlapping one kept already is left out (the one
+    kept stands for both).  Returns their indices, in that order."""
+    order = np.lexsort((y, x))
+    kept: list[int] = []
+    near: dict[tuple[int, int], list[tuple[float, float]]] = {}  # kept centres by cell of one diameter
+    limit = diameter * diameter
+    for i, cx, cy in zip(order.tolist(), x[order].tolist(), y[order].tolist(), strict=True):
+        gx, gy = int(cx // diameter), int(cy // diameter)
+        if any((cx - ox) ** 2 + (cy - oy) ** 2 < limit
+               for cell in ((gx + a, gy + b) for a in (-1, 0, 1) for b in (-1, 0, 1))
+               for ox, oy in near.get(cell, ())):
+            continue
+        kept.append(i)
+        near.setdefault((gx, gy), []).append((cx, cy))
+    return np.array(kept, np.int64)
+
+
 class BadgeLayer(DeviceLayer):
-    """A red "!" badge at the top-left corner of each conflicting event."""
+    """A red "!" badge at the top-left corner of each conflicting event; where badges would
+    overlap at the current zoom (disputed events side by side), one stands for them."""
 
     RADIUS = 5.5
 
@@ -526,8 +546,10 @@ class BadgeLayer(DeviceLayer):
             return
         p.save()
         dx, dy = self._in_pixels(p, self.x, self.y)
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         r = self.RADIUS
+        shown = apart(dx, dy, 2 * r)
+        dx, dy = dx[shown], dy[shown]
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         paint_badges(p, (QtCore.QRectF(x - r, y - r, 2 * r, 2 * r) for x, y in zip(dx.tolist(), dy.tolist(), strict=True)),
                      self.font_, ring=True)
         p.restore()

@@ -1167,6 +1167,33 @@ def _ink(img: QtGui.QImage) -> tuple[int, int, int, int]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def test_badges_that_would_overlap_draw_as_one(qtbot):
+    # Disputed events side by side at a wide zoom: their badges had been drawn over each
+    # other, a blot of red with two half-hidden "!".  One badge stands for them; badges
+    # apart, or on rows apart, are each drawn.
+    from explorer.gui.timeline_items import BadgeLayer, apart
+
+    font = QtGui.QFont()
+    font.setPixelSize(12)
+
+    def red(xs, ys):
+        badges = BadgeLayer(font)
+        badges.set_points(np.array(xs, float), np.array(ys, float))
+        img = _paint(badges, 120, 60)
+        return sum(1 for y in range(img.height()) for x in range(img.width())
+                   if img.pixelColor(x, y).red() > 150 and img.pixelColor(x, y).green() < 100)
+
+    one = red([20], [20])
+    assert one > 40
+    assert red([20, 24], [20, 20]) == one  # 4 px apart: one badge
+    assert red([20, 60], [20, 20]) == 2 * one  # far apart: two
+    assert red([20, 20], [15, 40]) == 2 * one  # one above the other, rows apart: two
+    # Greedy, left to right: the second overlaps the first and goes; the third, a
+    # diameter and more from the first, stays.
+    assert apart(np.array([16.0, 8.0, 0.0]), np.zeros(3), 11.0).tolist() == [2, 0]
+    assert apart(np.zeros(0), np.zeros(0), 11.0).tolist() == []
+
+
 def test_pixel_sized_layers_grow_with_an_image_export(qtbot):
     # On screen labels, badges and day markers keep their pixel size at any zoom; an image
     # exported at twice the view's width must draw them twice as large, where they belong.
