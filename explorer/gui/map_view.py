@@ -304,6 +304,9 @@ def place_labels(labels: list[_Label], sizes: dict[int, tuple[float, float]], ma
             good &= np.minimum(over[0], over[1]).max(axis=0) <= 0
         if len(mz) and not (leader and over_markers):
             good &= ~(near_leaders(k, b, per) if leader else near_markers(k, lab).ravel())
+        if leader and over_markers:  # over other markers, but never over its own (a spot moved inside the bounds)
+            own = (lr[k] + LABEL_GAP_PX).repeat(per)
+            good &= ~(too_near(lx[k].repeat(per), b[0], b[2], own) & too_near(ly[k].repeat(per), b[1], b[3], own))
         rects = b.T[good].tolist()
         out: list[list[list[float]]] = [[] for _ in rows]
         for a, r in zip((np.flatnonzero(good) // per).tolist(), rects, strict=True):

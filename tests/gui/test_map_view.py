@@ -17,6 +17,7 @@ from explorer.core.session import Session
 from explorer.gui.application import install_translators
 from explorer.gui.map_labels import MARGIN, label_font, two_lines
 from explorer.gui.map_view import (
+    _ACTIVE_RINGS,
     FEW_PLACES,
     FRAME_CLEAR_PX,
     KM_PER_DEG_LAT,
@@ -681,6 +682,26 @@ def test_place_labels_skips_what_does_not_fit():
     tiny = place_labels(labels, sizes, [], [], (0, 0, 100, 100), leaders=False)
     assert tiny == out  # deterministic
     assert place_labels(labels, sizes, [], [], (40, 40, 60, 60), leaders=False) == {}
+
+
+def test_a_label_moved_inside_the_bounds_never_covers_its_own_marker():
+    # The active place near the map's right edge, zoomed on Yangquan in a narrow pane: its
+    # label, tied by a leader and moved back inside the bounds, was placed over its own
+    # ring, its first letters under it.  Over other markers it may lie; over its own, never.
+    marker = (7, 180.0, 50.0, 15.0)
+    own = _Label(7, 180.0, 50.0, 15.0, (0,), True)
+    sizes = {7: (120.0, 15.0)}
+    for bounds, obstacles in [((0, 30, 200, 70), [(0, 0, 60, 100)]),  # only spots moved inside are left
+                              ((0, 0, 200, 100), [(0, 0, 40, 100)]),
+                              ((0, 0, 400, 100), [])]:
+        out = place_labels([own], sizes, [marker], obstacles, bounds, leaders=True,
+                           rings=_ACTIVE_RINGS, over_markers=True)
+        for dx, dy, _leader in out.values():
+            x0, y0 = 180 + dx, 50 + dy
+            gap_x = max(x0 - 180, 0.0, 180 - (x0 + 120))
+            gap_y = max(y0 - 50, 0.0, 50 - (y0 + 15))
+            assert max(gap_x, gap_y) >= 15, (bounds, dx, dy)
+    assert out  # with room, it is placed
 
 
 def _pen(pen):
