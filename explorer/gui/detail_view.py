@@ -176,8 +176,8 @@ class DetailView(QWidget):
             before, _, after = self.tr("Inferred date: %1").partition("%1")
             note = f"<span class='lang-{r.inference_language(lang)}'>{escape(r.inference_in(lang))}</span>"
             date_html += f"<br><span class='note'>{escape(before)}{note}{escape(after)}</span>"
-        status = {"occurred": self.tr("occurred"), "planned": self.tr("planned"),
-                  "reported": self.tr("reported as of publication")}
+        status = {"occurred": self.tr("Occurred"), "planned": self.tr("Planned"),
+                  "reported": self.tr("Reported as of publication")}
         path = " › ".join(escape(z.name(lang)) for z in s.zone_path(r.zone))
         cat = s.categories[r.category]
         swatch = f"<span style='color:{category_colour(r.category)}'>■</span>"

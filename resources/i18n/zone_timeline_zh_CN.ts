@@ -50,15 +50,15 @@
         <translation>推断日期：%1</translation>
     </message>
     <message>
-        <source>occurred</source>
+        <source>Occurred</source>
         <translation>已发生</translation>
     </message>
     <message>
-        <source>planned</source>
+        <source>Planned</source>
         <translation>计划中</translation>
     </message>
     <message>
-        <source>reported as of publication</source>
+        <source>Reported as of publication</source>
         <translation>截至发表时的报道</translation>
     </message>
     <message>

@@ -454,12 +454,12 @@ def test_the_keys_sort_the_table_through_its_context_menu(qtbot, session, key):
     menu.close()
 
 
-def shown_date(d: DetailView, session: Session, event_id: str) -> str:
-    """What the detail pane shows under its Date (日期) heading once event ``event_id`` is
-    selected."""
+def shown_date(d: DetailView, session: Session, event_id: str, heading: tuple[str, str] = ("Date", "日期")) -> str:
+    """What the detail pane shows under its Date (日期) heading, or another ``heading`` (in
+    English and Chinese), once event ``event_id`` is selected."""
     session.selection.select_one(session.store.row_of(event_id), "test")
     lines = d.plain_text().splitlines()
-    return lines[next(i for i, line in enumerate(lines) if line in ("Date", "日期")) + 1]
+    return lines[next(i for i, line in enumerate(lines) if line in heading) + 1]
 
 
 def test_detail_says_when_the_filters_leave_nothing_to_select(qtbot, session):
@@ -503,11 +503,18 @@ def test_detail_shows_precision_sources_and_conflicts(qtbot, session):
     assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "Feb 2019 (precision: month)"
     assert shown_date(d, session, "a000-xi-visit-valve") == "7 Jul 2025 (precision: day)"
     assert shown_date(d, session, "a004-thirty-years") == "1993 – 2023 (precision: year)"
+    # The status written as the other values of the table are, capitalised.
+    status = {r.status: r.id for r in store.records(range(store.n))}
+    words = {"occurred": "Occurred", "planned": "Planned", "reported": "Reported as of publication"}
+    assert set(status) == set(words)
+    for value, event_id in status.items():
+        assert shown_date(d, session, event_id, ("Status", "状态")) == words[value]
     session.set_language("zh")
     apply_language(QApplication.instance(), "zh_CN")  # the Chinese interface (English again after the test)
     assert shown_date(d, session, "a000-sanhua-sanzhi-2019") == "2019年2月（精度：月）"
     assert shown_date(d, session, "a000-xi-visit-valve") == "2025年7月7日（精度：日）"
     assert shown_date(d, session, "a004-thirty-years") == "1993年—2023年（精度：年）"  # (no space before a full-width bracket)
+    assert shown_date(d, session, status["planned"], ("Status", "状态")) == "计划中"
 
 
 def test_the_detail_pane_marks_disagreeing_sources_with_the_timelines_badge(qtbot, session):
