@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from explorer.gui.preload import Preload
 
 DEFAULT_SIZE = (1600, 1000)
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 SCREEN_SHARE = 0.9  # of the screen's free area, at most, a new window takes
 
 
@@ -397,7 +398,20 @@ class MainWindow(QMainWindow):
         to the right edge).  A window not shown yet lays itself out when shown."""
         if self.isVisible():
             w = width or self._dock_share()
-            QTimer.singleShot(0, self, lambda: self.resizeDocks([self.dock], [w], Qt.Orientation.Horizontal))
+            QTimer.singleShot(0, self, lambda: self._release_dock(w))
+
+    def _hold_dock(self, width: int | None) -> None:
+        """Keep a shown dock from growing past ``width`` (None: its share) while new panes
+        are put in: laid out first as wide as the new panel asks, it had left the centre a
+        sliver, where the timeline's legend, wrapped onto many lines, pushed the splitter
+        under it down (a language switch showed the panes in those proportions for a
+        moment, until :meth:`_keep_dock_width` gave the dock its width back)."""
+        if self.isVisible():
+            self.dock.setMaximumWidth(max(width or self._dock_share(), self.dock.minimumSizeHint().width()))
+
+    def _release_dock(self, width: int) -> None:
+        self.dock.setMaximumWidth(QWIDGETSIZE_MAX)
+        self.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     def _dock_share(self) -> int:
         return min(max(round(self.width() * DOCK_SHARE), DOCK_MIN_PX), DOCK_MAX_PX)
@@ -424,6 +438,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             collector.release()  # the session being replaced may have been frozen at start-up
         kept = self.dock.width() if self.session is not None else None  # a width the user may have set
+        self._hold_dock(kept)
         focus = self._focus_place()
         self.session = session
         self.timeline, self.map, self.table, self.detail, self.filters = panes
