@@ -471,6 +471,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         if focus is not None:
             self._refocus(*focus)
+        else:  # a first database: the keys to the timeline, where ←/→ step through the events
+            self._focus(self.timeline.plot_widget)
 
     def _panes(self) -> tuple:
         return (self.timeline, self.map, self.table, self.detail, self.filters) if self.session is not None else ()
@@ -500,8 +502,11 @@ class MainWindow(QMainWindow):
                           if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.isVisibleTo(self)), None)
                 break
             w = kids[i]
-        if w is None:
-            return
+        if w is not None:
+            self._focus(w)
+
+    @staticmethod
+    def _focus(w: QWidget) -> None:
         if w.isVisible():
             w.setFocus(Qt.FocusReason.OtherFocusReason)
         else:  # once shown: the layouts show new widgets later (a queued call, a toolbar's own layout)

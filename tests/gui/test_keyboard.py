@@ -54,6 +54,17 @@ def test_tab_goes_round_every_pane_and_out_of_each(window, key):
     assert not [w for w in round_ if isinstance(w, QScrollArea)]
 
 
+def test_a_new_window_gives_its_keys_to_the_timeline(window):
+    # The keys went to the first stop of the Tab order, the unringed "Lanes by" box: ↓ or
+    # a letter typed at launch changed the lanes, and the user saw the timeline reordered.
+    assert QApplication.focusWidget() is window.timeline.plot_widget
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_S)
+    assert window.session.lane_mode == "zone"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # the first event in time (rows are in time order)
+    assert window.session.selection.active == int(window.session.rows[0])
+
+
 def test_ctrl_tab_leaves_the_detail_pane_past_its_links(window):
     # A long storyline's links took over forty Tabs to get past.
     s, browser = window.session, window.detail.browser
