@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPixmap, QR
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -470,6 +471,16 @@ class FilterPanel(QWidget):
             "QToolButton#filterChip:focus { border: 2px solid palette(highlight); padding: 0px 6px; }"
         )
         self._chip_layout = FlowLayout(self._chip_box)
+        # With no filter, a line saying so, as tall as a line of chips: the first filter
+        # ticked no longer pushes the lists under the chips down (the row just clicked
+        # went from under the pointer, the next click landing rows lower).
+        self._no_chips = QLabel(self._chip_box)
+        self._no_chips.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        probe = self._make_chip(None, [])
+        probe.setText("X")
+        self._no_chips.setMinimumHeight(probe.sizeHint().height())
+        probe.hide()
+        self._spare_chips.append(probe)
         lay.addWidget(self._chip_box)
 
         self._zones_label = _section_label()
@@ -569,6 +580,7 @@ class FilterPanel(QWidget):
                              (self.category_list, self.tr("Categories")), (self.storyline_list, self.tr("Storylines"))):
             widget.setAccessibleName(name)
         self._update_summary()
+        self._no_chips.setText(self.tr("No filters set"))
         self._rebuild_chips(fresh=True)  # tooltips are translated too
         # The dock may not be dragged narrower than the panel's words and boxes (it clipped
         # its right side: buttons cut in half, the counts and the chips' ✕ gone).
@@ -781,9 +793,11 @@ class FilterPanel(QWidget):
         if key == self._chip_key and not fresh:
             return
         self._chip_key = key
+        below = self._zones_label.y()  # where the lists begin, to keep them in place
         old = self._chip_for
         for chip in old.values():
             self._chip_layout.removeWidget(chip)
+        self._chip_layout.removeWidget(self._no_chips)
         self._chip_for = {}
         wanted = {(field, value) for _label, field, value, _category in specs}
         freed = [old.pop(target) for target in list(old) if target not in wanted]  # still shown
@@ -801,7 +815,9 @@ class FilterPanel(QWidget):
         for chip in freed:
             chip.hide()  # kept for the next new item (and the clicked chip may be running this code)
             self._spare_chips.append(chip)
-        self._chip_box.setVisible(bool(self._chip_for))
+        if not self._chip_for:
+            self._chip_layout.addWidget(self._no_chips)
+        self._no_chips.setVisible(not self._chip_for)
         self._chip_box.updateGeometry()
         # Tab goes through the chips where they stand, after "Clear all" (made later, they came last).
         before = self.clear_all_button
@@ -813,6 +829,22 @@ class FilterPanel(QWidget):
         # the chips would be painted where they were, then moved and painted again.
         self._scroll.widget().layout().activate()  # the chip row's height
         self._chip_layout.activate()  # the chips in it
+        self._keep_lists_in_place(self._zones_label.y() - below)
+
+    def _keep_lists_in_place(self, moved: int) -> None:
+        """The chips took ``moved`` more pixels (or fewer): scroll the panel as much, where
+        it can, while the user works in it below them, so the row they ticked stays under
+        the pointer and in view (a second line of chips pushed it down, out of view at the
+        bottom of a small panel)."""
+        if not moved or not self.isVisible():
+            return
+        focus = QApplication.focusWidget()
+        lists = (self.zone_tree, self.year_from, self.year_to, self.all_years_button, self.category_list,
+                 self.storyline_list)
+        if focus is None or not any(focus is w or w.isAncestorOf(focus) for w in lists):
+            return
+        bar = self._scroll.verticalScrollBar()
+        bar.setValue(bar.value() + moved)
 
     def _make_chip(self, category: int | None, freed: list[QToolButton]) -> QToolButton:
         """A chip (with the swatch of ``category``, if any): one ``freed`` by this change

@@ -413,6 +413,10 @@
         <translation>搜索</translation>
     </message>
     <message>
+        <source>No filters set</source>
+        <translation>未设筛选条件</translation>
+    </message>
+    <message>
         <source>Formerly: {names}</source>
         <translation>曾用名：{names}</translation>
     </message>

@@ -16,7 +16,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QToolButton
 
@@ -207,6 +207,44 @@ def test_a_short_timeline_set_by_hand_comes_back_as_set(qtbot, db_path, settings
         qtbot.wait(50)
         assert abs(w.main_split.sizes()[0] - 200) <= 8, (lang, w.main_split.sizes())
         w.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 700)])
+def test_ticking_a_filter_leaves_the_lists_where_they_were(qtbot, db_path, settings, size):
+    # The first filter ticked added a line of chips above the lists, and a filter whose
+    # chip wrapped onto a new line another: the row just clicked moved from under the
+    # pointer (the next click landed rows lower) and, ticked with Space at the bottom of a
+    # small panel, out of view.
+    from PySide6.QtTest import QTest
+
+    w = open_window(qtbot, db_path, settings, size=size, lang="en")
+    p = w.filters
+    assert p._no_chips.isVisible() and p._no_chips.text() == "No filters set"
+    tree = p.category_list
+    for cid in [c.id for c in w.session.store.categories][:4]:
+        item = p.category_item(cid)
+        rect = tree.visualItemRect(item)
+        before = tree.viewport().mapTo(w, rect.center()).y()
+        QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(rect.left() + 8, rect.center().y()))  # on its box
+        qtbot.wait(10)
+        assert cid in w.session.filters.categories
+        assert tree.viewport().mapTo(w, tree.visualItemRect(item).center()).y() == before, cid
+    assert not p._no_chips.isVisible() and len(p.chip_buttons()) == 4
+    assert p._chip_box.height() > 2 * p._no_chips.height()  # (the chips took more than one line)
+    p.clear_all()
+    qtbot.wait(10)
+    stories = p.storyline_list
+    stories.setFocus()
+    for _ in range(9):
+        QTest.keyClick(stories, Qt.Key.Key_Down)
+    QTest.keyClick(stories, Qt.Key.Key_Space)
+    qtbot.wait(10)
+    assert w.session.filters.storylines
+    row = stories.visualItemRect(stories.currentItem())
+    view = p._scroll.viewport()
+    top, bottom = (stories.viewport().mapTo(view, pt).y() for pt in (row.topLeft(), row.bottomLeft()))
+    assert 0 <= top and bottom < view.height()  # the row ticked in view
 
 
 class _Sizes(QObject):
