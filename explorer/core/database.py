@@ -34,7 +34,9 @@ class DatabaseError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
-        self.kind = kind  # "missing" | "folder" | "not-file" | "not-sqlite" | "wrong-shape" | "wrong-version" | "damaged" | "invalid"
+        # "missing" | "folder" | "not-file" | "empty" | "not-sqlite" | "wrong-shape" | "wrong-version"
+        # (older, or none) | "newer-version" | "damaged" | "invalid"
+        self.kind = kind
 
 
 def damaged(path: str | Path, exc: BaseException) -> DatabaseError:
@@ -275,6 +277,9 @@ def _check(p: Path, conn: sqlite3.Connection) -> int:
     version = _schema_version(conn, tables, missing)
     if missing and version in (None, SCHEMA_VERSION):
         raise DatabaseError(p, f"not an event database of this app (missing tables: {', '.join(missing)})", "wrong-shape")
+    if version is not None and version > SCHEMA_VERSION:  # rebuilding would not open it: the app is too old
+        raise DatabaseError(p, f"schema version {version}, made by a newer version of the app (this one reads "
+                               f"version {SCHEMA_VERSION}); update the app to open it", "newer-version")
     if version != SCHEMA_VERSION:
         found = "no schema version" if version is None else \
             "a schema version that is not a number" if version == -1 else f"schema version {version}"
@@ -313,6 +318,8 @@ def open_database(path: str | Path, read_only: bool = True) -> Database:
             head = fh.read(16)
     except OSError as exc:
         raise DatabaseError(p, f"cannot read: {exc.strerror or exc}", "invalid") from exc
+    if not head:
+        raise DatabaseError(p, "the file is empty (0 bytes)", "empty")
     if head != SQLITE_MAGIC:
         raise DatabaseError(p, "not an SQLite database (wrong file header)", "not-sqlite")
     backend = SQLiteBackend()

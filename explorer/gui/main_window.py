@@ -309,6 +309,8 @@ class MainWindow(QMainWindow):
         rebuild = box.addButton(self.tr("Rebuild from bundled sources"), QMessageBox.ButtonRole.AcceptRole)
         other = box.addButton(self.tr("Open another file…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        # Enter takes the first way on; for a newer app's file, rebuilding is no way to it.
+        box.setDefaultButton(other if exc.kind == "newer-version" else rebuild)
         collector.resume()  # no window paints behind the dialog: what the answer builds is collected
         box.exec()
         clicked = box.clickedButton()
@@ -325,9 +327,12 @@ class MainWindow(QMainWindow):
             "missing": self.tr("The file does not exist."),
             "folder": self.tr("It is a folder, not a database file."),
             "not-file": self.tr("It is a device or a pipe, not a database file."),
+            "empty": self.tr("The file is empty: it holds no database."),
             "not-sqlite": self.tr("The file is not an SQLite database, or it is damaged."),
             "wrong-shape": self.tr("The file is an SQLite database, but not an event database of this app."),
             "wrong-version": self.tr("The database was made by another version of the app. Rebuild it."),
+            "newer-version": self.tr("The database was made by a newer version of the app. Update the app to "
+                                     "open it; rebuilding would make the bundled events, not this file's."),
             "damaged": self.tr("The file is damaged: some of it cannot be read."),
         }
         return words.get(exc.kind, self.tr("The file cannot be read."))

@@ -623,6 +623,10 @@
         <translation>这是一个设备或管道，不是数据库文件。</translation>
     </message>
     <message>
+        <source>The file is empty: it holds no database.</source>
+        <translation>文件是空的，其中没有数据库。</translation>
+    </message>
+    <message>
         <source>The file is not an SQLite database, or it is damaged.</source>
         <translation>该文件不是 SQLite 数据库，或已损坏。</translation>
     </message>
@@ -633,6 +637,10 @@
     <message>
         <source>The database was made by another version of the app. Rebuild it.</source>
         <translation>该数据库由其他版本的应用生成，请重新构建。</translation>
+    </message>
+    <message>
+        <source>The database was made by a newer version of the app. Update the app to open it; rebuilding would make the bundled events, not this file&apos;s.</source>
+        <translation>该数据库由更新版本的应用生成。请升级应用后再打开；重建只会生成随附的事件，而不是此文件中的内容。</translation>
     </message>
     <message>
         <source>The file is damaged: some of it cannot be read.</source>

@@ -493,6 +493,43 @@ def test_a_database_that_cannot_be_used_leaves_a_start_page_with_the_ways_on(qtb
     assert w.centralWidget() is w.main_split and w.dock.isVisible() and w.actions["export"].isEnabled()
 
 
+def test_a_newer_apps_database_asks_for_an_update_not_a_rebuild(qtbot, tmp_path, settings, db_path, monkeypatch):
+    # A file from a newer app was told "made by another version of the app. Rebuild it.",
+    # with Rebuild the default: that builds the bundled events elsewhere and never opens
+    # the file.  An empty file was "not an SQLite database, or it is damaged".
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setenv(paths.ENV_DB, str(db_path))
+    create_app()
+    newer = tmp_path / "newer.sqlite"
+    shutil.copy(db_path, newer)
+    con = sqlite3.connect(newer)
+    con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    w = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    shown = []
+
+    def answer(box):
+        shown.append((box.text().splitlines()[-1], box.defaultButton().text()))
+        return 0
+
+    with mock.patch.object(QMessageBox, "exec", answer):
+        assert not w.open_database(newer)
+        assert not w.open_database(empty)
+    assert shown == [
+        ("The database was made by a newer version of the app. Update the app to open it; rebuilding would make "
+         "the bundled events, not this file's.", "Open another file…"),
+        ("The file is empty: it holds no database.", "Rebuild from bundled sources"),
+    ]
+    assert "empty" in w.centralWidget().text().splitlines()[-1]  # the detail: "the file is empty (0 bytes)"
+
+
 def test_the_start_page_offers_no_bundled_database_when_that_is_what_failed(qtbot, tmp_path, settings, monkeypatch):
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not a database at all")
