@@ -249,6 +249,10 @@ class _KeysFirst(QObject):
         return key in (Qt.Key.Key_Left, Qt.Key.Key_Right)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and obj in self._chip_for.values()):
+            self._on_chip_clicked(obj)
+            return True
         kind = event.type()
         if kind == QEvent.Type.Wheel and obj in self._spins and not obj.hasFocus():
             # The wheel over a year box the user is not editing scrolls the panel; it changed
@@ -859,6 +863,7 @@ class FilterPanel(QWidget):
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             chip.setIconSize(QSize(10, 10))
             chip.clicked.connect(partial(self._on_chip_clicked, chip))
+            chip.installEventFilter(self)  # Delete and Backspace remove it too
         if category is not None:
             chip.setIcon(self._swatch(category))
             chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -888,6 +893,10 @@ class FilterPanel(QWidget):
         self._scroll.ensureVisible(centre.x(), centre.y(), 0, rect.height() * 3 // 2)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and obj in self._chip_for.values()):
+            self._on_chip_clicked(obj)
+            return True
         if event.type() == QEvent.Type.FocusIn and obj in (self.category_list, self.storyline_list):
             # The scroll area brings the list's top into view; its current row may lie lower.
             QTimer.singleShot(0, self, lambda tree=obj: self._show_row(tree, tree.currentItem()))

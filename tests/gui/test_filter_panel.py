@@ -77,6 +77,22 @@ def test_odd_text_is_harmless(qtbot, panel, session, text):
     assert chip.sizeHint().width() < 300  # long queries are elided, not a 5000 px chip
 
 
+def test_delete_or_backspace_on_a_chip_removes_its_filter(qtbot, panel, session):
+    # A focused chip (ringed) took only Space; Delete and Backspace, the keys that remove a
+    # token elsewhere, did nothing.  Other keys leave it.
+    from PySide6.QtTest import QTest
+
+    session.state.update(None, years=(2019, 2021), text="阀门")
+    years, text = panel.chip_buttons()
+    QTest.keyClick(years, Qt.Key.Key_A)
+    assert session.filters.years == (2019, 2021)
+    QTest.keyClick(years, Qt.Key.Key_Delete)
+    assert session.filters.years is None and session.filters.text == "阀门"
+    (text,) = panel.chip_buttons()
+    QTest.keyClick(text, Qt.Key.Key_Backspace)
+    assert session.filters.is_empty() and panel.chip_buttons() == []
+
+
 def test_a_chip_is_named_by_its_filter_and_shows_the_keyboards_focus(qtbot, panel, session):
     # A screen reader said "Remove the filter 2019–2021" twice (the name was the tooltip,
     # which the description is by default), and a chip with the focus looked as any other.
