@@ -459,6 +459,10 @@ class MainWindow(QMainWindow):
         self.main_split.setObjectName("mainSplitter")
         self.main_split.addWidget(self.top_split)
         self.main_split.addWidget(self.bottom_split)
+        # No pane dragged shut: a shut pane still took the keys (Tab stopped in it, ↓ on its
+        # hidden Lanes-by box changed the lanes), and only Reset layout brought it back.
+        for split in (self.top_split, self.bottom_split, self.main_split):
+            split.setChildrenCollapsible(False)
         self._default_splits()
         self.setCentralWidget(self.main_split)
         self.dock.setWindowTitle(self.tr("Filters"))

@@ -247,6 +247,29 @@ def test_ticking_a_filter_leaves_the_lists_where_they_were(qtbot, db_path, setti
     assert 0 <= top and bottom < view.height()  # the row ticked in view
 
 
+def test_no_pane_can_be_dragged_shut(qtbot, db_path, settings):
+    # A pane dragged shut still took the keys (Tab stopped in the unseen timeline, where ↓
+    # on its Lanes-by box changed the lanes) and only Reset layout brought it back.
+    w = open_window(qtbot, db_path, settings, size=(1024, 700), lang="en")
+    for split in (w.top_split, w.bottom_split, w.main_split):
+        for sizes in ([0, 10**5], [10**5, 0]):
+            split.setSizes(sizes)
+            qtbot.wait(5)
+            assert all(n > 0 for n in split.sizes()), (split.objectName(), split.sizes())
+            assert all(split.widget(i).isVisible() and min(split.widget(i).width(), split.widget(i).height()) > 0
+                       for i in range(split.count()))
+    # And by the mouse: the timeline's edge dragged past the window's left edge.
+    from PySide6.QtTest import QTest
+
+    handle = w.top_split.handle(1)
+    centre = handle.rect().center()
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseMove(handle, QPoint(centre.x() - 2000, centre.y()))
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(centre.x() - 2000, centre.y()))
+    assert 0 < w.top_split.sizes()[0] < 200 and w.timeline.width() > 0
+
+
 class _Sizes(QObject):
     """The sizes every splitter named ``name`` is given, as it is given them."""
 
