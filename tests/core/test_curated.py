@@ -41,8 +41,21 @@ def test_curated_sources_are_clean(curated_dir):
     cur = load_curated(curated_dir)
     assert cur.problems == []
     assert len(cur.events) > 100
-    assert {"hitech-rename-year", "platform-area", "yuanqu-new-energy-scale", "yangquan-econ-conference-year"} \
-        <= set(cur.conflicts)
+    assert {"hitech-rename-year", "platform-area", "yuanqu-new-energy-scale"} <= set(cur.conflicts)
+
+
+def test_article_003_is_dated_early_2018_and_its_conference_mentions_agree(curated_dir):
+    # 003 looks back from early 2018: 去年 = 2017. Its three mentions of the city economic
+    # work conference (去年初 L10, 去年1月 L12, "2017年" L22) are then one meeting of January
+    # 2017; the two events telling it agree, cite each other's lines and are no conflict.
+    cur = load_curated(curated_dir)
+    assert cur.articles["003_c0235056f738e45f"].published.iso() == "2018-01"
+    ev = {e.id: e for e in cur.events}
+    plenum, project = ev["a003-2017-01-party-plenum"], ev["a003-2017-121-project"]
+    assert (plenum.date.iso(), plenum.inferred, project.date.iso(), project.inferred) == ("2017-01", True, "2017", False)
+    assert plenum.conflict == project.conflict == ""
+    assert {c.para for c in plenum.citations} == {10, 12, 22} and {c.para for c in project.citations} == {12, 22}
+    assert not [e.id for e in cur.events if e.id.startswith("a003-") and e.date.year < 2017]
 
 
 def test_an_inferred_date_needs_its_reasoning_in_english_and_chinese(src):

@@ -257,7 +257,7 @@ def test_a_narrow_table_keeps_room_for_titles_until_its_columns_are_set_by_hand(
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_wide_table_shows_every_date_whole(qtbot, session, lang):
-    # Day ranges ("2016年12月16日—2016年12月17日 *") were cut short even in a wide table
+    # Day ranges ("2017年12月16日—2017年12月17日 *") were cut short even in a wide table
     # with room to spare for the titles.
     session.set_language(lang)
     table = on_screen(qtbot, EventTable(session), (1300, 300))
@@ -390,7 +390,7 @@ def test_the_date_column_shows_each_date_as_written_in_the_data_language(qtbot, 
         "a004-thirty-years": ("1993年—2023年", "1993 – 2023"),
         "a004-1993-starting-point": ("1993年 *", "1993 *"),  # inferred from the text
         "a003-2017-platform-investment": ("2017年1月—2017年10月 *", "Jan 2017 – Oct 2017 *"),  # inferred range
-        "a003-2016-12-zone-conference": ("2016年12月16日—2016年12月17日 *", "16 Dec 2016 – 17 Dec 2016 *"),
+        "a003-2017-12-zone-conference": ("2017年12月16日—2017年12月17日 *", "16 Dec 2017 – 17 Dec 2017 *"),
     }
 
     def shown() -> dict[str, str]:
@@ -575,15 +575,18 @@ def test_detail_marks_inferred_dates_and_names_lines_as_lines(qtbot, session):
     d = DetailView(session)
     qtbot.addWidget(d)
     store = session.store
-    plenum = store.row_of("a003-2016-01-party-plenum")  # inferred, in a conflict with a stated 2017
-    rec = store.record(plenum)
+    # Inferred 2023, in a conflict with an event of another date (inferred 2023-07), so the
+    # mark found in the other's conflict table can only be this one's.
+    matrix = store.row_of("a004-yuanqu-432-matrix")
+    rec = store.record(matrix)
     assert rec.inferred and rec.conflict
-    other = store.row_of("a003-2017-121-project")
+    other = store.row_of("a004-yuanqu-pumped-storage")
+    assert store.record(other).conflict == rec.conflict and store.record(other).date != rec.date
     html = d._render(store.detail(other))
     table = html[html.index("<table class='grid'>"):]
     assert f"<i>{format_range(rec.date, rec.date_end, session.lang)} *</i>" in table
-    src = store.detail(plenum).sources[0]
-    session.selection.select_one(plenum)
+    src = store.detail(matrix).sources[0]
+    session.selection.select_one(matrix)
     assert f"line {src.para}, characters {src.start + 1}–{src.end}" in d.plain_text()
     # Chinese storylines are listed with the enumeration comma.
     many = next(r for r in range(store.n) if len(store.detail(r).storylines) >= 2)
