@@ -842,11 +842,9 @@ class FilterPanel(QWidget):
         bottom of a small panel)."""
         if not moved or not self.isVisible():
             return
-        focus = QApplication.focusWidget()
-        lists = (self.zone_tree, self.year_from, self.year_to, self.all_years_button, self.category_list,
-                 self.storyline_list)
-        if focus is None or not any(focus is w or w.isAncestorOf(focus) for w in lists):
-            return
+        focus, content = QApplication.focusWidget(), self._scroll.widget()
+        if focus is None or not content.isAncestorOf(focus) or focus.mapTo(content, QPoint()).y() < self._zones_label.y():
+            return  # the keys elsewhere, or on the chips and the buttons above them
         bar = self._scroll.verticalScrollBar()
         bar.setValue(bar.value() + moved)
 

@@ -2,22 +2,15 @@
 to be rebuilt (rebuilding makes the bundled events elsewhere; it would never open), and an
 empty file is said to be empty."""
 
-import shutil
-import sqlite3
-
 import pytest
 
 from explorer.core.database import DatabaseError, open_database
 from explorer.core.schema import SCHEMA_VERSION
+from tests.damage import altered
 
 
 def _with_version(src, dst, version: int):
-    shutil.copy(src, dst)
-    con = sqlite3.connect(dst)
-    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-    con.commit()
-    con.close()
-    return dst
+    return altered(src, dst, f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
 
 
 def test_a_newer_apps_database_asks_for_an_update(tmp_path, db_path):

@@ -28,6 +28,7 @@ from explorer.gui.application import SETTINGS_VERSION, create_app, migrate_setti
 from explorer.gui.event_table import COL_ZONE
 from explorer.gui.main_window import DEFAULT_SIZE, MainWindow, column_widths_setting, default_size
 from explorer.gui.start_page import StartPage
+from tests.damage import altered
 from tests.gui import PaintSpy
 from tests.modes import umask
 
@@ -524,12 +525,8 @@ def test_a_newer_apps_database_asks_for_an_update_not_a_rebuild(qtbot, tmp_path,
 
     monkeypatch.setenv(paths.ENV_DB, str(db_path))
     create_app()
-    newer = tmp_path / "newer.sqlite"
-    shutil.copy(db_path, newer)
-    con = sqlite3.connect(newer)
-    con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
+    newer = altered(db_path, tmp_path / "newer.sqlite",
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'schema_version'")
     empty = tmp_path / "empty.sqlite"
     empty.write_bytes(b"")
     w = MainWindow(settings=settings, lang="en")
